@@ -1,0 +1,2 @@
+export * from './contracts/index.js';
+export { KEEL_VERSION } from './version.js';
