@@ -55,6 +55,7 @@ switch (task) {
   case 'test':
     must('pnpm', ['typecheck']);
     must('pnpm', ['test:unit']);
+    must('pnpm', ['bench:ci']);
     break;
   default:
     console.error(`unknown task ${task}; use demo or test`);
