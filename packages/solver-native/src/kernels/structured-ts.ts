@@ -1,0 +1,55 @@
+import { holderBase } from './dense-ts.js';
+import type { StructuredScenarioSpec } from './types.js';
+
+/** Holder aggregates A = H·E and Q = H·G (K × B each), items in order. */
+export function aggregateExposure(spec: StructuredScenarioSpec): { first: Float64Array; second: Float64Array | null } {
+  const { items: N, holders: K, factors: B, holderWeights: H, exposure: e } = spec;
+  const first = new Float64Array(K * B);
+  const second = e.second ? new Float64Array(K * B) : null;
+  for (let k = 0; k < K; k++) {
+    const hRow = k * N;
+    const aRow = k * B;
+    for (let n = 0; n < N; n++) {
+      const h = H[hRow + n]!;
+      if (h === 0) continue;
+      if (e.kind === 'dense') {
+        const eRow = n * B;
+        for (let b = 0; b < B; b++) first[aRow + b] = first[aRow + b]! + h * e.first[eRow + b]!;
+        if (second && e.second) for (let b = 0; b < B; b++) second[aRow + b] = second[aRow + b]! + h * e.second[eRow + b]!;
+      } else {
+        const p1 = e.rowPtr[n + 1]!;
+        for (let p = e.rowPtr[n]!; p < p1; p++) first[aRow + e.bucket[p]!] = first[aRow + e.bucket[p]!]! + h * e.first[p]!;
+        if (second && e.second) for (let p = e.rowPtr[n]!; p < p1; p++) second[aRow + e.bucket[p]!] = second[aRow + e.bucket[p]!]! + h * e.second[p]!;
+      }
+    }
+  }
+  return { first, second };
+}
+
+/**
+ * v[k,s] = base_k + Σ_b x[s,b]·(A[k,b] + ½Q[k,b]·x[s,b]), factors in order. Skipping h = 0 in the
+ * aggregation changes nothing (adding 0·finite is exact), so the result is fully defined.
+ */
+export function evaluateStructuredTs(spec: StructuredScenarioSpec, out: Float64Array): void {
+  const { items: N, holders: K, scenarios: S, factors: B, shocks: X } = spec;
+  const hb = holderBase(spec.holderWeights, K, N, spec.itemBase);
+  const { first: A, second: Q } = aggregateExposure(spec);
+  const halfQ = Q ? Q.map((q) => 0.5 * q) : null;
+  for (let k = 0; k < K; k++) {
+    const aRow = k * B;
+    const base = hb[k]!;
+    for (let s = 0; s < S; s++) {
+      const xRow = s * B;
+      let acc = base;
+      if (halfQ) {
+        for (let b = 0; b < B; b++) {
+          const x = X[xRow + b]!;
+          acc += x * (A[aRow + b]! + halfQ[aRow + b]! * x);
+        }
+      } else {
+        for (let b = 0; b < B; b++) acc += X[xRow + b]! * A[aRow + b]!;
+      }
+      out[k * S + s] = acc;
+    }
+  }
+}

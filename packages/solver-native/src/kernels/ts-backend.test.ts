@@ -1,0 +1,3 @@
+import { runKernelConformance } from './conformance.case.js';
+
+runKernelConformance('ts');
