@@ -1,0 +1,60 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { KEEL_VERSION } from '@keel/core';
+import { readJsonBody } from '../body.js';
+import { ApiError } from '../errors.js';
+import type { Engine, EngineRegistry } from '../jobs/engine.js';
+import type { JobQueue } from '../jobs/queue.js';
+import type { RunKind } from '../store/types.js';
+
+/** Where each engine is mounted; the paths of the issue's API. */
+export const ENGINE_PATHS: Readonly<Record<RunKind, string>> = {
+  allocation: '/allocations',
+  portfolio: '/portfolio/optimize',
+  execution: '/execution/schedules',
+  rotation: '/rotation/cycles',
+};
+
+/** SHA-256 of canonical JSON (keys sorted), the run's input hash. */
+export function hashInput(v: unknown): string {
+  const canon = (x: unknown): unknown =>
+    Array.isArray(x)
+      ? x.map(canon)
+      : x && typeof x === 'object'
+        ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, canon((x as Record<string, unknown>)[k])]))
+        : x;
+  return createHash('sha256').update(JSON.stringify(canon(v))).digest('hex');
+}
+
+/**
+ * POST one engine: validate fully in the request (400 names each field), then queue. Small
+ * requests wait for their result (200, with the run id); large ones, or `?async=true`, get 202
+ * and a run id to follow. Engine outcomes such as infeasible are 200s with a status.
+ */
+export function engineRoutes(engines: EngineRegistry, queue: JobQueue) {
+  const app = new Hono();
+  for (const [kind, path] of Object.entries(ENGINE_PATHS) as [RunKind, string][]) {
+    const engine = engines[kind] as Engine<unknown> | undefined;
+    if (!engine) continue;
+    app.post(path, async (c) => {
+      const body = await readJsonBody(c);
+      const input = engine.parse(body);
+      const asyncFlag = c.req.query('async');
+      if (asyncFlag !== undefined && asyncFlag !== 'true' && asyncFlag !== 'false')
+        throw new ApiError(400, 'invalid_input', 'invalid query', [{ path: 'query.async', message: 'must be true or false' }]);
+      const runAsync = asyncFlag === 'true' || (asyncFlag !== 'false' && engine.size(input) > engine.asyncAbove);
+      const id = randomUUID();
+      const { run, done } = await queue.submit(id, kind, input, { inputHash: hashInput(body), version: KEEL_VERSION });
+      const links = { self: `/v1/runs/${id}`, events: `/v1/runs/${id}/events` };
+      if (runAsync) {
+        c.header('Location', links.self);
+        return c.json({ runId: id, state: run.state, links }, 202);
+      }
+      const rec = await done;
+      if (rec.state === 'succeeded') return c.json({ runId: id, state: rec.state, outcome: rec.outcome, result: rec.output, links }, 200);
+      // A run that failed or timed out is still a run: report it with its state, not as a 5xx.
+      return c.json({ runId: id, state: rec.state, error: rec.error, links }, 200);
+    });
+  }
+  return app;
+}
