@@ -1,0 +1,271 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { Highs, InitOptions } from 'highs';
+import { createHighsEngine } from './engine.js';
+import type { HighsCommand, HighsEngine } from './engine.js';
+
+/**
+ * Where HiGHS runs. HiGHS's `run()` is synchronous and can take seconds, so real solves go to a
+ * worker thread (`HighsWorker`); the main-thread host exists for tiny models and tests. Both
+ * speak the same command protocol to the same engine code (`engine.ts`).
+ */
+export interface HighsHost {
+  readonly thread: 'main' | 'worker';
+  /** Sends one command. `hardTimeoutMs` (solve only) kills a worker that overruns it. */
+  call<T>(cmd: HighsCommand, options?: { hardTimeoutMs?: number; signal?: AbortSignal }): Promise<T>;
+  /** Asks the running solve to stop at HiGHS's next interrupt check. */
+  cancel(): void;
+  /** Incremented when the host lost its HiGHS instance; sessions of an older epoch are gone. */
+  readonly epoch: number;
+}
+
+/** Thrown by a call whose worker was terminated (hard timeout, cancellation, crash). */
+export class HighsWorkerLostError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HighsWorkerLostError';
+  }
+}
+
+const require = createRequire(import.meta.url);
+type WasmModule = NonNullable<InitOptions['wasmModule']>;
+// The base tsconfig has no DOM lib, so WebAssembly is reached through globalThis.
+const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<WasmModule> } })
+  .WebAssembly;
+let wasmModule: Promise<WasmModule> | null = null;
+
+/** Compiles highs.wasm once per process; every instance (main or worker) reuses the module. */
+function compiledHighs(): Promise<WasmModule> {
+  wasmModule ??= readFile(require.resolve('highs/runtime')).then((bytes) => wasm.compile(bytes));
+  return wasmModule;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main thread
+
+let mainEngine: Promise<HighsEngine> | null = null;
+const mainCancel = new Int32Array(new SharedArrayBuffer(4));
+
+async function loadMainEngine(): Promise<HighsEngine> {
+  const [{ default: loadHighs }, module] = await Promise.all([import('highs'), compiledHighs()]);
+  const highs: Highs = await loadHighs({ wasmModule: module });
+  return createHighsEngine(highs, mainCancel);
+}
+
+class MainThreadHost implements HighsHost {
+  readonly thread = 'main' as const;
+  readonly epoch = 0;
+
+  async call<T>(cmd: HighsCommand): Promise<T> {
+    mainEngine ??= loadMainEngine();
+    const engine = await mainEngine;
+    return engine.handle(cmd) as T;
+  }
+
+  cancel(): void {
+    // A synchronous solve on this thread cannot observe a flag set by this thread while it
+    // runs; cancellation only works in a worker.
+    Atomics.store(mainCancel, 0, 1);
+  }
+}
+
+export const mainThreadHighs: HighsHost = new MainThreadHost();
+
+// ---------------------------------------------------------------------------------------------
+// Worker thread
+
+/** Body of the worker; serialised with toString, so self-contained (CommonJS eval context). */
+function workerMain(makeEngine: typeof createHighsEngine): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const wt = require('node:worker_threads') as typeof import('node:worker_threads');
+  const port = wt.parentPort!;
+  const data = wt.workerData as { highsPath: string; wasmModule: WasmModule; cancel: Int32Array };
+  const load = require(data.highsPath) as (o: object) => Promise<Highs>;
+  load({ wasmModule: data.wasmModule }).then(
+    (highs) => {
+      const engine = makeEngine(highs, data.cancel);
+      port.on('message', (msg: { id: number; cmd: HighsCommand }) => {
+        try {
+          const value = engine.handle(msg.cmd);
+          const transfer = new Set<ArrayBuffer>();
+          for (const v of Object.values(value)) {
+            if (ArrayBuffer.isView(v) && v.buffer instanceof ArrayBuffer) transfer.add(v.buffer);
+          }
+          port.postMessage({ id: msg.id, ok: true, value }, [...transfer]);
+        } catch (e) {
+          port.postMessage({ id: msg.id, ok: false, error: e instanceof Error ? e.message : String(e) });
+        }
+      });
+      port.postMessage({ ready: true });
+    },
+    (e: unknown) => port.postMessage({ fatal: String(e) }),
+  );
+}
+
+const WORKER_SOURCE = `(${workerMain.toString()})(${createHighsEngine.toString()});`;
+
+export interface HighsWorkerOptions {
+  /** Replace the worker once its wasm memory exceeds this and no session is open (bytes). */
+  readonly recycleBytes?: number;
+}
+
+interface Pending {
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+  timer?: NodeJS.Timeout;
+}
+
+/**
+ * One HiGHS instance in a worker thread. HiGHS's wasm memory only grows (to at most 2 GiB), so
+ * the worker is replaced after large models once its sessions are closed. A solve that ignores
+ * its time limit or a cancellation for too long is ended by terminating the worker.
+ */
+export class HighsWorker implements HighsHost {
+  readonly thread = 'worker' as const;
+  private worker: Worker | null = null;
+  private ready: Promise<Worker> | null = null;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private readonly cancelFlag = new Int32Array(new SharedArrayBuffer(4));
+  private readonly recycleBytes: number;
+  private memoryBytes = 0;
+  private openSessions = 0;
+  epoch = 0;
+
+  constructor(options: HighsWorkerOptions = {}) {
+    this.recycleBytes = options.recycleBytes ?? 768 * 2 ** 20;
+  }
+
+  /** Wasm memory of the current instance after its last command (bytes). */
+  get lastMemoryBytes(): number {
+    return this.memoryBytes;
+  }
+
+  cancel(): void {
+    Atomics.store(this.cancelFlag, 0, 1);
+  }
+
+  async call<T>(cmd: HighsCommand, options: { hardTimeoutMs?: number; signal?: AbortSignal } = {}): Promise<T> {
+    const worker = await this.start();
+    const id = this.nextId++;
+    worker.ref();
+    const result = new Promise<T>((resolve, reject) => {
+      const p: Pending = { resolve: resolve as (v: unknown) => void, reject };
+      if (options.hardTimeoutMs !== undefined && Number.isFinite(options.hardTimeoutMs)) {
+        p.timer = setTimeout(
+          () => this.kill(`HiGHS ignored its time limit for ${options.hardTimeoutMs} ms`),
+          options.hardTimeoutMs,
+        );
+      }
+      this.pending.set(id, p);
+    });
+    let onAbort: (() => void) | undefined;
+    if (options.signal) {
+      onAbort = () => {
+        this.cancel();
+        // Give HiGHS a moment to stop at an interrupt check, then end the thread.
+        setTimeout(() => {
+          if (this.pending.has(id)) this.kill('cancelled');
+        }, 2000).unref();
+      };
+      if (options.signal.aborted) onAbort();
+      else options.signal.addEventListener('abort', onAbort, { once: true });
+    }
+    worker.postMessage({ id, cmd });
+    try {
+      const value = await result;
+      const mem = value as { memoryBytes?: number; openSessions?: number };
+      if (typeof mem.memoryBytes === 'number') this.memoryBytes = mem.memoryBytes;
+      if (typeof mem.openSessions === 'number') this.openSessions = mem.openSessions;
+      if (cmd.op === 'close' && this.openSessions === 0 && this.memoryBytes > this.recycleBytes) {
+        await this.terminate();
+      }
+      return value;
+    } finally {
+      if (onAbort) options.signal?.removeEventListener('abort', onAbort);
+      if (this.pending.size === 0) this.worker?.unref();
+    }
+  }
+
+  /** Ends the worker; open sessions on it are lost. */
+  async terminate(): Promise<void> {
+    const w = this.worker;
+    this.worker = null;
+    this.ready = null;
+    this.memoryBytes = 0;
+    this.openSessions = 0;
+    this.epoch++;
+    this.failAll(new HighsWorkerLostError('HiGHS worker terminated'));
+    if (w) await w.terminate();
+  }
+
+  private kill(reason: string): void {
+    const w = this.worker;
+    this.worker = null;
+    this.ready = null;
+    this.memoryBytes = 0;
+    this.openSessions = 0;
+    this.epoch++;
+    this.failAll(new HighsWorkerLostError(reason));
+    void w?.terminate();
+  }
+
+  private failAll(e: Error): void {
+    for (const [, p] of this.pending) {
+      if (p.timer) clearTimeout(p.timer);
+      p.reject(e);
+    }
+    this.pending.clear();
+  }
+
+  private start(): Promise<Worker> {
+    if (this.ready) return this.ready;
+    const epoch = this.epoch;
+    this.ready = compiledHighs().then(
+      (module) =>
+        new Promise<Worker>((resolve, reject) => {
+          const w = new Worker(WORKER_SOURCE, {
+            eval: true,
+            workerData: { highsPath: require.resolve('highs'), wasmModule: module, cancel: this.cancelFlag },
+          });
+          w.on('message', (msg: { id?: number; ok?: boolean; value?: unknown; error?: string; ready?: boolean; fatal?: string }) => {
+            if (msg.ready) {
+              this.worker = w;
+              resolve(w);
+              return;
+            }
+            if (msg.fatal) {
+              reject(new Error(`HiGHS failed to load in the worker: ${msg.fatal}`));
+              return;
+            }
+            const p = msg.id === undefined ? undefined : this.pending.get(msg.id);
+            if (!p || msg.id === undefined) return;
+            this.pending.delete(msg.id);
+            if (p.timer) clearTimeout(p.timer);
+            if (msg.ok) p.resolve(msg.value);
+            else p.reject(new Error(msg.error ?? 'HiGHS error'));
+          });
+          w.on('error', (e) => {
+            reject(e);
+            if (this.epoch === epoch) this.kill(`HiGHS worker crashed: ${e.message}`);
+          });
+          w.on('exit', () => {
+            if (this.worker === w && this.epoch === epoch) this.kill('HiGHS worker exited');
+          });
+        }),
+    );
+    this.ready.catch(() => {
+      this.ready = null;
+    });
+    return this.ready;
+  }
+}
+
+let shared: HighsWorker | null = null;
+
+/** The process-wide HiGHS worker used by default. */
+export function sharedHighsWorker(): HighsWorker {
+  shared ??= new HighsWorker();
+  return shared;
+}
