@@ -1,0 +1,2 @@
+export { solveAssignment } from './hungarian.js';
+export type { AssignmentResult } from './hungarian.js';
