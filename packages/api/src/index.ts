@@ -7,3 +7,5 @@ export { openDuckDbRunStore } from './store/duckdb.js';
 export * from './store/types.js';
 export { createMetrics, MetricsRegistry } from './metrics/registry.js';
 export { createKey, KeyRing, loadKeys, saveKeys, ROLES, type Role, type StoredKey } from './auth/keys.js';
+export { startServer, isLoopback, type RunningServer, type ServerOptions } from './server.js';
+export { workerRunner } from './jobs/worker-runner.js';

@@ -1,5 +1,7 @@
 import type { Command } from './types.js';
+import { keysCommand } from './keys.js';
+import { serveCommand } from './serve.js';
 import { versionCommand } from './version.js';
 
 /** Every `keel` command, in the order `keel help` lists them. Add one line per command. */
-export const commands: readonly Command[] = [versionCommand];
+export const commands: readonly Command[] = [serveCommand, keysCommand, versionCommand];
