@@ -7,13 +7,9 @@ import type { Engine, EngineRegistry } from '../jobs/engine.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { RunKind } from '../store/types.js';
 
-/** Where each engine is mounted; the paths of the API. */
-export const ENGINE_PATHS: Readonly<Record<RunKind, string>> = {
-  allocation: '/allocations',
-  portfolio: '/portfolio/optimize',
-  execution: '/execution/schedules',
-  rotation: '/rotation/cycles',
-};
+import { ENGINE_PATHS } from '../paths.js';
+
+export { ENGINE_PATHS };
 
 /** SHA-256 of canonical JSON (keys sorted), the run's input hash. */
 export function hashInput(v: unknown): string {
