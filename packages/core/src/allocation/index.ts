@@ -1,0 +1,29 @@
+export * from './schema.js';
+export * from './types.js';
+export {
+  buildAllocationModel,
+  buildAccountStates,
+  constraintNormaliser,
+  filterMatches,
+  securityDv01,
+  CONSTRAINT_KINDS,
+  type AccountState,
+  type AllocationModel,
+  type CompiledAccount,
+  type CompiledConstraint,
+  type CompiledMetric,
+  type ConstraintKind,
+} from './model.js';
+export { parseAllocationRequest, checkAllocationRequest } from './parse.js';
+export { boundDenominator, checkRatioDenominators, type DenominatorBound } from './denominator-bound.js';
+export { buildScenarioSet } from './scenario-set.js';
+export {
+  evaluateAccountMetrics,
+  evaluateAllocationMetrics,
+  evaluateConstraintSlacks,
+  exposure,
+  sweepScenarios,
+  type AllocationMetrics,
+} from './metrics.js';
+export { strategies } from './strategies.js';
+export { generateAllocationBook, CONSTRAINT_KIND_CYCLE, type AllocationBookSpec } from './sample/generate-book.js';

@@ -1,0 +1,10 @@
+export { createRng, type Rng } from './prng.js';
+export { cholesky } from './cholesky.js';
+export {
+  generateBondScenarios,
+  RETURN_FLOOR,
+  SCENARIO_FACTORS,
+  type GeneratedScenarios,
+  type ScenarioGeneratorSettings,
+  type ScenarioSecurity,
+} from './generate.js';
