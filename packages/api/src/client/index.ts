@@ -83,7 +83,7 @@ export function createKeelClient(opts: ClientOptions = {}): KeelClient {
         ...(o.signal ? { signal: o.signal } : {}),
       }),
     listRuns: async (q = {}) => {
-      const p = new URLSearchParams(Object.entries(q).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+      const p = new URLSearchParams(Object.entries(q).filter(([, v]) => v !== undefined).map(([k, v]): [string, string] => [k, String(v)]));
       return (await json<{ runs: RunSummary[] }>(`/v1/runs${p.size ? `?${p}` : ''}`)).runs;
     },
     getRun: (id) => json(`/v1/runs/${encodeURIComponent(id)}`),
