@@ -86,10 +86,11 @@ describe('parseRotationRequest', () => {
   });
 
   it('rejects duplicate symbols, missing vols with a correlation, partial betas', () => {
-    const r = base() as ReturnType<typeof base> & { universe: Record<string, unknown>[] };
-    r.universe[2]!.symbol = 'A';
-    delete r.universe[1]!.vol;
-    r.universe[0]!.beta = 1.1;
+    const r = base();
+    const u: Record<string, unknown>[] = r.universe;
+    u[2]!.symbol = 'A';
+    delete u[1]!.vol;
+    u[0]!.beta = 1.1;
     expect(paths(r).sort()).toEqual(['universe[1].beta', 'universe[1].vol', 'universe[2].beta', 'universe[2].symbol']);
   });
 
