@@ -5,6 +5,7 @@
 //! binding module exports its functions through one `register(&Exports)` call below.
 
 mod ctx;
+mod kernels;
 mod napi;
 
 use ctx::{Ctx, Exports, JsError, JsResult, Value};
@@ -15,6 +16,7 @@ const ABI_VERSION: u32 = 1;
 fn register(ex: &Exports) -> JsResult<()> {
     ex.value(c"abiVersion", ex.ctx().u32_value(ABI_VERSION)?)?;
     ex.function(c"__testPanic", test_panic)?;
+    kernels::register(ex)?;
     Ok(())
 }
 
