@@ -238,9 +238,18 @@ export function runKernelConformance(backend: KernelBackend, skipReason?: string
     it('names the offending field before any work', () => {
       const good = randomDense(10, 2, 3, 1, true);
       expectInputError(() => evaluateScenariosDense({ ...good, holderWeights: new Float64Array(19) }, opts), 'holderWeights');
-      const bad = good.scenarioValues.slice();
-      bad[17] = Number.NaN;
-      expectInputError(() => evaluateScenariosDense({ ...good, scenarioValues: bad }, opts), 'scenarioValues[17]');
+      for (const [at, x] of [[17, Number.NaN], [3, Infinity], [29, -Infinity]] as const) {
+        const bad = good.scenarioValues.slice();
+        bad[at] = x;
+        bad[at + 1] = Number.NaN; // only the first is named
+        const badOut = new Float64Array(6);
+        expectInputError(() => evaluateScenariosDense({ ...good, scenarioValues: bad }, { ...opts, out: badOut }), `scenarioValues[${at}]`);
+        expect(badOut.every((v) => Number.isNaN(v))).toBe(true); // no partial result survives
+      }
+      const zeroWeights = { ...good, holderWeights: new Float64Array(20), itemBase: undefined, scenarioValues: good.scenarioValues.slice() };
+      zeroWeights.scenarioValues[4] = Infinity; // 0 · ∞ is NaN, so even all-zero weights catch it
+      expectInputError(() => evaluateScenariosDense(zeroWeights, opts), 'scenarioValues[4]');
+      expectInputError(() => evaluateScenariosDense({ ...good, scenarioValues: good.scenarioValues.map(() => 1e306) }, opts), 'scenarioValues');
       expectInputError(() => evaluateScenariosDense({ ...good, items: 0 }, opts), 'items');
       const out = new Float64Array(6).fill(42);
       expectInputError(() => evaluateScenariosDense({ ...good, itemBase: Float64Array.of(1, 2, 3, 4, 5, 6, 7, 8, 9, Infinity) }, { ...opts, out }), 'itemBase[9]');

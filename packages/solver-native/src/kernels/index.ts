@@ -1,4 +1,4 @@
-import { nativeKernelsStatus } from './native-backend.js';
+import { nativeKernelsStatus, resolveKernels } from './native-backend.js';
 import { tsKernels } from './ts-backend.js';
 import type {
   DenseScenarioSpec,
@@ -10,38 +10,37 @@ import type {
   TailSettings,
   TailStatsResult,
 } from './types.js';
-import { validateDenseSpec, validateStructuredSpec, validateTailInput } from './validate.js';
+import { checkDenseResult, validateDenseSpec, validateStructuredSpec, validateTailInput } from './validate.js';
 
 export * from './types.js';
 export { generateScenarioProblem, seededNormal, seededRandom } from './generate.js';
 export type { ScenarioProblem, ScenarioProblemSpec } from './generate.js';
 export { tailSize } from './tail-ts.js';
 export { tsKernels } from './ts-backend.js';
-export { nativeKernelsStatus } from './native-backend.js';
+export { nativeKernelIsa, nativeKernelsStatus } from './native-backend.js';
 export { validateDenseSpec, validateStructuredSpec, validateTailInput } from './validate.js';
 
-/** The backend used when none is forced: native when the addon loaded, else ts. */
+/** The backend a call without `backend` uses: `KEEL_BACKEND`, else native when built, else ts. */
 export function defaultKernelBackend(): KernelBackend {
-  return nativeKernelsStatus().impl ? 'native' : 'ts';
+  return pick(undefined).backend;
 }
 
 function pick(backend: KernelBackend | undefined): KernelImpl {
-  if (backend === 'ts') return tsKernels;
-  const st = nativeKernelsStatus();
-  if (st.impl) return st.impl;
-  if (backend === 'native') throw new Error(`native kernels unavailable: ${st.reason}`);
-  return tsKernels;
+  return resolveKernels(backend, tsKernels);
 }
 
 /**
  * Every holder's value in every scenario from an explicit S × N scenario matrix:
- * v[k,s] = Σ_n h[k,n]·(base[n] + R[s,n]). Validates first (InputError naming the field).
+ * v[k,s] = Σ_n h[k,n]·(base[n] + R[s,n]). Validates sizes and the small arrays first; the
+ * finiteness of R is proven by the result (see `checkDenseResult`): on a NaN/±Infinity in R,
+ * `out` is filled with NaN and an InputError names the entry.
  */
 export function evaluateScenariosDense(spec: DenseScenarioSpec, opts: KernelOptions = {}): ScenarioValuesResult {
   validateDenseSpec(spec, opts.out);
   const impl = pick(opts.backend);
   const out = opts.out ?? new Float64Array(spec.holders * spec.scenarios);
   impl.dense(spec, out);
+  checkDenseResult(spec, out, impl.firstNonFinite);
   return { values: out, holders: spec.holders, scenarios: spec.scenarios, backend: impl.backend };
 }
 

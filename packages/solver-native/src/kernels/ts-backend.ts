@@ -1,6 +1,7 @@
 import { evaluateDenseTs } from './dense-ts.js';
 import { evaluateStructuredTs } from './structured-ts.js';
 import { evaluateTailTs } from './tail-ts.js';
+import { firstNonFinite } from './validate.js';
 import type { KernelImpl } from './types.js';
 
 /** The portable backend: single-threaded TypeScript on the calling thread. */
@@ -9,4 +10,5 @@ export const tsKernels: KernelImpl = {
   dense: evaluateDenseTs,
   structured: evaluateStructuredTs,
   tail: evaluateTailTs,
+  firstNonFinite,
 };

@@ -142,4 +142,6 @@ export interface KernelImpl {
   dense(spec: DenseScenarioSpec, out: Float64Array): void;
   structured(spec: StructuredScenarioSpec, out: Float64Array): void;
   tail(values: Float64Array, holders: number, scenarios: number, alpha: number, tail: Tail): TailStats;
+  /** Index of the first NaN/±Infinity, or −1. */
+  firstNonFinite(a: Float64Array): number;
 }

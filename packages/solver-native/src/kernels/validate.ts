@@ -69,6 +69,11 @@ function checkOut(issues: InputIssue[], out: unknown, holders: number, scenarios
   }
 }
 
+/**
+ * Sizes, overlap and finiteness of everything but `scenarioValues`, whose finiteness is checked
+ * by the product itself (`checkDenseResult`): a separate scan of the S × N matrix would cost
+ * as much memory traffic as the product.
+ */
 export function validateDenseSpec(spec: DenseScenarioSpec, out?: Float64Array): void {
   const issues: InputIssue[] = [];
   checkCount(issues, 'items', spec.items, 1);
@@ -77,14 +82,32 @@ export function validateDenseSpec(spec: DenseScenarioSpec, out?: Float64Array): 
   throwIf(issues);
   const { items: N, holders: K, scenarios: S } = spec;
   const okH = checkArray(issues, 'holderWeights', spec.holderWeights, Float64Array, K * N, 'holders × items');
-  const okR = checkArray(issues, 'scenarioValues', spec.scenarioValues, Float64Array, S * N, 'scenarios × items');
+  checkArray(issues, 'scenarioValues', spec.scenarioValues, Float64Array, S * N, 'scenarios × items');
   const okB = spec.itemBase === undefined || checkArray(issues, 'itemBase', spec.itemBase, Float64Array, N, 'items');
   checkOut(issues, out, K, S, [spec.holderWeights, spec.scenarioValues, spec.itemBase]);
   throwIf(issues);
   if (okH) checkFinite(issues, 'holderWeights', spec.holderWeights, N, 'holder', 'item');
   if (okB && spec.itemBase) checkFinite(issues, 'itemBase', spec.itemBase, 0, '', '');
-  if (okR) checkFinite(issues, 'scenarioValues', spec.scenarioValues, N, 'scenario', 'item');
   throwIf(issues);
+}
+
+/**
+ * After the dense product: a NaN/±Infinity anywhere in row s of R makes every v[k,s] non-finite
+ * (0·∞ and ∞ − ∞ are NaN), so a finite result proves a finite R. Otherwise `out` is filled with
+ * NaN (no partial result survives) and the first offending entry is named.
+ */
+export function checkDenseResult(spec: DenseScenarioSpec, out: Float64Array, scan: (a: Float64Array) => number): void {
+  if (firstNonFinite(out) < 0) return;
+  out.fill(Number.NaN);
+  const i = scan(spec.scenarioValues);
+  if (i >= 0) {
+    const N = spec.items;
+    throw new InputError({
+      path: `scenarioValues[${i}]`,
+      message: `must be finite (got ${spec.scenarioValues[i]}) (scenario ${Math.floor(i / N)}, item ${i % N})`,
+    });
+  }
+  throw new InputError({ path: 'scenarioValues', message: 'holder values overflow float64 (weights × values too large)' });
 }
 
 export function validateStructuredSpec(spec: StructuredScenarioSpec, out?: Float64Array): void {
