@@ -7,6 +7,7 @@
 mod ctx;
 mod kernels;
 mod napi;
+mod qp;
 
 use ctx::{Ctx, Exports, JsError, JsResult, Value};
 
@@ -17,6 +18,7 @@ fn register(ex: &Exports) -> JsResult<()> {
     ex.value(c"abiVersion", ex.ctx().u32_value(ABI_VERSION)?)?;
     ex.function(c"__testPanic", test_panic)?;
     kernels::register(ex)?;
+    qp::register(ex)?;
     Ok(())
 }
 
