@@ -86,60 +86,80 @@ export function boundDenominator(
   const slopePos = (s: number) => den.mv[s]! + den.gross[s]! + den.long[s]!;
   const slopeNeg = (s: number) => den.mv[s]! - den.gross[s]! - den.short[s]!;
   const dvc = (s: number) => (den.dv01[s]! * model.dv01[s]!) / 100;
-  const f = (s: number, P: number, pi: number) => (P >= 0 ? slopePos(s) : slopeNeg(s)) * P * pi + dvc(s) * P;
 
-  // Subsets (ΔP, Δcash-term) per enumerable group, computed once.
-  const enumerated = groups.map((g) => {
-    if (forced || split || g.trades.length > EXACT_ENUMERATION_MAX_TRADES) return null;
+  // Each candidate subset of a security's trades contributes a line a·π + b in the scenario's
+  // dirty price π: a = e(P)·1 (slope side by the sign of P), b = dv01 part − cash part.
+  // Enumerable groups keep all their lines; the minimum per scenario is over those lines.
+  const line = (s: number, P: number, cashOut: number): [number, number] => [
+    (P >= 0 ? slopePos(s) : slopeNeg(s)) * P,
+    dvc(s) * P - den.cash * cashOut,
+  ];
+  const lines = groups.map((g) => {
+    const p0 = acc.pos0[g.sec]!;
+    if (forced) {
+      let P = p0;
+      let cashOut = 0;
+      for (const t of g.trades) {
+        const q = model.tradeSign[t]! * model.tradeQty[t]!;
+        P += q;
+        cashOut += q * model.tradeCashPerFace[t]!;
+      }
+      const [a, b] = line(g.sec, P, cashOut);
+      return { a: Float64Array.of(a), b: Float64Array.of(b) };
+    }
+    if (split || g.trades.length > EXACT_ENUMERATION_MAX_TRADES) return null;
     const m = g.trades.length;
+    const a = new Float64Array(1 << m);
+    const b = new Float64Array(1 << m);
     const dP = new Float64Array(1 << m);
     const dC = new Float64Array(1 << m);
-    for (let mask = 1; mask < 1 << m; mask++) {
-      const low = mask & -mask;
-      const i = 31 - Math.clz32(low);
-      const t = g.trades[i]!;
-      const q = model.tradeSign[t]! * model.tradeQty[t]!;
-      dP[mask] = dP[mask ^ low]! + q;
-      dC[mask] = dC[mask ^ low]! + q * model.tradeCashPerFace[t]!;
+    for (let mask = 0; mask < 1 << m; mask++) {
+      if (mask > 0) {
+        const low = mask & -mask;
+        const t = g.trades[31 - Math.clz32(low)]!;
+        const q = model.tradeSign[t]! * model.tradeQty[t]!;
+        dP[mask] = dP[mask ^ low]! + q;
+        dC[mask] = dC[mask ^ low]! + q * model.tradeCashPerFace[t]!;
+      }
+      [a[mask], b[mask]] = line(g.sec, p0 + dP[mask]!, dC[mask]!);
     }
-    return { dP, dC };
+    return { a, b };
   });
-  if (!forced && groups.some((_, i) => enumerated[i] === null)) exact = false;
+  if (!forced && lines.some((l) => l === null)) exact = false;
 
+  // Securities nobody trades: a fixed line each.
   const traded = new Set(bySec.keys());
+  const fixed: { s: number; a: number; b: number }[] = [];
+  for (let s = 0; s < N; s++) {
+    if (traded.has(s) || acc.pos0[s] === 0) continue;
+    const [a, b] = line(s, acc.pos0[s]!, 0);
+    fixed.push({ s, a, b });
+  }
+
   let best = Infinity;
   let bestScenario = 0;
+  const R = scenarios.returns;
   for (let sigma = 0; sigma <= S; sigma++) {
     const row = (sigma - 1) * N;
-    const pi = (s: number) => (model.price[s]! * (1 + (sigma === 0 ? 0 : scenarios.returns[row + s]!)) + model.accrued[s]!) / 100;
+    const pi = (s: number) => (model.price[s]! * (1 + (sigma === 0 ? 0 : R[row + s]!)) + model.accrued[s]!) / 100;
     let v = den.cash * acc.cash0;
-    for (let s = 0; s < N; s++) if (!traded.has(s) && acc.pos0[s] !== 0) v += f(s, acc.pos0[s]!, pi(s));
-    groups.forEach((g, gi) => {
-      const s = g.sec;
-      const p0 = acc.pos0[s]!;
-      const ps = pi(s);
-      if (forced) {
-        let P = p0;
-        let cashOut = 0;
-        for (const t of g.trades) {
-          const q = model.tradeSign[t]! * model.tradeQty[t]!;
-          P += q;
-          cashOut += q * model.tradeCashPerFace[t]!;
-        }
-        v += f(s, P, ps) - den.cash * cashOut;
-        return;
-      }
-      const en = enumerated[gi];
-      if (en) {
+    for (const f of fixed) v += f.a * pi(f.s) + f.b;
+    for (let gi = 0; gi < groups.length; gi++) {
+      const g = groups[gi]!;
+      const ps = pi(g.sec);
+      const ln = lines[gi];
+      if (ln) {
         let m = Infinity;
-        for (let mask = 0; mask < en.dP.length; mask++) {
-          const val = f(s, p0 + en.dP[mask]!, ps) - den.cash * en.dC[mask]!;
+        for (let i = 0; i < ln.a.length; i++) {
+          const val = ln.a[i]! * ps + ln.b[i]!;
           if (val < m) m = val;
         }
         v += m;
-        return;
+        continue;
       }
       // LP relaxation on each side of P = 0.
+      const s = g.sec;
+      const p0 = acc.pos0[s]!;
       let m = Infinity;
       for (const side of [1, -1] as const) {
         const slope = (side === 1 ? slopePos(s) : slopeNeg(s)) * ps + dvc(s);
@@ -154,7 +174,7 @@ export function boundDenominator(
         if (lp < Infinity) m = Math.min(m, slope * p0 + lp);
       }
       v += m;
-    });
+    }
     if (v < best) {
       best = v;
       bestScenario = sigma;

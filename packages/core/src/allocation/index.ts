@@ -27,3 +27,21 @@ export {
 } from './metrics.js';
 export { strategies } from './strategies.js';
 export { generateAllocationBook, CONSTRAINT_KIND_CYCLE, type AllocationBookSpec } from './sample/generate-book.js';
+export { allocate, assignmentRows, OBJECTIVE_AGREEMENT_TOL, type AllocateOptions } from './allocate.js';
+export { validateAllocation, type ValidationReport } from './validate.js';
+export {
+  combineObjective,
+  cvarTail,
+  evaluateAccountLosses,
+  evaluateCvar,
+  evaluateFinancingCost,
+  evaluateHeadroomAndPenalty,
+  evaluateObjective,
+  evaluateRisk,
+  objectiveScales,
+  positionFinancing,
+  type ObjectiveScales,
+} from './objective.js';
+export { greedyStrategy, runGreedy } from './greedy/index.js';
+export { buildAuditRecord, canonicalJson, hashRequest } from './audit.js';
+export { formatAllocationJson, formatAllocationTables, formatTable } from './report.js';

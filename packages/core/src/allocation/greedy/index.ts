@@ -1,7 +1,310 @@
-import type { AllocationStrategy } from '../types.js';
+/**
+ * Greedy allocation (seed 02, option 2): feasibility analysis, regret-ordered placement, repair,
+ * then local improvement. A heuristic: it never claims optimality, and a book it cannot fit is
+ * not thereby proven infeasible.
+ *
+ * 1. Feasibility analysis — which accounts can take each trade alone (pre-trade book plus that
+ *    trade) with every hard constraint holding in every scenario.
+ * 2. Placement — repeatedly place the pending trade with the largest regret (the cost gap
+ *    between its best and second-best acceptable account; one acceptable account = infinite
+ *    regret) into its best account. A placement is acceptable when no hard constraint's
+ *    violation grows (so a book that starts below a minimum balance can still fill up). Costs are
+ *    objective deltas (see objective.ts) after a violation-reduction level.
+ * 3. When no pending trade fits anywhere: with allowSplit, place the largest number of lots that
+ *    fits into some account and keep the rest pending; otherwise relocate one placed trade to
+ *    another account to make room; failing both, place it where it hurts least and record it.
+ * 4. Repair — while hard violations remain, apply the single move (a placed trade or lot chunk to
+ *    another account) that reduces total violation most.
+ * 5. Improvement — single moves that keep every hard constraint and lower the objective, in
+ *    passes until none improves or the time limit is reached.
+ */
+import { evaluateAllocationMetrics, evaluateConstraintSlacks } from '../metrics.js';
+import { evaluateObjective } from '../objective.js';
+import type { AllocationStrategy, StrategyContext, StrategyOutcome } from '../types.js';
+import { GreedyState, type MoveEval } from './state.js';
 
-// Work in progress: the greedy strategy lands in the next commit.
-export const greedyStrategy: AllocationStrategy = {
-  name: 'greedy',
-  run: () => Promise.reject(new Error('greedy: not implemented yet')),
-};
+interface Chunk {
+  readonly trade: number;
+  qty: number;
+}
+
+interface Placement {
+  readonly trade: number;
+  readonly account: number;
+  readonly qty: number;
+}
+
+const VIOLATION_TOL = 1e-12;
+
+/** Lexicographic comparison of (dViolation, dLevels...) with per-level tolerance. */
+function compareMoves(x: MoveEval, y: MoveEval, levelTol: number): number {
+  const dv = x.dViolation - y.dViolation;
+  if (Math.abs(dv) > VIOLATION_TOL) return dv;
+  for (let i = 0; i < x.dLevels.length; i++) {
+    const d = x.dLevels[i]! - y.dLevels[i]!;
+    if (Math.abs(d) > levelTol) return d;
+  }
+  return 0;
+}
+
+/** Regret as a comparable vector: second − best per level (Infinity when no second). */
+function regretOf(best: MoveEval, second: MoveEval | null): number[] {
+  if (!second) return [Infinity];
+  return [second.dViolation - best.dViolation, ...Array.from(second.dLevels, (v, i) => v - best.dLevels[i]!)];
+}
+
+function compareRegret(x: number[], y: number[]): number {
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = (x[i] ?? 0) - (y[i] ?? 0);
+    if (d !== 0 && !Number.isNaN(d)) return d;
+    if (x[i] === Infinity && y[i] !== Infinity) return 1;
+    if (y[i] === Infinity && x[i] !== Infinity) return -1;
+  }
+  return 0;
+}
+
+export async function runGreedy(ctx: StrategyContext): Promise<StrategyOutcome> {
+  const started = performance.now();
+  const { model, scenarios, settings, signal } = ctx;
+  const nAcc = model.nAcc;
+  const deadline = started + settings.timeLimitSec * 1000;
+  const outOfTime = () => signal.aborted || performance.now() > deadline;
+  const levelTol = model.request.objective.lexicographic ? model.request.objective.lexicographicTolerance : 1e-12;
+  const notes: string[] = [];
+
+  const pre = evaluateAllocationMetrics(model, new Float64Array(model.nTrade * nAcc), scenarios);
+  const st = new GreedyState(
+    model,
+    scenarios,
+    model.accounts.map((acc, a) => evaluateConstraintSlacks(acc, pre.values[a]!, pre.width)),
+  );
+
+  // 1. Feasibility analysis: each trade alone in each account.
+  ctx.progress({ phase: 'feasibility', fraction: 0 });
+  const aloneOk = new Uint8Array(model.nTrade * nAcc);
+  for (let t = 0; t < model.nTrade; t++) {
+    let any = false;
+    for (let a = 0; a < nAcc; a++) {
+      const ok = st.evaluate(a, t, model.tradeQty[t]!).acceptable;
+      aloneOk[t * nAcc + a] = ok ? 1 : 0;
+      any ||= ok;
+    }
+    if (!any) notes.push(`trade ${model.tradeIds[t]} fits no account on its own`);
+  }
+
+  // 2–3. Regret-ordered placement.
+  const pending: Chunk[] = Array.from({ length: model.nTrade }, (_, t) => ({ trade: t, qty: model.tradeQty[t]! }));
+  const placed: Placement[] = [];
+  const cache = new Map<Chunk, (MoveEval | null)[]>();
+  const evalOf = (c: Chunk, a: number): MoveEval => {
+    let row = cache.get(c);
+    if (!row) cache.set(c, (row = new Array<MoveEval | null>(nAcc).fill(null)));
+    return (row[a] ??= st.evaluate(a, c.trade, c.qty));
+  };
+  const invalidate = (a: number | 'all') => {
+    for (const row of cache.values()) {
+      if (a === 'all') row.fill(null);
+      else row[a] = null;
+    }
+  };
+  // Headroom is a global min, so a placement in one account changes other accounts' deltas.
+  const usesGlobalTerms = model.request.objective.terms.some((t) => t.kind === 'headroom' && (t.weight > 0 || model.request.objective.lexicographic));
+  const place = (c: Chunk, a: number) => {
+    st.apply(a, c.trade, c.qty);
+    placed.push({ trade: c.trade, account: a, qty: c.qty });
+    invalidate(usesGlobalTerms ? 'all' : a);
+  };
+  const notional = (c: Chunk) => c.qty * model.tradeCashPerFace[c.trade]!;
+  const lot = settings.lot;
+  const total = pending.length;
+
+  while (pending.length) {
+    if (signal.aborted) throw new Error('greedy: aborted');
+    ctx.progress({ phase: 'placement', fraction: 1 - pending.length / Math.max(total, 1) });
+    let pick = -1;
+    let pickAccount = -1;
+    let pickRegret: number[] = [];
+    for (let i = 0; i < pending.length; i++) {
+      const c = pending[i]!;
+      let best: MoveEval | null = null;
+      let bestA = -1;
+      let second: MoveEval | null = null;
+      for (let a = 0; a < nAcc; a++) {
+        const e = evalOf(c, a);
+        if (!e.acceptable) continue;
+        if (!best || compareMoves(e, best, levelTol) < 0) {
+          second = best;
+          best = e;
+          bestA = a;
+        } else if (!second || compareMoves(e, second, levelTol) < 0) {
+          second = e;
+        }
+      }
+      if (!best) continue;
+      const r = regretOf(best, second);
+      const cmp = pick < 0 ? 1 : compareRegret(r, pickRegret);
+      if (cmp > 0 || (cmp === 0 && notional(c) > notional(pending[pick]!))) {
+        pick = i;
+        pickAccount = bestA;
+        pickRegret = r;
+      }
+    }
+    if (pick >= 0) {
+      const [c] = pending.splice(pick, 1);
+      cache.delete(c!);
+      place(c!, pickAccount);
+      continue;
+    }
+
+    // Nothing fits as it stands: take the largest stuck chunk.
+    let idx = 0;
+    for (let i = 1; i < pending.length; i++) if (notional(pending[i]!) > notional(pending[idx]!)) idx = i;
+    const c = pending[idx]!;
+    const lots = Math.round(c.qty / lot);
+    if (settings.allowSplit && lots > 1) {
+      let bestK = 0;
+      let bestA = -1;
+      for (let a = 0; a < nAcc; a++) {
+        // Largest k in [1, lots−1] that fits (bisection; fit is monotone in k for one-sided rules).
+        let lo = 0;
+        let hi = lots - 1;
+        while (lo < hi) {
+          const mid = (lo + hi + 1) >> 1;
+          if (st.evaluate(a, c.trade, mid * lot).acceptable) lo = mid;
+          else hi = mid - 1;
+        }
+        if (lo > bestK) {
+          bestK = lo;
+          bestA = a;
+        }
+      }
+      if (bestK > 0) {
+        cache.delete(c);
+        pending.splice(idx, 1, { trade: c.trade, qty: (lots - bestK) * lot });
+        place({ trade: c.trade, qty: bestK * lot }, bestA);
+        continue;
+      }
+    }
+    if (relocateToFit(c)) {
+      pending.splice(idx, 1);
+      cache.delete(c);
+      continue;
+    }
+    let leastA = 0;
+    for (let a = 1; a < nAcc; a++) if (compareMoves(evalOf(c, a), evalOf(c, leastA), levelTol) < 0) leastA = a;
+    notes.push(`trade ${model.tradeIds[c.trade]} placed in ${model.accounts[leastA]!.id} although it breaks a hard constraint there`);
+    pending.splice(idx, 1);
+    cache.delete(c);
+    place(c, leastA);
+  }
+
+  /** Moves one placed chunk elsewhere so that c fits into the freed account; commits on success. */
+  function relocateToFit(c: Chunk): boolean {
+    for (let a = 0; a < nAcc; a++) {
+      for (let i = 0; i < placed.length; i++) {
+        if (outOfTime()) return false;
+        const p = placed[i]!;
+        if (p.account !== a) continue;
+        st.apply(a, p.trade, -p.qty);
+        if (st.evaluate(a, c.trade, c.qty).acceptable) {
+          for (let b = 0; b < nAcc; b++) {
+            if (b === a || !st.evaluate(b, p.trade, p.qty).acceptable) continue;
+            st.apply(b, p.trade, p.qty);
+            if (!st.evaluate(a, c.trade, c.qty).acceptable) {
+              st.apply(b, p.trade, -p.qty);
+              continue;
+            }
+            placed[i] = { ...p, account: b };
+            invalidate('all');
+            place(c, a);
+            return true;
+          }
+        }
+        st.apply(a, p.trade, p.qty);
+      }
+    }
+    return false;
+  }
+
+  /** Cost of moving placement i to account b: removal in its account plus addition in b. */
+  const moveEval = (p: Placement, b: number) => {
+    const out = st.evaluate(p.account, p.trade, -p.qty);
+    const inn = st.evaluate(b, p.trade, p.qty);
+    const dLevels = Float64Array.from(out.dLevels, (v, k) => v + inn.dLevels[k]!);
+    return { acceptable: out.acceptable && inn.acceptable, dViolation: out.dViolation + inn.dViolation, dLevels };
+  };
+  const move = (i: number, b: number) => {
+    const p = placed[i]!;
+    st.apply(p.account, p.trade, -p.qty);
+    st.apply(b, p.trade, p.qty);
+    placed[i] = { ...p, account: b };
+  };
+
+  // 4. Repair: reduce violations by single moves.
+  let rounds = 0;
+  for (let iter = 0; st.totalViolation() > 0 && iter < 4 * Math.max(1, placed.length) && !outOfTime(); iter++) {
+    ctx.progress({ phase: 'repair', message: `violation ${st.totalViolation().toExponential(2)}` });
+    let best: { i: number; b: number; dv: number } | null = null;
+    for (let i = 0; i < placed.length; i++) {
+      for (let b = 0; b < nAcc; b++) {
+        if (b === placed[i]!.account) continue;
+        const e = moveEval(placed[i]!, b);
+        if (e.dViolation < -VIOLATION_TOL && (!best || e.dViolation < best.dv)) best = { i, b, dv: e.dViolation };
+      }
+    }
+    if (!best) break;
+    move(best.i, best.b);
+    rounds++;
+  }
+
+  // 5. Improvement: objective-lowering single moves that keep every hard constraint.
+  const feasibleNow = st.totalViolation() === 0;
+  for (let pass = 0; feasibleNow && pass < 20 && !outOfTime(); pass++) {
+    ctx.progress({ phase: 'improvement', message: `pass ${pass + 1}` });
+    let improved = false;
+    for (let i = 0; i < placed.length && !outOfTime(); i++) {
+      let bestB = -1;
+      let bestE: MoveEval | null = null;
+      for (let b = 0; b < nAcc; b++) {
+        if (b === placed[i]!.account) continue;
+        const e = moveEval(placed[i]!, b);
+        if (!e.acceptable || e.dViolation > 0) continue;
+        const zero: MoveEval = { acceptable: true, dViolation: 0, dLevels: new Float64Array(e.dLevels.length) };
+        if (compareMoves(e, zero, levelTol) < 0 && (!bestE || compareMoves(e, bestE, levelTol) < 0)) {
+          bestE = e;
+          bestB = b;
+        }
+      }
+      if (bestB >= 0) {
+        move(i, bestB);
+        improved = true;
+      }
+    }
+    rounds++;
+    if (!improved) break;
+  }
+
+  const quantities = new Float64Array(model.nTrade * nAcc);
+  for (const p of placed) quantities[p.trade * nAcc + p.account]! += p.qty;
+  const violation = st.totalViolation();
+  if (violation > 0) notes.push(`hard constraints still violated after repair (Σ normalised violation ${violation.toExponential(3)})`);
+  const objective = evaluateObjective(model, quantities, scenarios).value;
+  return {
+    kind: 'allocation',
+    quantities,
+    provenOptimal: false,
+    solver: {
+      name: 'greedy',
+      status: violation > 0 ? 'violations_remain' : 'heuristic_feasible',
+      mipGap: null,
+      timeMs: performance.now() - started,
+      nodes: null,
+      rounds,
+      scenarioRowsAdded: null,
+      objective,
+    },
+    notes,
+  };
+}
+
+export const greedyStrategy: AllocationStrategy = { name: 'greedy', run: runGreedy };

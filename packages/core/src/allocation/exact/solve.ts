@@ -1,0 +1,376 @@
+/**
+ * Solves the allocation MIP by constraint generation (or as one extensive form, for tests and
+ * benchmarks): solve on the base scenario plus a pre-screened subset, evaluate the incumbent in
+ * ALL scenarios, add the violated scenario rows (most violated first, a few per constraint and
+ * round) and the violated CVaR cuts, re-solve on the same live HiGHS model, until nothing is
+ * violated. The subset model is a relaxation of the full one, so its MIP bound is a valid bound
+ * and an incumbent that violates nothing is optimal for the full problem within the gap.
+ *
+ * Rounds first run on the LP relaxation (cheap; they find most binding scenarios and cuts), then
+ * on the MIP. Lexicographic objectives repeat the loop per level, each later level keeping the
+ * earlier ones within the tolerance through a bound row; rows found at one level stay.
+ */
+import { openHighsSession } from '@keel/solver-native/highs';
+import type { HighsHost, HighsSession } from '@keel/solver-native/highs';
+import type { ModelSolveResult } from '@keel/solver-native/model';
+import type { AllocationModel } from '../model.js';
+import { cvarTail, evaluateCvar } from '../objective.js';
+import type { ObjectiveSpec } from '../schema.js';
+import type { ScenarioSet, StrategyProgress } from '../types.js';
+import { evaluateIncumbent, evenSplit } from './evaluate.js';
+import type { IncumbentValues } from './evaluate.js';
+import { AllocationFormulation, defaultGroups } from './formulation.js';
+import type { LinearExpr, RiskFormulation, TradeGroup } from './formulation.js';
+
+export interface MipSettings {
+  /** 'cg': constraint generation; 'extensive': every scenario row from the start. */
+  readonly mode: 'cg' | 'extensive';
+  readonly groups?: readonly TradeGroup[];
+  readonly objective?: ObjectiveSpec;
+  /** Elastic model for infeasible books (objective replaced by the elastic levels). */
+  readonly elastic?: 'none' | 'size' | 'count';
+  readonly timeLimitSec: number;
+  readonly mipRelGap: number;
+  readonly feasibilityTolerance: number;
+  readonly signal?: AbortSignal;
+  readonly progress?: (p: StrategyProgress) => void;
+  readonly host?: HighsHost;
+  /** Scenarios added per scenario-dependent constraint before the first solve. */
+  readonly prescreen?: number;
+  /** Most-violated scenarios added per constraint and round. */
+  readonly rowsPerRound?: number;
+  /** Cap on LP-relaxation rounds before the MIP rounds. */
+  readonly lpRounds?: number;
+  /** CVaR as cutting planes (default with 'cg') or Rockafellar–Uryasev rows (default with 'extensive'). */
+  readonly risk?: RiskFormulation;
+}
+
+export type MipOutcome =
+  | {
+      readonly kind: 'solved';
+      readonly quantities: Float64Array;
+      /** Every level solved to optimality (within mipRelGap) and nothing left violated. */
+      readonly proven: boolean;
+      readonly info: MipInfo;
+      readonly form: AllocationFormulation;
+    }
+  | { readonly kind: 'infeasible'; readonly info: MipInfo; readonly form: AllocationFormulation }
+  | { readonly kind: 'no_incumbent'; readonly reason: string; readonly info: MipInfo };
+
+export interface MipInfo {
+  /** HiGHS status of the last MIP solve. */
+  readonly status: string;
+  /** Objective of the last level in the model's scaled units; its bound and relative gap. */
+  readonly objective: number;
+  readonly bound: number;
+  readonly mipGap: number;
+  readonly nodes: number;
+  readonly rounds: number;
+  readonly lpRounds: number;
+  readonly scenarioRowsAdded: number;
+  readonly cvarCuts: number;
+  readonly rows: number;
+  readonly cols: number;
+  readonly binaries: number;
+  readonly signIndicators: number;
+  readonly timeMs: number;
+  /** Objective value reached at each level (scaled units). */
+  readonly levels: readonly number[];
+}
+
+interface Level {
+  readonly parts: { expr: LinearExpr; factor: number }[];
+  readonly name: string;
+}
+
+function buildLevels(form: AllocationFormulation, objective: ObjectiveSpec, elastic: 'none' | 'size' | 'count'): Level[] {
+  if (elastic !== 'none') {
+    const levels: Level[] = [];
+    if (elastic === 'count') levels.push({ name: 'relaxedCount', parts: [{ expr: form.elasticExpr('count'), factor: 1 }] });
+    levels.push({ name: 'relaxedSize', parts: [{ expr: form.elasticExpr('size'), factor: 1 }] });
+    return levels;
+  }
+  const sc = form.scales;
+  const termPart = (kind: 'financingCost' | 'headroom' | 'risk', weight: number) => {
+    if (kind === 'financingCost') return { expr: form.financingExpr(), factor: weight / sc.financingCost };
+    if (kind === 'headroom') return { expr: form.headroomExpr(), factor: -weight / sc.headroom };
+    return { expr: form.riskExpr(), factor: weight / sc.risk };
+  };
+  const soft = { expr: form.softPenaltyExpr(), factor: 1 };
+  const terms = objective.terms.length > 0 ? objective.terms : [{ kind: 'financingCost' as const, weight: 1 }];
+  if (!objective.lexicographic) {
+    return [{ name: 'weighted', parts: [...terms.map((t) => termPart(t.kind, t.weight)), soft] }];
+  }
+  // Lexicographic: each level is one term (weight 1: only the order matters); the soft
+  // penalty, a price rather than a priority, joins the first level.
+  return terms.map((t, i) => ({
+    name: t.kind,
+    parts: i === 0 ? [termPart(t.kind, 1), soft] : [termPart(t.kind, 1)],
+  }));
+}
+
+export async function solveAllocationMip(
+  model: AllocationModel,
+  scenarios: ScenarioSet,
+  settings: MipSettings,
+): Promise<MipOutcome> {
+  const t0 = performance.now();
+  const deadline = t0 + settings.timeLimitSec * 1000;
+  const objective = settings.objective ?? model.request.objective;
+  const elastic = settings.elastic ?? 'none';
+  const risk = settings.risk ?? (settings.mode === 'cg' ? 'cuts' : 'ru');
+  const form = new AllocationFormulation(model, scenarios, {
+    groups: settings.groups ?? defaultGroups(model),
+    terms: elastic === 'none' ? objective.terms : [],
+    risk,
+    elastic,
+  });
+  const S = scenarios.count;
+  const tol = settings.feasibilityTolerance;
+  const counters = { rounds: 0, lpRounds: 0, rowsAdded: 0, cuts: 0, nodes: 0 };
+
+  // Base rows for every constraint; the extensive form adds every scenario now.
+  form.templates.forEach((tp, i) => {
+    form.addScenarioRow(i, 0);
+    if (!tp.scenarioDependent) return;
+    if (settings.mode === 'extensive') for (let s = 1; s <= S; s++) form.addScenarioRow(i, s);
+  });
+  if (settings.mode === 'cg' && S > 0) {
+    // Pre-screen at the even split: the scenarios in which each constraint binds most.
+    const at = evaluateIncumbent(form, evenSplit(form));
+    const k = settings.prescreen ?? 2;
+    form.templates.forEach((tp, i) => {
+      if (!tp.scenarioDependent || k <= 0) return;
+      for (const s of worstScenarios(at, i, tp.sense, k)) if (!form.present[i]!.has(s)) form.addScenarioRow(i, s);
+    });
+    if (risk === 'cuts') addCvarCuts(form, at, -Infinity);
+  }
+  const initialRows = countScenarioRows(form);
+
+  const levels = buildLevels(form, objective, elastic);
+  const built = form.builder.build();
+  const binaries = countIntegers(built.integer);
+  const session = await openHighsSession(built, settings.host ? { host: settings.host } : {});
+  form.markAllSent();
+  const levelValues: number[] = [];
+  let last: ModelSolveResult | null = null;
+  let quantities: Float64Array | null = null;
+  let proven = true;
+  const hasIntegers = binaries > 0;
+  const info = (status: string): MipInfo => ({
+    status,
+    objective: last?.objective ?? NaN,
+    bound: last?.info.objectiveBound ?? NaN,
+    mipGap: last?.info.mipGap ?? Infinity,
+    nodes: counters.nodes,
+    rounds: counters.rounds,
+    lpRounds: counters.lpRounds,
+    scenarioRowsAdded: countScenarioRows(form) - initialRows,
+    cvarCuts: counters.cuts,
+    rows: form.builder.nRows,
+    cols: form.builder.nCols,
+    binaries,
+    signIndicators: form.signCol.filter((c) => c >= 0).length,
+    timeMs: performance.now() - t0,
+    levels: levelValues,
+  });
+
+  try {
+    for (let li = 0; li < levels.length; li++) {
+      const level = levels[li]!;
+      const { cost, offset } = form.costVector(level.parts);
+      await session.setObjective(cost, offset);
+      let start: Float64Array | undefined = last?.hasSolution ? last.x : undefined;
+      // LP-relaxation rounds (constraint generation only): cheap rows and cuts before the MIP.
+      if (settings.mode === 'cg' && hasIntegers) {
+        const cap = settings.lpRounds ?? 20;
+        for (let r = 0; r < cap; r++) {
+          const remaining = (deadline - performance.now()) / 1000;
+          if (remaining <= 0.05) break;
+          const lp = await session.solve({ timeLimitSec: remaining, extra: { solve_relaxation: true } }, settings.signal);
+          if (!lp.hasSolution) break;
+          counters.lpRounds++;
+          const added = separate(form, lp.x, evaluateAt(form, lp.x), tol, settings.rowsPerRound ?? 5, counters, risk, false);
+          if (added === 0) break;
+          await session.extend(null, form.takeNewRows());
+        }
+      }
+      // MIP rounds.
+      for (;;) {
+        const remaining = (deadline - performance.now()) / 1000;
+        if (remaining <= 0.01 || settings.signal?.aborted) {
+          return noIncumbent(li, quantities, 'time limit reached during constraint generation');
+        }
+        counters.rounds++;
+        settings.progress?.({
+          phase: `${level.name}: round ${counters.rounds}`,
+          message: `${form.builder.nRows} rows, ${countScenarioRows(form) - initialRows} scenario rows added`,
+        });
+        const res = await session.solve(
+          {
+            timeLimitSec: remaining,
+            mipRelGap: settings.mipRelGap,
+            ...(start ? { start } : {}),
+            extra: { mip_feasibility_tolerance: 1e-9, primal_feasibility_tolerance: 1e-9 },
+          },
+          settings.signal,
+        );
+        start = undefined;
+        last = res;
+        counters.nodes += res.info.nodes;
+        if (!res.hasSolution) {
+          if (res.status === 'infeasible' && li === 0) return { kind: 'infeasible', info: info(res.info.solverStatus), form };
+          return noIncumbent(li, quantities, `HiGHS ended with ${res.info.solverStatus} and no incumbent`);
+        }
+        const q = form.quantitiesFrom(res.x);
+        const added = separate(form, res.x, evaluateIncumbent(form, q), tol, settings.rowsPerRound ?? 3, counters, risk, true);
+        if (added === 0) {
+          quantities = q;
+          if (res.status !== 'optimal') proven = false;
+          break;
+        }
+        if (res.status !== 'optimal' && (deadline - performance.now()) / 1000 <= 0.01) {
+          return noIncumbent(li, quantities, 'time limit reached with scenario rows still violated');
+        }
+        await session.extend(null, form.takeNewRows());
+      }
+      levelValues.push(last!.objective);
+      if (li + 1 < levels.length) {
+        // Keep this level within the tolerance while the next ones are optimised.
+        const tolLex = elastic === 'none' ? objective.lexicographicTolerance : 1e-9 + 1e-9 * Math.abs(last!.objective);
+        form.addBoundRow(level.parts, last!.objective + tolLex);
+        await session.extend(null, form.takeNewRows());
+      }
+    }
+  } finally {
+    await session.close();
+  }
+  return { kind: 'solved', quantities: quantities!, proven, info: info(last!.info.solverStatus), form };
+
+  function noIncumbent(li: number, q: Float64Array | null, reason: string): MipOutcome {
+    // A later lexicographic level that runs out of time still has the earlier level's answer.
+    if (li > 0 && q) {
+      return { kind: 'solved', quantities: q, proven: false, info: info(`${last?.info.solverStatus ?? 'none'} (${reason})`), form };
+    }
+    return { kind: 'no_incumbent', reason, info: info(last?.info.solverStatus ?? 'none') };
+  }
+}
+
+function countIntegers(integer: Uint8Array): number {
+  let n = 0;
+  for (const v of integer) n += v;
+  return n;
+}
+
+function countScenarioRows(form: AllocationFormulation): number {
+  let n = 0;
+  for (const m of form.present) for (const s of m.keys()) if (s > 0) n++;
+  return n;
+}
+
+/** The LP relaxation's point as an allocation (fractional quantities are fine for evaluation). */
+function evaluateAt(form: AllocationFormulation, x: Float64Array): IncumbentValues {
+  const { model, nAcc } = form;
+  const q = new Float64Array(model.nTrade * nAcc);
+  form.options.groups.forEach((g, gi) => {
+    for (const t of g.trades) {
+      for (let a = 0; a < nAcc; a++) q[t * nAcc + a] = (model.tradeQty[t]! * Math.max(0, x[form.yCol[gi * nAcc + a]!]!)) / g.units;
+    }
+  });
+  return evaluateIncumbent(form, q);
+}
+
+/** The k scenarios (σ ≥ 1) with the least slack for template i. */
+function worstScenarios(at: IncumbentValues, i: number, sense: 1 | -1, k: number): number[] {
+  const W = at.width;
+  const idx: number[] = [];
+  for (let s = 1; s < W; s++) idx.push(s);
+  // Least slack = largest sense·g.
+  idx.sort((p, q) => sense * at.rowValues[i * W + q]! - sense * at.rowValues[i * W + p]!);
+  return idx.slice(0, k);
+}
+
+/**
+ * Adds the rows the point violates (given the model's t and v values at x), most violated first,
+ * up to `perRound` per constraint, and the violated CVaR cuts. Returns how many were added.
+ * A row already present but violated (solver tolerance, rounding of integer columns) is added
+ * again, tightened by its violation, so the next incumbent clears it.
+ */
+function separate(
+  form: AllocationFormulation,
+  x: Float64Array,
+  at: IncumbentValues,
+  tol: number,
+  perRound: number,
+  counters: { rowsAdded: number; cuts: number },
+  risk: RiskFormulation,
+  mip: boolean,
+): number {
+  const W = at.width;
+  const t = form.headroomCol >= 0 ? x[form.headroomCol]! : 0;
+  let added = 0;
+  form.templates.forEach((tp, i) => {
+    const vcol = form.violationCol[i]!;
+    const v = vcol >= 0 ? Math.max(0, x[vcol]!) : 0;
+    const shift = (tp.soft ? 0 : t) * tp.normaliser - v * tp.normaliser;
+    const violated: { s: number; amount: number }[] = [];
+    for (let s = 0; s < W; s++) {
+      if (s > 0 && !tp.scenarioDependent) break;
+      const g = at.rowValues[i * W + s]!;
+      const residual = tp.sense * (g - tp.rhs) + shift;
+      // Validator-consistent tolerance: relative to the limit and the value's size.
+      const allow = 0.25 * tol * (Math.abs(tp.rhs) + Math.abs(g) + tp.normaliser);
+      if (residual > allow) violated.push({ s, amount: residual });
+    }
+    violated.sort((p, q) => q.amount - p.amount);
+    let n = 0;
+    for (const { s, amount } of violated) {
+      if (n >= perRound) break;
+      const present = form.present[i]!.has(s);
+      // In LP rounds a present row can look violated only because the relaxation widened a
+      // split the evaluation takes exactly; tightening it then would cut off valid allocations.
+      if (present && !mip) continue;
+      form.addScenarioRow(i, s, present ? amount + 0.1 * tol * (Math.abs(tp.rhs) + tp.normaliser) : 0);
+      counters.rowsAdded++;
+      added++;
+      n++;
+    }
+  });
+  if (risk === 'cuts') added += addCvarCuts(form, at, (a) => x[form.etaCol[a]!]!, counters);
+  return added;
+}
+
+/** Adds, per account whose η is below its CVaR at the point, the cut through the point's tail. */
+function addCvarCuts(
+  form: AllocationFormulation,
+  at: IncumbentValues,
+  eta: ((a: number) => number) | number,
+  counters?: { cuts: number },
+): number {
+  const S = form.scenarios.count;
+  if (S === 0 || Number.isNaN(form.riskAlpha)) return 0;
+  const alpha = form.riskAlpha;
+  const tTail = cvarTail(alpha, S);
+  let added = 0;
+  for (let a = 0; a < form.nAcc; a++) {
+    if (form.etaCol[a]! < 0) continue;
+    const losses = at.losses.subarray(a * S, (a + 1) * S);
+    const cvar = evaluateCvar(losses, alpha);
+    const e = typeof eta === 'number' ? eta : eta(a);
+    if (cvar - e <= 1e-9 * form.scales.risk) continue;
+    // Tail weights: 1/t on the m − 1 worst, the remainder on the m-th (ties by scenario index).
+    const order = Array.from({ length: S }, (_, i) => i).sort((p, q) => losses[q]! - losses[p]! || p - q);
+    const weights = new Map<number, number>();
+    if (tTail <= 0) {
+      weights.set(order[0]! + 1, 1);
+    } else {
+      const m = Math.max(1, Math.ceil(tTail));
+      for (let i = 0; i < m - 1; i++) weights.set(order[i]! + 1, 1 / tTail);
+      weights.set(order[m - 1]! + 1, (tTail - (m - 1)) / tTail);
+    }
+    form.addCvarCut(a, weights);
+    added++;
+    if (counters) counters.cuts++;
+  }
+  return added;
+}

@@ -1,0 +1,329 @@
+/**
+ * Incremental state for greedy placement: post-trade positions and cash, every constraint's
+ * slack in every scenario, and per-account scenario losses (for the risk term).
+ *
+ * Moving quantity q of trade t (security s) into account a changes only P[a,s] and cash[a];
+ * every metric then changes by α + β·R[σ,s] (see model.ts), so every constraint's slack by
+ * A + B·R[σ,s]. A move is checked without a scan when the bound
+ *   min_σ slack(σ) + A + min(B·rmin_s, B·rmax_s)   (rmin/rmax over σ, base r = 0 included)
+ * already decides it; otherwise one pass over the S + 1 scenarios does.
+ */
+import { exposure } from '../metrics.js';
+import type { AllocationModel } from '../model.js';
+import { cvarTail, objectiveScales, positionFinancing, type ObjectiveScales } from '../objective.js';
+import type { ScenarioSet } from '../types.js';
+
+export interface MoveEval {
+  /** No hard constraint's violation increases (with none violated before, all still hold). */
+  readonly acceptable: boolean;
+  /** Change of Σ normalised hard violations (≤ 0 when acceptable). */
+  readonly dViolation: number;
+  /** Change of each objective level (weighted sum, or one per lexicographic level). */
+  readonly dLevels: Float64Array;
+}
+
+export class GreedyState {
+  readonly model: AllocationModel;
+  readonly S: number;
+  readonly W: number;
+  readonly P: Float64Array;
+  readonly cash: Float64Array;
+  /** Per account: nConstraints × W slack (negative = violated). */
+  readonly slack: Float64Array[];
+  /** Per account: min over σ of each constraint's slack. */
+  readonly minSlack: Float64Array[];
+  /** Per account: S scenario losses (only when the risk term is used). */
+  readonly losses: Float64Array[] | null;
+  readonly cvar: Float64Array;
+  /** Scenario returns transposed (nSec × S) for contiguous per-security scans. */
+  private readonly Rt: Float64Array;
+  private readonly rmin: Float64Array;
+  private readonly rmax: Float64Array;
+  readonly scales: ObjectiveScales;
+  /** Objective levels: which term (or 'weighted') each level of dLevels is. */
+  readonly levels: readonly ('weighted' | 'financingCost' | 'headroom' | 'risk')[];
+  private readonly weights: { financingCost: number; headroom: number; risk: number };
+  private readonly riskAlpha: number;
+  private readonly useHeadroom: boolean;
+  private readonly useRisk: boolean;
+  private readonly hasSoft: boolean;
+
+  constructor(model: AllocationModel, scenarios: ScenarioSet, initialSlack: Float64Array[]) {
+    this.model = model;
+    const S = scenarios.count;
+    const N = model.nSec;
+    this.S = S;
+    this.W = S + 1;
+    this.P = new Float64Array(model.nAcc * N);
+    this.cash = new Float64Array(model.nAcc);
+    model.accounts.forEach((acc, a) => {
+      this.P.set(acc.pos0, a * N);
+      this.cash[a] = acc.cash0;
+    });
+    this.slack = initialSlack;
+    this.minSlack = model.accounts.map((acc, a) => {
+      const out = new Float64Array(acc.constraints.length);
+      for (let c = 0; c < out.length; c++) out[c] = minOf(initialSlack[a]!, c * this.W, this.W);
+      return out;
+    });
+    this.Rt = new Float64Array(N * S);
+    this.rmin = new Float64Array(N);
+    this.rmax = new Float64Array(N);
+    for (let s = 0; s < N; s++) {
+      let lo = 0;
+      let hi = 0;
+      for (let k = 0; k < S; k++) {
+        const r = scenarios.returns[k * N + s]!;
+        this.Rt[s * S + k] = r;
+        if (r < lo) lo = r;
+        if (r > hi) hi = r;
+      }
+      this.rmin[s] = lo;
+      this.rmax[s] = hi;
+    }
+    this.scales = objectiveScales(model);
+    const obj = model.request.objective;
+    const w = { financingCost: 0, headroom: 0, risk: 0 };
+    let alpha = 0.95;
+    for (const t of obj.terms) {
+      w[t.kind] = obj.lexicographic ? 1 : t.weight;
+      if (t.kind === 'risk') alpha = t.alpha;
+    }
+    this.weights = w;
+    this.riskAlpha = alpha;
+    this.levels = obj.lexicographic ? obj.terms.map((t) => t.kind) : ['weighted'];
+    this.useHeadroom = w.headroom > 0;
+    this.useRisk = w.risk > 0 && S > 0;
+    this.hasSoft = model.accounts.some((a) => a.constraints.some((c) => c.softPenalty !== undefined));
+    this.cvar = new Float64Array(model.nAcc);
+    if (this.useRisk) {
+      this.losses = model.accounts.map((acc) => {
+        const L = new Float64Array(S);
+        for (let s = 0; s < N; s++) {
+          const p = acc.pos0[s]!;
+          if (p === 0) continue;
+          const k = (-p * model.price[s]!) / 100;
+          for (let j = 0; j < S; j++) L[j]! += k * this.Rt[s * S + j]!;
+        }
+        return L;
+      });
+      this.losses.forEach((L, a) => (this.cvar[a] = cvarOf(L, this.riskAlpha)));
+    } else {
+      this.losses = null;
+    }
+  }
+
+  /** Per constraint of account a: slack change A + B·R[σ,s] for adding dq face of trade t. */
+  private slackDelta(a: number, t: number, dq: number) {
+    const m = this.model;
+    const acc = m.accounts[a]!;
+    const s = m.tradeSec[t]!;
+    const dP = m.tradeSign[t]! * dq;
+    const p0 = this.P[a * m.nSec + s]!;
+    const p1 = p0 + dP;
+    const dCash = -dP * m.tradeCashPerFace[t]!;
+    const dirty = (m.price[s]! + m.accrued[s]!) / 100;
+    const clean = m.price[s]! / 100;
+    const alpha = new Float64Array(acc.metrics.length);
+    const beta = new Float64Array(acc.metrics.length);
+    acc.metrics.forEach((mt, i) => {
+      const de = exposure(mt, s, p1) - exposure(mt, s, p0);
+      alpha[i] = mt.cash * dCash + de * dirty + (mt.dv01[s]! * dP * m.dv01[s]!) / 100;
+      beta[i] = de * clean;
+    });
+    const A = new Float64Array(acc.constraints.length);
+    const B = new Float64Array(acc.constraints.length);
+    acc.constraints.forEach((c, ci) => {
+      const sign = c.op === '<=' ? -1 : 1;
+      let x = 0;
+      let y = 0;
+      for (const r of c.rows) {
+        x += r.coef * alpha[r.metric]!;
+        y += r.coef * beta[r.metric]!;
+      }
+      A[ci] = sign * x;
+      B[ci] = sign * y;
+    });
+    return { s, p0, p1, A, B };
+  }
+
+  /** Exact min over σ of slack + A + B·R[σ,s]. */
+  private scanMin(a: number, c: number, s: number, A: number, B: number): number {
+    const sl = this.slack[a]!;
+    const o = c * this.W;
+    const r = this.Rt;
+    const ro = s * this.S;
+    let min = sl[o]! + A;
+    for (let k = 0; k < this.S; k++) {
+      const v = sl[o + 1 + k]! + A + B * r[ro + k]!;
+      if (v < min) min = v;
+    }
+    return min;
+  }
+
+  /** Evaluates adding dq face (negative: removing) of trade t to account a. */
+  evaluate(a: number, t: number, dq: number): MoveEval {
+    const m = this.model;
+    const acc = m.accounts[a]!;
+    const { s, p0, p1, A, B } = this.slackDelta(a, t, dq);
+    let acceptable = true;
+    let dViolation = 0;
+    let dSoft = 0;
+    let newHeadroomA = Infinity;
+    const mins = this.minSlack[a]!;
+    const lowR = this.rmin[s]!;
+    const highR = this.rmax[s]!;
+    const needHeadroom = this.useHeadroom;
+    for (let c = 0; c < acc.constraints.length; c++) {
+      const con = acc.constraints[c]!;
+      const old = mins[c]!;
+      const lb = old + A[c]! + Math.min(B[c]! * lowR, B[c]! * highR);
+      const soft = con.softPenalty !== undefined;
+      let newMin: number;
+      if (lb >= 0 && old >= 0 && !(needHeadroom && !soft)) {
+        continue; // stays satisfied and nothing else needs the exact value
+      } else {
+        newMin = this.scanMin(a, c, s, A[c]!, B[c]!);
+      }
+      const vOld = Math.max(0, -old) / con.normaliser;
+      const vNew = Math.max(0, -newMin) / con.normaliser;
+      if (soft) {
+        dSoft += con.softPenalty! * (vNew - vOld);
+      } else {
+        if (vNew > vOld + 1e-15) acceptable = false;
+        dViolation += vNew - vOld;
+        if (needHeadroom) newHeadroomA = Math.min(newHeadroomA, newMin / con.normaliser);
+      }
+    }
+
+    const dLevels = new Float64Array(this.levels.length);
+    const add = (kind: 'financingCost' | 'headroom' | 'risk' | 'soft', v: number) => {
+      if (this.levels.length === 1) dLevels[0]! += v;
+      else {
+        const i = kind === 'soft' ? 0 : this.levels.indexOf(kind);
+        if (i >= 0) dLevels[i]! += v;
+      }
+    };
+    if (this.weights.financingCost > 0) {
+      const df = positionFinancing(m, a, s, p1) - positionFinancing(m, a, s, p0);
+      add('financingCost', (this.weights.financingCost * df) / this.scales.financingCost);
+    }
+    if (needHeadroom) {
+      // Headroom is a global min: only the account's own part changes.
+      let others = Infinity;
+      let current = Infinity;
+      for (let b = 0; b < m.nAcc; b++) {
+        const hb = this.accountHeadroom(b);
+        current = Math.min(current, hb);
+        if (b !== a) others = Math.min(others, hb);
+      }
+      const next = Math.min(others, newHeadroomA);
+      add('headroom', -this.weights.headroom * (next - current));
+    }
+    if (this.useRisk) {
+      const L = this.losses![a]!;
+      const dP = p1 - p0;
+      const k = (-dP * m.price[s]!) / 100;
+      const tmp = new Float64Array(this.S);
+      const ro = s * this.S;
+      for (let j = 0; j < this.S; j++) tmp[j] = L[j]! + k * this.Rt[ro + j]!;
+      add('risk', (this.weights.risk * (cvarOf(tmp, this.riskAlpha) - this.cvar[a]!)) / this.scales.risk);
+    }
+    if (this.hasSoft) add('soft', dSoft);
+    return { acceptable, dViolation, dLevels };
+  }
+
+  /** Smallest normalised hard slack of account a (∞ without hard constraints). */
+  accountHeadroom(a: number): number {
+    const acc = this.model.accounts[a]!;
+    let h = Infinity;
+    acc.constraints.forEach((c, ci) => {
+      if (c.softPenalty === undefined) h = Math.min(h, this.minSlack[a]![ci]! / c.normaliser);
+    });
+    return h;
+  }
+
+  /** Applies adding dq face of trade t to account a. */
+  apply(a: number, t: number, dq: number): void {
+    const m = this.model;
+    const { s, p0, p1, A, B } = this.slackDelta(a, t, dq);
+    const sl = this.slack[a]!;
+    const W = this.W;
+    const ro = s * this.S;
+    for (let c = 0; c < A.length; c++) {
+      const o = c * W;
+      sl[o]! += A[c]!;
+      let min = sl[o]!;
+      for (let k = 0; k < this.S; k++) {
+        const v = (sl[o + 1 + k]! += A[c]! + B[c]! * this.Rt[ro + k]!);
+        if (v < min) min = v;
+      }
+      this.minSlack[a]![c] = min;
+    }
+    this.P[a * m.nSec + s] = p1;
+    this.cash[a]! -= (p1 - p0) * m.tradeCashPerFace[t]!;
+    if (this.losses) {
+      const L = this.losses[a]!;
+      const k = (-(p1 - p0) * m.price[s]!) / 100;
+      for (let j = 0; j < this.S; j++) L[j]! += k * this.Rt[ro + j]!;
+      this.cvar[a] = cvarOf(L, this.riskAlpha);
+    }
+  }
+
+  /** Σ normalised hard violations over all accounts. */
+  totalViolation(): number {
+    let v = 0;
+    this.model.accounts.forEach((acc, a) =>
+      acc.constraints.forEach((c, ci) => {
+        if (c.softPenalty === undefined) v += Math.max(0, -this.minSlack[a]![ci]!) / c.normaliser;
+      }),
+    );
+    return v;
+  }
+}
+
+function minOf(x: Float64Array, from: number, n: number): number {
+  let m = Infinity;
+  for (let i = from; i < from + n; i++) if (x[i]! < m) m = x[i]!;
+  return m;
+}
+
+/** CVaR (same definition as objective.ts) by quickselect of the tail, O(S) on average. */
+export function cvarOf(losses: Float64Array, alpha: number): number {
+  const S = losses.length;
+  if (S === 0) return 0;
+  const t = cvarTail(alpha, S);
+  const m = Math.max(1, Math.ceil(t));
+  const a = Float64Array.from(losses);
+  // Partition so a[0..m-1] hold the m largest (unordered), a[m-1] the m-th largest.
+  let lo = 0;
+  let hi = S - 1;
+  const k = m - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! > pivot) i++;
+      while (a[j]! < pivot) j--;
+      if (i <= j) {
+        const tmp = a[i]!;
+        a[i] = a[j]!;
+        a[j] = tmp;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  // The m-th largest is the smallest of the first m after partitioning.
+  let kth = Infinity;
+  let sum = 0;
+  for (let i = 0; i < m; i++) {
+    sum += a[i]!;
+    if (a[i]! < kth) kth = a[i]!;
+  }
+  return (sum - kth + (t - (m - 1)) * kth) / t;
+}
