@@ -22,6 +22,8 @@ export const rotationNameSchema = z
     atr: nonNeg().optional(),
     heldMinutes: nonNeg().optional(),
     price: positive().optional(),
+    /** Signed whole shares held now; derived as round(weight · nav / price) when absent. */
+    shares: z.number().int('must be a whole number of shares').optional(),
     entryPrice: positive().optional(),
     highPrice: positive().optional(),
     spreadBps: nonNeg().optional(),

@@ -78,6 +78,8 @@ export interface RotationName {
   readonly atr?: number;
   readonly heldMinutes?: number;
   readonly price?: number;
+  /** Signed whole shares held now (for orders). */
+  readonly shares?: number;
   readonly entryPrice?: number;
   /** Highest price since entry (trailing stop reference); entryPrice when absent. */
   readonly highPrice?: number;

@@ -1,0 +1,155 @@
+import { compareSymbols } from '../orders/orders-from-targets.js';
+import type { ConstraintGroup, InfeasibilityDiagnosis } from './elastic.js';
+import { evaluateRotationWeights, type ConstraintCheck, type ObjectiveSplit } from './evaluate.js';
+import type { QpSolveFn, QpSolveSettings, QpStatus } from './qp-contract.js';
+import { buildRotationQp, perNameBounds } from './qp-model.js';
+import { buildRiskModel, type RiskModel } from './risk-model.js';
+import type { EngineResult, RotationChange, RotationProblem } from './types.js';
+
+export const QP_ROTATION_STATUSES = ['optimal', 'infeasible', 'inaccurate', 'not_solved'] as const;
+export type QpRotationStatus = (typeof QP_ROTATION_STATUSES)[number];
+
+export interface QpRotationInfo {
+  readonly engine: 'qp';
+  /**
+   * `optimal`: the solver converged and the independent evaluator finds every constraint
+   * within tolerance. `infeasible`: no weights satisfy the constraints (`diagnosis` names them).
+   * `inaccurate`: a point came back but the evaluator rejects it, or the solver stopped early.
+   * `not_solved`: the solver failed without a point. Targets stay at the current weights unless optimal.
+   */
+  readonly status: QpRotationStatus;
+  readonly solverStatus: QpStatus | 'not_run';
+  readonly backend?: string;
+  readonly iterations: number;
+  readonly polish?: string;
+  readonly objective?: ObjectiveSplit;
+  readonly checks: readonly ConstraintCheck[];
+  readonly violations: readonly string[];
+  readonly diagnosis?: InfeasibilityDiagnosis;
+  readonly riskModel: { readonly source: RiskModel['source']; readonly shrinkage?: RiskModel['shrinkage'] };
+  readonly size: { readonly names: number; readonly variables: number; readonly rows: number; readonly pNonzeros: number; readonly aNonzeros: number };
+  readonly timeMs: { readonly riskModel: number; readonly build: number; readonly solve: number; readonly evaluate: number; readonly total: number };
+}
+
+/** Tight settings: the objective must agree with an independent solve to 1e-6 relative. */
+export const ROTATION_QP_SETTINGS: QpSolveSettings = Object.freeze({ epsAbs: 1e-8, epsRel: 1e-8, polish: true, maxIter: 50_000 });
+
+export interface QpRotationOptions {
+  readonly solve: QpSolveFn;
+  readonly settings?: QpSolveSettings;
+  /** Feasibility tolerance of the evaluator (weight units). */
+  readonly tol?: number;
+}
+
+// Solver noise below this is not a trade.
+const SNAP = 1e-9;
+
+export function solveQpRotation(problem: RotationProblem, options: QpRotationOptions): EngineResult<QpRotationInfo> {
+  const t0 = performance.now();
+  const { universe, config } = problem;
+  const n = universe.length;
+  const current = Float64Array.from(universe, (u) => u.weight);
+  const risk = buildRiskModel({
+    n,
+    ...(problem.covariance ? { covariance: problem.covariance } : {}),
+    ...(problem.correlation ? { correlation: problem.correlation } : {}),
+    ...(problem.returns ? { returns: problem.returns } : {}),
+    vols: universe.map((u) => u.vol),
+    shrinkage: config.shrinkage,
+    ...(config.shrinkage_intensity !== undefined ? { intensity: config.shrinkage_intensity } : {}),
+  });
+  const t1 = performance.now();
+  const riskInfo = { source: risk.source, ...(risk.shrinkage ? { shrinkage: risk.shrinkage } : {}) };
+  const base = { engine: 'qp' as const, riskModel: riskInfo };
+
+  // A name whose cap and turnover band do not meet is infeasible on its own: say so without a solve.
+  const empty = universe.filter((u) => {
+    const b = perNameBounds(u, config);
+    return b.lo > b.hi + 1e-12;
+  });
+  if (empty.length) {
+    const groups: ConstraintGroup[] = ['per_name_cap', 'per_name_turnover'];
+    if (config.long_only && empty.some((u) => u.weight < 0)) groups.push('long_only');
+    return {
+      targets: current,
+      changes: [],
+      info: {
+        ...base,
+        status: 'infeasible',
+        solverStatus: 'not_run',
+        iterations: 0,
+        checks: [],
+        violations: empty.map((u) => `${u.symbol}: weight ${u.weight} cannot reach [${config.long_only ? 0 : -config.per_name_cap}, ${config.per_name_cap}] within max_turnover_per_name ${config.max_turnover_per_name}`),
+        diagnosis: { conflict: groups, relaxation: [], lpSolves: 0 },
+        size: { names: n, variables: 0, rows: 0, pNonzeros: 0, aNonzeros: 0 },
+        timeMs: { riskModel: t1 - t0, build: 0, solve: 0, evaluate: 0, total: performance.now() - t0 },
+      },
+    };
+  }
+
+  const qp = buildRotationQp(universe, config, risk.sigma);
+  const t2 = performance.now();
+  const r = options.solve(qp.problem, { ...ROTATION_QP_SETTINGS, ...options.settings });
+  const t3 = performance.now();
+  const size = { names: n, variables: qp.problem.n, rows: qp.problem.m, pNonzeros: qp.problem.P.values.length, aNonzeros: qp.problem.A.values.length };
+  const solverInfo = { solverStatus: r.status, backend: r.info.backend, iterations: r.info.iterations, polish: r.info.polish };
+
+  if (r.status === 'primal_infeasible') {
+    // The conflicting constraints are named by `diagnoseRotationInfeasibility` (HiGHS LPs,
+    // asynchronous), which `rotate` runs; the engine itself stays synchronous for replay.
+    return {
+      targets: current,
+      changes: [],
+      info: {
+        ...base,
+        ...solverInfo,
+        status: 'infeasible',
+        checks: [],
+        violations: [],
+        size,
+        timeMs: { riskModel: t1 - t0, build: t2 - t1, solve: t3 - t2, evaluate: performance.now() - t3, total: performance.now() - t0 },
+      },
+    };
+  }
+  const hasPoint = r.x.length === qp.problem.n && r.x.every((v) => Number.isFinite(v));
+  if (!hasPoint) {
+    return {
+      targets: current,
+      changes: [],
+      info: { ...base, ...solverInfo, status: 'not_solved', checks: [], violations: [], size, timeMs: { riskModel: t1 - t0, build: t2 - t1, solve: t3 - t2, evaluate: 0, total: performance.now() - t0 } },
+    };
+  }
+  const w = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let v = r.x[qp.layout.w + i]!;
+    if (Math.abs(v - current[i]!) < SNAP) v = current[i]!;
+    else if (Math.abs(v) < SNAP) v = 0;
+    w[i] = v;
+  }
+  const ev = evaluateRotationWeights(universe, config, risk.sigma, w, options.tol);
+  const t4 = performance.now();
+  const converged = r.status === 'solved';
+  const status: QpRotationStatus = converged && ev.pass ? 'optimal' : 'inaccurate';
+  const targets = status === 'optimal' ? w : current;
+  const changes: RotationChange[] = [];
+  if (status === 'optimal') {
+    universe.forEach((u, i) => {
+      if (w[i] !== u.weight) changes.push({ symbol: u.symbol, from: u.weight, to: w[i]!, reason: 'optimizer' });
+    });
+    changes.sort((a, b) => compareSymbols(a.symbol, b.symbol));
+  }
+  return {
+    targets,
+    changes,
+    info: {
+      ...base,
+      ...solverInfo,
+      status,
+      objective: ev.objective,
+      checks: ev.checks,
+      violations: ev.violations,
+      size,
+      timeMs: { riskModel: t1 - t0, build: t2 - t1, solve: t3 - t2, evaluate: t4 - t3, total: performance.now() - t0 },
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { initialReplayState, navOf, REPLAY_CONFIG, runCycle } from './replay.js';
+import { generateSampleDay, type SampleDaySpec } from './sample.js';
+import type { RotationRequest } from './schema.js';
+
+/**
+ * The embedded sample `RotationRequest` (what `keel rotate` runs without a file): the seeded
+ * sample day replayed with the greedy engine up to `minute`, then the book, the scores and the
+ * market at that bar written out as a request, correlation included.
+ */
+export function sampleRotationRequest(spec: SampleDaySpec & { minute?: number } = {}): RotationRequest {
+  const day = generateSampleDay(spec);
+  const minute = spec.minute ?? 215;
+  const upTo = day.bars.filter((b) => b.minute < minute);
+  const bar = day.bars.find((b) => b.minute >= minute) ?? day.bars[day.bars.length - 1]!;
+  let state = initialReplayState(day, { cash: 1e6 });
+  for (const b of upTo) state = runCycle(state, b).state;
+  const nav = navOf(state, bar);
+  const n = day.names.length;
+  const correlation = Array.from({ length: n }, (_, i) => Array.from(day.correlation.subarray(i * n, (i + 1) * n)));
+  return {
+    universe: day.names.map((x, i) => {
+      const q = bar.quotes[i]!;
+      const p = state.positions[x.symbol];
+      const cooldown = Math.max(0, (state.cooldownUntil[x.symbol] ?? 0) - bar.minute);
+      return {
+        symbol: x.symbol,
+        z: q.z,
+        weight: p ? (p.shares * q.mid) / nav : 0,
+        beta: x.beta,
+        sector: x.sector,
+        cost: x.cost,
+        vol: q.vol,
+        baselineVol: x.baselineVol,
+        adv: x.adv,
+        atr: q.atr,
+        price: q.mid,
+        spreadBps: q.spreadBps,
+        baselineSpreadBps: x.baselineSpreadBps,
+        ...(cooldown > 0 ? { cooldownMinutes: cooldown } : {}),
+        ...(p ? { shares: p.shares, entryPrice: p.entryPrice, highPrice: Math.max(p.highPrice, q.mid), heldMinutes: bar.minute - p.entryMinute } : {}),
+      };
+    }),
+    correlation,
+    config: { ...REPLAY_CONFIG },
+    state: { minute: bar.minute, nav },
+  };
+}
