@@ -72,13 +72,15 @@ function adaptRho(s: AdmmState): boolean {
 export interface AdmmOutcome {
   readonly status: QpStatus;
   readonly iterations: number;
+  /** The final point came from an early polish. */
+  readonly polished?: boolean;
 }
 
 /**
  * Runs ADMM from the state's current iterates. `deadline` is a performance.now() value
  * (Infinity for none). Leaves residuals of the final iterate in the state.
  */
-export function runAdmm(s: AdmmState, deadline: number): AdmmOutcome {
+export function runAdmm(s: AdmmState, deadline: number, earlyPolish?: (s: AdmmState) => boolean): AdmmOutcome {
   const { maxIter, checkTermination: every, adaptiveRho } = s.settings;
   const rhoInterval = adaptiveRho ? s.settings.adaptiveRhoInterval || autoRhoInterval(every) : 0;
   let verdict: Verdict;
@@ -108,6 +110,8 @@ export function runAdmm(s: AdmmState, deadline: number): AdmmOutcome {
     if (check) {
       verdict = checkTermination(s, s.z, false);
       if (verdict) break;
+      // A polished point that meets the tolerances ends the run early (see polish.ts).
+      if (earlyPolish?.(s)) return { status: 'solved', iterations: iter, polished: true };
     }
     if (adapt && !adaptRho(s)) return { status: 'numerical_error', iterations: iter };
   }

@@ -178,6 +178,12 @@ export class KktSystem {
     for (let k = 0; k < N; k++) rhs[perm[k]!] = work[k]!;
   }
 
+  /** Allocates the polishing factorisation up front, so no allocation happens mid-solve. */
+  preparePolish(): void {
+    this.polishLdl ??= new SparseLdl(this.N, this.Kp, this.Ki);
+    this.polishKx ??= new Float64Array(this.Kx.length);
+  }
+
   /** Factors the polishing system; rowDiag is −δ for active rows and −1 for inactive ones. */
   factorPolish(Px: Float64Array, delta: number, Ax: Float64Array, Ai: Int32Array, active: Uint8Array, rowDiag: Float64Array): boolean {
     this.polishLdl ??= new SparseLdl(this.N, this.Kp, this.Ki);

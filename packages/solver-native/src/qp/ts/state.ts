@@ -71,6 +71,11 @@ export class AdmmState {
   dualRes = Infinity;
   scaledPrimRes = Infinity;
   scaledDualRes = Infinity;
+  /** Duality gap (user units unless scaledTermination) and its terms (scaled). */
+  gap = Infinity;
+  xPx = 0;
+  qx = 0;
+  support = 0;
   rhoUpdates = 0;
 
   constructor(problem: QpProblem, settings: QpSettings) {

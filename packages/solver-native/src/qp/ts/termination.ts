@@ -9,7 +9,7 @@ export type Verdict = 'solved' | 'primal_infeasible' | 'dual_infeasible' | undef
  * tolerances and the ρ estimate, and both scaled and user-unit norms (OSQP's update_info).
  */
 export function computeResiduals(s: AdmmState, x: Float64Array, z: Float64Array, y: Float64Array): void {
-  const { n, m, scaling } = s;
+  const { n, m, scaling, l, u } = s;
   const unscale = s.settings.scalingIterations > 0 && !s.settings.scaledTermination;
   matVec(m, n, s.Ap, s.Ai, s.Ax, x, s.Axv);
   for (let i = 0; i < m; i++) s.tmpM[i] = s.Axv[i]! - z[i]!;
@@ -21,6 +21,22 @@ export function computeResiduals(s: AdmmState, x: Float64Array, z: Float64Array,
   for (let j = 0; j < n; j++) s.tmpN[j] = s.Pxv[j]! + s.q[j]! + s.Aty[j]!;
   s.scaledDualRes = normInf(s.tmpN, n);
   s.dualRes = unscale ? scaling.cinv * scaledNormInf(scaling.Dinv, s.tmpN, n) : s.scaledDualRes;
+
+  // Duality gap xᵀPx + qᵀx + S(y), S the support function of [l, u] at y projected on the
+  // polar of the recession cone (OSQP 1.0; ADMM's y never pushes on an infinite bound).
+  let support = 0;
+  for (let i = 0; i < m; i++) {
+    const yi = y[i]!;
+    if (yi > 0) {
+      if (u[i] !== Infinity) support += u[i]! * yi;
+    } else if (yi < 0 && l[i] !== -Infinity) support += l[i]! * yi;
+  }
+  s.xPx = dot(x, s.Pxv, n);
+  s.qx = dot(s.q, x, n);
+  s.support = support;
+  const gap = Math.abs(s.xPx + s.qx + support);
+  s.gap = unscale ? scaling.cinv * gap : gap;
+  if (Number.isNaN(s.gap)) s.gap = Infinity;
 }
 
 /** ε_prim = ε_abs + ε_rel · max(‖Ax‖, ‖z‖), in the units of the residuals. */
@@ -94,6 +110,21 @@ export function isDualInfeasible(s: AdmmState, eps: number): boolean {
   return true;
 }
 
+/** ε_gap = ε_abs + ε_rel · max(|xᵀPx|, |qᵀx|, |S(y)|). */
+function gapTolerance(s: AdmmState, epsAbs: number, epsRel: number): number {
+  const unscale = s.settings.scalingIterations > 0 && !s.settings.scaledTermination;
+  const norm = Math.max(Math.abs(s.xPx), Math.abs(s.qx), Number.isFinite(s.support) ? Math.abs(s.support) : 0);
+  return epsAbs + epsRel * (unscale ? s.scaling.cinv * norm : norm);
+}
+
+/** Optimality at the point whose residuals `computeResiduals` stored (tolerances times `factor`). */
+export function isSolved(s: AdmmState, z: Float64Array, factor: number): boolean {
+  const { epsAbs, epsRel } = s.settings;
+  const a = factor * epsAbs;
+  const r = factor * epsRel;
+  return (s.m === 0 || s.primRes < primalTolerance(s, z, a, r)) && s.dualRes < dualTolerance(s, a, r) && s.gap < gapTolerance(s, a, r);
+}
+
 /**
  * OSQP's check_termination on residuals computed by `computeResiduals` at (x, z, y).
  * `approximate` relaxes every tolerance tenfold (used after max_iter / time limit).
@@ -110,7 +141,7 @@ export function checkTermination(s: AdmmState, z: Float64Array, approximate: boo
   let dualInf = false;
   if (s.dualRes < dualTolerance(s, f * epsAbs, f * epsRel)) dualOk = true;
   else dualInf = isDualInfeasible(s, f * epsDualInf);
-  if (primOk && dualOk) return 'solved';
+  if (primOk && dualOk && s.gap < gapTolerance(s, f * epsAbs, f * epsRel)) return 'solved';
   if (primInf) return 'primal_infeasible';
   if (dualInf) return 'dual_infeasible';
   return undefined;

@@ -4,8 +4,11 @@ import { resolveQpSettings, UPDATABLE_QP_SETTINGS } from '../settings.js';
 import type { PolishStatus, QpProblem, QpResult, QpSettings, QpStatus, QpWorkspace } from '../types.js';
 import { runAdmm } from './admm.js';
 import { dot, matVec, normInf, symUpperMatVec } from './csc.js';
-import { polish, PolishScratch } from './polish.js';
+import { activeSetSettled, polish, PolishScratch } from './polish.js';
+import { isSolved } from './termination.js';
 import { AdmmState, clampRho, normalizeInfiniteBounds } from './state.js';
+
+const meetsTolerances = (s: AdmmState, z: Float64Array): boolean => isSolved(s, z, 1);
 
 const HAS_SOLUTION: ReadonlySet<QpStatus> = new Set(['solved', 'solved_inaccurate', 'max_iter_reached', 'time_limit_reached']);
 
@@ -38,17 +41,32 @@ export class TsQpWorkspace implements QpWorkspace {
     this.pendingMs = 0;
     if (!this.settings.warmStart) this.coldStart();
 
-    const { status: admmStatus, iterations } = runAdmm(s, deadline);
+    let scratch: PolishScratch | undefined;
+    if (this.settings.polish) {
+      scratch = this.polishScratch ??= new PolishScratch(s.n, s.m);
+      scratch.hasTried = false;
+      scratch.lastSeen.fill(2);
+      s.kkt.preparePolish();
+    }
+    // Early polish: once the active set settles, a polished point meeting the tolerances ends the run.
+    const early = scratch ? (st: AdmmState) => activeSetSettled(st, scratch) && polish(st, scratch, meetsTolerances) : undefined;
+    const outcome = runAdmm(s, deadline, early);
     const tSolved = performance.now();
 
-    let status: QpStatus = admmStatus;
-    let polishStatus: PolishStatus = 'not_run';
-    if (this.settings.polish && status === 'solved') {
-      this.polishScratch ??= new PolishScratch(s.n, s.m);
-      polishStatus = polish(s, this.polishScratch) ? 'success' : 'failed';
+    let status: QpStatus = outcome.status;
+    let polishStatus: PolishStatus = outcome.polished ? 'success' : 'not_run';
+    if (scratch && !outcome.polished) {
+      if (status === 'solved') polishStatus = polish(s, scratch) ? 'success' : 'failed';
+      else if (status === 'solved_inaccurate' || status === 'max_iter_reached' || status === 'time_limit_reached') {
+        // Out of iterations: a polished point that meets the tolerances is a solution after all.
+        if (polish(s, scratch, meetsTolerances)) {
+          status = 'solved';
+          polishStatus = 'success';
+        } else polishStatus = 'failed';
+      }
     }
     const tPolished = performance.now();
-    return this.result(status, iterations, polishStatus, tSolved - t0, tPolished - tSolved);
+    return this.result(status, outcome.iterations, polishStatus, tSolved - t0, tPolished - tSolved);
   }
 
   private result(status: QpStatus, iterations: number, polishStatus: PolishStatus, solveTimeMs: number, polishTimeMs: number): QpResult {
