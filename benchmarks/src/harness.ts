@@ -54,10 +54,14 @@ export async function measure(
   );
   const out: Record<string, CaseTiming> = {};
   for (const r of summary.results) {
+    // benny rounds `ops` to the fewest digits that keep cases distinct (1.4 ops/s → 1), so
+    // slow cases take the unrounded mean seconds per call from `details`.
+    const mean = r.details?.mean;
+    const ops = typeof mean === 'number' && mean > 0 ? 1 / mean : r.ops;
     out[r.name] = {
       name: r.name,
-      opsPerSec: r.ops,
-      meanMs: r.ops > 0 ? 1000 / r.ops : Infinity,
+      opsPerSec: ops,
+      meanMs: ops > 0 ? 1000 / ops : Infinity,
       samples: r.samples,
       rme: r.margin,
     };

@@ -1,4 +1,5 @@
 import type { BenchSuite } from '../harness.js';
+import { scenarioKernelsSuite } from './scenario-kernels.js';
 
 /** Every benchmark suite; add one line per suite. */
-export const suites: readonly BenchSuite[] = [];
+export const suites: readonly BenchSuite[] = [scenarioKernelsSuite];
