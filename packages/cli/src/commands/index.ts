@@ -1,8 +1,11 @@
 import type { Command } from './types.js';
+import { allocateCommand } from './allocate.js';
 import { benchCommand } from './bench.js';
 import { keysCommand } from './keys.js';
 import { serveCommand } from './serve.js';
 import { versionCommand } from './version.js';
+import { rotateCommand } from './rotate.js';
+import { replayCommand } from './replay.js';
 
 /** Every `keel` command, in the order `keel help` lists them. Add one line per command. */
-export const commands: readonly Command[] = [serveCommand, keysCommand, versionCommand, benchCommand];
+export const commands: readonly Command[] = [allocateCommand, serveCommand, keysCommand, versionCommand, benchCommand, rotateCommand, replayCommand];
