@@ -80,7 +80,7 @@ export interface AdmmOutcome {
  * Runs ADMM from the state's current iterates. `deadline` is a performance.now() value
  * (Infinity for none). Leaves residuals of the final iterate in the state.
  */
-export function runAdmm(s: AdmmState, deadline: number, earlyPolish?: (s: AdmmState) => boolean): AdmmOutcome {
+export function runAdmm(s: AdmmState, deadline: number, earlyPolish?: (s: AdmmState, iter: number) => boolean): AdmmOutcome {
   const { maxIter, checkTermination: every, adaptiveRho } = s.settings;
   const rhoInterval = adaptiveRho ? s.settings.adaptiveRhoInterval || autoRhoInterval(every) : 0;
   let verdict: Verdict;
@@ -111,7 +111,7 @@ export function runAdmm(s: AdmmState, deadline: number, earlyPolish?: (s: AdmmSt
       verdict = checkTermination(s, s.z, false);
       if (verdict) break;
       // A polished point that meets the tolerances ends the run early (see polish.ts).
-      if (earlyPolish?.(s)) return { status: 'solved', iterations: iter, polished: true };
+      if (earlyPolish?.(s, iter)) return { status: 'solved', iterations: iter, polished: true };
     }
     if (adapt && !adaptRho(s)) return { status: 'numerical_error', iterations: iter };
   }

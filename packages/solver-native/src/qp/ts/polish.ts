@@ -11,6 +11,7 @@ export class PolishScratch {
   readonly lastSeen: Uint8Array;
   readonly lastTried: Uint8Array;
   hasTried = false;
+  nextEarlyIter = 0;
   readonly rowDiag: Float64Array;
   readonly rhs: Float64Array;
   readonly sol: Float64Array;
@@ -83,7 +84,7 @@ export function polish(s: AdmmState, scratch: PolishScratch, accept?: (s: AdmmSt
  * checks in a row) and differs from the set of the last early polish: the moment an
  * early polish is worth one factorisation.
  */
-export function activeSetSettled(s: AdmmState, scratch: PolishScratch): boolean {
+export function activeSetSettled(s: AdmmState, scratch: PolishScratch, iter: number): boolean {
   const { m, l, u, z, y } = s;
   const { lastSeen, lastTried } = scratch;
   let stable = true;
@@ -95,8 +96,11 @@ export function activeSetSettled(s: AdmmState, scratch: PolishScratch): boolean 
     if (a !== lastTried[i]) differs = true;
     lastSeen[i] = a;
   }
-  if (stable && differs) {
+  // Back-off: after a failed early polish at iteration k, wait until iteration 2k, so a
+  // problem whose active set keeps wandering pays O(log iterations) factorisations.
+  if (stable && differs && iter >= scratch.nextEarlyIter) {
     lastTried.set(lastSeen);
+    scratch.nextEarlyIter = 2 * iter;
     scratch.hasTried = true;
     return true;
   }

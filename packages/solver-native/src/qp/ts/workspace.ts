@@ -45,11 +45,12 @@ export class TsQpWorkspace implements QpWorkspace {
     if (this.settings.polish) {
       scratch = this.polishScratch ??= new PolishScratch(s.n, s.m);
       scratch.hasTried = false;
+      scratch.nextEarlyIter = 0;
       scratch.lastSeen.fill(2);
       s.kkt.preparePolish();
     }
     // Early polish: once the active set settles, a polished point meeting the tolerances ends the run.
-    const early = scratch ? (st: AdmmState) => activeSetSettled(st, scratch) && polish(st, scratch, meetsTolerances) : undefined;
+    const early = scratch ? (st: AdmmState, iter: number) => activeSetSettled(st, scratch, iter) && polish(st, scratch, meetsTolerances) : undefined;
     const outcome = runAdmm(s, deadline, early);
     const tSolved = performance.now();
 
