@@ -13,6 +13,8 @@ import type {
 import { checkDenseResult, validateDenseSpec, validateStructuredSpec, validateTailInput } from './validate.js';
 
 export * from './types.js';
+export { evaluateScenariosDenseAsync, evaluateScenariosStructuredAsync, OFF_THREAD_MIN_WORK } from './async.js';
+export type { AsyncKernelOptions } from './async.js';
 export { generateScenarioProblem, seededNormal, seededRandom } from './generate.js';
 export type { ScenarioProblem, ScenarioProblemSpec } from './generate.js';
 export { tailSize } from './tail-ts.js';

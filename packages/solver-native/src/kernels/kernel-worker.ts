@@ -1,0 +1,20 @@
+// Worker side of the async kernels: runs one evaluation on arrays shared with the caller
+// (SharedArrayBuffer-backed) and reports the backend or the error.
+import { parentPort } from 'node:worker_threads';
+import { isInputError } from '../errors/index.js';
+import { evaluateScenariosDense, evaluateScenariosStructured } from './index.js';
+import type { WorkerReply, WorkerRequest } from './async.js';
+
+parentPort!.on('message', (req: WorkerRequest) => {
+  let reply: WorkerReply;
+  try {
+    const opts = { backend: req.backend, out: req.out };
+    const r = req.kind === 'dense' ? evaluateScenariosDense(req.spec, opts) : evaluateScenariosStructured(req.spec, opts);
+    reply = { id: req.id, ok: true, backend: r.backend };
+  } catch (e) {
+    reply = isInputError(e)
+      ? { id: req.id, ok: false, issues: [...e.issues] }
+      : { id: req.id, ok: false, message: e instanceof Error ? e.message : String(e) };
+  }
+  parentPort!.postMessage(reply);
+});
