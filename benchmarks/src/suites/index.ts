@@ -1,5 +1,6 @@
 import type { BenchSuite } from '../harness.js';
 import { scenarioKernelsSuite } from './scenario-kernels.js';
+import { rotationSuite } from './rotation.js';
 
 /** Every benchmark suite; add one line per suite. */
-export const suites: readonly BenchSuite[] = [scenarioKernelsSuite];
+export const suites: readonly BenchSuite[] = [scenarioKernelsSuite, rotationSuite];

@@ -5,9 +5,9 @@ import type { RotationRequest } from './schema.js';
 /**
  * The embedded sample `RotationRequest` (what `keel rotate` runs without a file): the seeded
  * sample day replayed with the greedy engine up to `minute`, then the book, the scores and the
- * market at that bar written out as a request, correlation included.
+ * market at that bar written out as a request, correlation included unless `correlation: false`.
  */
-export function sampleRotationRequest(spec: SampleDaySpec & { minute?: number } = {}): RotationRequest {
+export function sampleRotationRequest(spec: SampleDaySpec & { minute?: number; correlation?: boolean } = {}): RotationRequest {
   const day = generateSampleDay(spec);
   const minute = spec.minute ?? 215;
   const upTo = day.bars.filter((b) => b.minute < minute);
@@ -16,7 +16,7 @@ export function sampleRotationRequest(spec: SampleDaySpec & { minute?: number } 
   for (const b of upTo) state = runCycle(state, b).state;
   const nav = navOf(state, bar);
   const n = day.names.length;
-  const correlation = Array.from({ length: n }, (_, i) => Array.from(day.correlation.subarray(i * n, (i + 1) * n)));
+  const correlation = spec.correlation === false ? undefined : Array.from({ length: n }, (_, i) => Array.from(day.correlation.subarray(i * n, (i + 1) * n)));
   return {
     universe: day.names.map((x, i) => {
       const q = bar.quotes[i]!;
@@ -40,7 +40,7 @@ export function sampleRotationRequest(spec: SampleDaySpec & { minute?: number } 
         ...(p ? { shares: p.shares, entryPrice: p.entryPrice, highPrice: Math.max(p.highPrice, q.mid), heldMinutes: bar.minute - p.entryMinute } : {}),
       };
     }),
-    correlation,
+    ...(correlation ? { correlation } : {}),
     config: { ...REPLAY_CONFIG },
     state: { minute: bar.minute, nav },
   };
