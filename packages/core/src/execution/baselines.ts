@@ -35,6 +35,7 @@ export function evaluateBaseline(problem: ExecutionProblem, continuous: Float64A
     continuous,
     schedule,
     info: {
+      schedule,
       cost: evaluateCost(problem.impact, schedule),
       continuousCost: evaluateCost(problem.impact, continuous),
       withinCaps,

@@ -21,3 +21,39 @@ export { evaluateCost, evaluateGradient } from './evaluate.js';
 export { validateSchedule } from './validate.js';
 export { roundSchedule } from './round.js';
 export { twapSchedule, vwapSchedule, evaluateBaseline, improvementPct } from './baselines.js';
+export {
+  fitImpactModels,
+  validateFills,
+  MIN_FITTED_EXPONENT,
+  type Fill,
+  type FitSettings,
+  type ImpactFit,
+  type LinearFit,
+  type LinearBinFit,
+  type PowerLawFit,
+  type PowerLawBinFit,
+  type BinSource,
+} from './fit.js';
+export {
+  sampleExecutionRequest,
+  sampleImpactFit,
+  sampleVolumeProfile,
+  generateSampleFills,
+  ALMGREN_CHRISS_PAPER_REQUEST,
+  SAMPLE_SEED,
+  SAMPLE_INTERVALS,
+  SAMPLE_DAILY_VOLUME,
+  SAMPLE_TOTAL_SHARES,
+  SAMPLE_PARTICIPATION,
+} from './sample.js';
+export {
+  parseFillsCsv,
+  parseCsvRows,
+  formatFillsCsv,
+  formatScheduleCsv,
+  formatComparisonCsv,
+  formatSensitivityCsv,
+  FILL_COLUMNS,
+  type FillsCsvSettings,
+} from './csv.js';
+export { createRng, type Rng } from './rng.js';

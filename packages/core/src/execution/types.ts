@@ -81,6 +81,8 @@ export const EXECUTION_SOLVERS = ['trivial', 'water_filling', 'multiplier_search
 export type ExecutionSolver = (typeof EXECUTION_SOLVERS)[number];
 
 export interface BaselineInfo {
+  /** The baseline in whole shares (largest remainder, caps ignored). */
+  readonly schedule: number[];
   /** Model cost of the whole-share baseline schedule. */
   readonly cost: number;
   /** Model cost of the fractional baseline. */
