@@ -200,7 +200,7 @@ fn update_settings(cx: &Ctx) -> JsResult<Value> {
     cx.undefined()
 }
 
-/// qpWarmStart(handle, x?, y?): neither resets the iterates to zero.
+/// qpWarmStart(handle, x?, y?): sets the next solve's starting point.
 fn warm_start(cx: &Ctx) -> JsResult<Value> {
     let x = match cx.is_nullish(cx.arg(1)?)? {
         true => None,

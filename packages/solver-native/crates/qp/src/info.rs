@@ -5,7 +5,8 @@ use crate::status::{PolishStatus, Status};
 pub struct Info {
     pub status: Status,
     pub iterations: u32,
-    /// ½xᵀPx + qᵀx + r at the returned x (NaN when there is no x).
+    /// ½xᵀPx + qᵀx + r at the returned x; +∞ when primal infeasible, −∞ when dual infeasible,
+    /// NaN after a numerical error.
     pub objective: f64,
     /// ‖Ax − z‖∞ and ‖Px + q + Aᵀy‖∞ in user units, recomputed from the unscaled data.
     pub primal_residual: f64,

@@ -2,8 +2,9 @@
 use crate::csc::{Csc, CscRef};
 use crate::error::{QpError, QpResult};
 
-/// Bounds at or beyond this magnitude are infinite (OSQP_INFTY; JSON writes ±1e30).
-pub const INFTY: f64 = 1e30;
+/// Bounds at or beyond this magnitude are infinite (JSON writes ±1e30; the TS side uses the
+/// same threshold, `QP_INFINITY_THRESHOLD`).
+pub const INFTY: f64 = 1e20;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
@@ -78,9 +79,6 @@ pub(crate) fn check_bounds(l: &[f64], u: &[f64], m: usize) -> QpResult<(Vec<f64>
 impl Problem {
     pub fn from_ref(d: &ProblemRef<'_>) -> QpResult<Problem> {
         let (n, m) = (d.n, d.m);
-        if n == 0 {
-            return Err(QpError::input("n", "must be at least 1"));
-        }
         if d.p.nrows != n || d.p.ncols != n {
             return Err(QpError::input("P", format!("must be n × n = {n} × {n}, got {} × {}", d.p.nrows, d.p.ncols)));
         }

@@ -95,7 +95,7 @@ impl Scaling {
             }
             // Cost scaling: bring the mean column norm of P, or ‖q‖∞, to about 1.
             sym_col_norms(p, &mut d_tmp);
-            let mean = d_tmp.iter().sum::<f64>() / n as f64;
+            let mean = if n > 0 { d_tmp.iter().sum::<f64>() / n as f64 } else { 0.0 };
             let c_tmp = 1.0 / limit(mean.max(limit(norm_inf(q))));
             p.values.iter_mut().for_each(|v| *v *= c_tmp);
             q.iter_mut().for_each(|v| *v *= c_tmp);

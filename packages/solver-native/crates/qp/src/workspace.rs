@@ -305,7 +305,12 @@ impl Workspace {
         } else {
             sol.x.clear();
             sol.y.clear();
-            self.info.objective = f64::NAN;
+            // As OSQP: an infeasible problem's optimum is +∞, an unbounded one's −∞.
+            self.info.objective = match status {
+                Status::PrimalInfeasible => f64::INFINITY,
+                Status::DualInfeasible => f64::NEG_INFINITY,
+                _ => f64::NAN,
+            };
             self.info.primal_residual = f64::NAN;
             self.info.dual_residual = f64::NAN;
             match status {
@@ -396,8 +401,9 @@ impl Workspace {
         self.settings.apply(upd)
     }
 
-    /// Sets the starting point of the next solve (user units). `x` alone also sets z = Ax;
-    /// neither resets to zeros.
+    /// Sets the starting point of the next solve (user units), used even when the
+    /// `warm_start` setting is off. `x` also sets z = Ax; `y` alone keeps x and z; neither
+    /// changes nothing.
     pub fn warm_start(&mut self, x: Option<&[f64]>, y: Option<&[f64]>) -> QpResult<()> {
         if let Some(x) = x {
             check_vector("x", x, self.prob.n)?;
@@ -406,7 +412,7 @@ impl Workspace {
             check_vector("y", y, self.prob.m)?;
         }
         if x.is_none() && y.is_none() {
-            self.it.cold_start();
+            return Ok(());
         }
         if let Some(x) = x {
             for j in 0..self.prob.n {

@@ -135,7 +135,7 @@ fn primal_infeasible_with_a_valid_certificate() {
     let mut ws = Workspace::new(prob.clone(), Settings::default()).unwrap();
     let (info, sol) = ws.solve();
     assert_eq!(info.status, Status::PrimalInfeasible);
-    assert!(sol.x.is_empty() && info.objective.is_nan());
+    assert!(sol.x.is_empty() && info.objective == f64::INFINITY);
     let dy = sol.primal_infeasibility_certificate.clone().unwrap();
     // Aᵀδy ≈ 0 relative to ‖δy‖ and uᵀmax(δy,0) + lᵀmin(δy,0) < 0, with 0·∞ = 0.
     let mut atdy = vec![0.0; 2];
