@@ -1,6 +1,8 @@
 import type { BenchSuite } from '../harness.js';
 import { scenarioKernelsSuite } from './scenario-kernels.js';
 import { rotationSuite } from './rotation.js';
+import { qpMarosSuite } from './qp-maros.js';
+import { qpClassesSuite } from './qp-classes.js';
 
 /** Every benchmark suite; add one line per suite. */
-export const suites: readonly BenchSuite[] = [scenarioKernelsSuite, rotationSuite];
+export const suites: readonly BenchSuite[] = [scenarioKernelsSuite, rotationSuite, qpMarosSuite, qpClassesSuite];
