@@ -1,5 +1,5 @@
 import { InputError } from '@keel/core';
-import { compareHysteresis, defaultQpSolve, generateSampleDay, ROTATION_ENGINES, type ReplaySummary, type RotationEngine } from '@keel/core/rotation';
+import { compareHysteresis, generateSampleDay, ROTATION_ENGINES, type ReplaySummary, type RotationEngine } from '@keel/core/rotation';
 import { oneOf, parseCommandArgs } from '../args.js';
 import { progress, writeFileAtomic, type CliIo } from '../io.js';
 import type { Command } from './types.js';
@@ -40,7 +40,6 @@ export const replayCommand: Command = {
     const format = oneOf('format', values.format as string | undefined, ['table', 'json'] as const) ?? (values.out ? 'json' : 'table');
     const seed = int('seed', values.seed, 1, 0);
     const names = int('names', values.names, 500, 25);
-    if (engine === 'qp' && !defaultQpSolve) throw new InputError({ path: '--engine', message: 'the QP engine needs the QP solver, which is not available in this build' });
     const p = progress(io, `replay (${engine})`);
     let out: ReturnType<typeof compareHysteresis>;
     try {
@@ -49,7 +48,6 @@ export const replayCommand: Command = {
       out = compareHysteresis(day, {
         engine,
         cash: 1e6,
-        ...(defaultQpSolve ? { solve: defaultQpSolve } : {}),
         onCycle: (r) => p.update(`bar ${++k} (minute ${r.minute})`),
       });
     } finally {

@@ -1,6 +1,6 @@
 import { InputError } from '@keel/core';
 import { formatOmsCsv } from '@keel/core/orders';
-import { defaultQpSolve, rotate, sampleRotationRequest, ROTATION_ENGINES, type RotationEngine, type RotationResult } from '@keel/core/rotation';
+import { rotate, sampleRotationRequest, ROTATION_ENGINES, type RotationEngine, type RotationResult } from '@keel/core/rotation';
 import { oneOf, parseCommandArgs } from '../args.js';
 import { progress, readJsonFile, writeFileAtomic, type CliIo } from '../io.js';
 import type { Command } from './types.js';
@@ -51,7 +51,7 @@ export const rotateCommand: Command = {
     const p = progress(io, `rotate (${engine})`);
     let result: RotationResult;
     try {
-      result = await rotate(request, { engine, ...(defaultQpSolve ? { solve: defaultQpSolve } : {}) });
+      result = await rotate(request, { engine });
     } finally {
       p.done();
     }

@@ -40,7 +40,13 @@ export interface RotationEvaluation {
   readonly violations: readonly string[];
 }
 
-export const DEFAULT_FEASIBILITY_TOL = 1e-7;
+/**
+ * Feasibility tolerance in weight units (1e-6 = 0.01 bp of NAV). An ADMM solution meets each
+ * solver row to ~1e-9, but a sum over n names (turnover through n link rows) accumulates n such
+ * residuals; 1e-6 covers that up to a few thousand names and is far below what whole-share
+ * rounding of the orders moves (one share of a $50 stock on a $1M book is 5e-5).
+ */
+export const DEFAULT_FEASIBILITY_TOL = 1e-6;
 
 export function evaluateObjective(universe: readonly RotationName[], config: OptimizationConfig, sigma: Float64Array, w: ArrayLike<number>): ObjectiveSplit {
   const n = universe.length;

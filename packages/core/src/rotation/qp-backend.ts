@@ -1,7 +1,11 @@
+import { solveQp, type QpBackend } from '@keel/solver-native/qp';
 import type { QpSolveFn } from './qp-contract.js';
 
-/**
- * The QP solver the CLI and API use for the rotation QP. Undefined until the solver's public
- * facade (`@keel/solver-native/qp`: solveQp) is available in this tree.
- */
-export const defaultQpSolve: QpSolveFn | undefined = undefined;
+/** The project's QP solver (`@keel/solver-native/qp`), default backend (native when it loads, else TS). */
+export const defaultQpSolve: QpSolveFn = (problem, settings) => solveQp(problem, settings);
+
+/** The same solver with a forced backend, for side-by-side comparisons. */
+export const qpSolveWith =
+  (backend: QpBackend): QpSolveFn =>
+  (problem, settings) =>
+    solveQp(problem, settings, { backend });

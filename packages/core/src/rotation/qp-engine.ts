@@ -32,7 +32,7 @@ export interface QpRotationInfo {
 }
 
 /** Tight settings: the objective must agree with an independent solve to 1e-6 relative. */
-export const ROTATION_QP_SETTINGS: QpSolveSettings = Object.freeze({ epsAbs: 1e-8, epsRel: 1e-8, polish: true, maxIter: 50_000 });
+export const ROTATION_QP_SETTINGS: QpSolveSettings = Object.freeze({ epsAbs: 1e-9, epsRel: 1e-9, polish: true, maxIter: 50_000 });
 
 export interface QpRotationOptions {
   readonly solve: QpSolveFn;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generateSampleDay } from './sample.js';
-import { compareHysteresis, initialReplayState, runCycle, type ReplayState } from './replay.js';
+import { compareHysteresis, initialReplayState, runCycle, withEngine, type ReplayState } from './replay.js';
 
 function deepFreeze<T>(o: T): T {
   if (o && typeof o === 'object' && !ArrayBuffer.isView(o) && !Object.isFrozen(o)) {
@@ -59,5 +59,21 @@ describe('replay', () => {
     expect(band.stats.roundTrips).toBeLessThan(noBand.stats.roundTrips);
     expect(band.stats.engineReasons.hold_in_band ?? 0).toBeGreaterThan(0);
     expect(noBand.stats.engineReasons.hold_in_band ?? 0).toBe(0);
+  });
+});
+
+describe('replay with the QP engine', () => {
+  it('switches engines at run time (greedy → QP) and keeps trading on optimal QP answers', () => {
+    const day = generateSampleDay({ seed: 5, names: 40, sessionMinutes: 40 });
+    let s = initialReplayState(day, { cash: 1e6, config: { max_turnover: 2, max_turnover_per_name: 0.1 } });
+    for (const bar of day.bars.slice(0, 3)) s = runCycle(s, bar).state;
+    expect(s.settings.engine).toBe('greedy');
+    const before = s.stats.fills;
+    s = withEngine(s, 'qp');
+    for (const bar of day.bars.slice(3)) s = runCycle(s, bar).state;
+    expect(s.settings.engine).toBe('qp');
+    expect(s.stats.engineNotOptimal).toBe(0);
+    expect(s.stats.engineReasons.optimizer ?? 0).toBeGreaterThan(0);
+    expect(s.stats.fills).toBeGreaterThan(before);
   });
 });

@@ -83,8 +83,12 @@ const emptyStats: ReplayStats = Object.freeze({
   engineNotOptimal: 0,
 });
 
-/** The sample's replay configuration: seed 05's defaults with a fully invested long book. */
-export const REPLAY_CONFIG: OptimizationConfigSpec = Object.freeze({ budget: 1, max_net_exposure: 1, long_only: true });
+/**
+ * The sample's replay configuration: seed 05's defaults with a fully invested long-only book
+ * (budget 1, so max_net_exposure 1), and beta held below 1.2 instead of neutral (a long-only
+ * book cannot be beta-neutral: |βᵀw| ≤ 0.05 with Σw = 1 and β > 0.6 is infeasible).
+ */
+export const REPLAY_CONFIG: OptimizationConfigSpec = Object.freeze({ budget: 1, max_net_exposure: 1, long_only: true, beta_tolerance: 1.2 });
 
 export function initialReplayState(
   day: Pick<SampleDay, 'names' | 'correlation'>,

@@ -1,4 +1,3 @@
-import { InputError } from '@keel/solver-native/errors';
 import { ordersFromTargets } from '../orders/orders-from-targets.js';
 import type { OmsOrder, OrderTarget } from '../orders/types.js';
 import { diagnoseRotationInfeasibility, type InfeasibilityDiagnosis } from './elastic.js';
@@ -6,13 +5,14 @@ import { solveGreedyRotation } from './greedy.js';
 import { decideTrade, type PolicyOutcome } from './policy.js';
 import type { QpSolveFn, QpSolveSettings } from './qp-contract.js';
 import { solveQpRotation, type QpRotationInfo } from './qp-engine.js';
+import { defaultQpSolve } from './qp-backend.js';
 import { parseRotationRequest } from './schema.js';
 import type { EngineResult, GreedyInfo, RotationEngine, RotationProblem, RotationResult } from './types.js';
 
 export interface RotationOptions {
   /** Chosen at run time; default greedy (seed 05: "recommended for intraday"). */
   readonly engine?: RotationEngine;
-  /** The QP solver; required for engine 'qp'. */
+  /** The QP solver; default `solveQp` of @keel/solver-native/qp (native backend when it loads). */
   readonly solve?: QpSolveFn;
   readonly qpSettings?: QpSolveSettings;
 }
@@ -36,8 +36,7 @@ export interface RotationPlan {
 export function runEngine(problem: RotationProblem, options: RotationOptions = {}): EngineResult<GreedyInfo | QpRotationInfo> {
   const engine = options.engine ?? 'greedy';
   if (engine === 'greedy') return solveGreedyRotation(problem.universe, problem.config, problem.state);
-  if (!options.solve) throw new Error('engine "qp" needs a QP solver (options.solve)');
-  return solveQpRotation(problem, { solve: options.solve, ...(options.qpSettings ? { settings: options.qpSettings } : {}) });
+  return solveQpRotation(problem, { solve: options.solve ?? defaultQpSolve, ...(options.qpSettings ? { settings: options.qpSettings } : {}) });
 }
 
 /** Whole-share orders that move the book from its current shares to `tradeTargets`. */
@@ -86,7 +85,6 @@ export function planRotation(problem: RotationProblem, options: RotationOptions 
  */
 export async function rotate(request: unknown, options: RotationOptions = {}): Promise<RotationResult> {
   const problem = parseRotationRequest(request);
-  if ((options.engine ?? 'greedy') === 'qp' && !options.solve) throw new InputError({ path: '--engine', message: 'the QP engine needs the QP solver, which is not available in this build' });
   const plan = planRotation(problem, options);
   let diagnosis: InfeasibilityDiagnosis | undefined;
   if (plan.result.info.engine === 'qp' && plan.result.info.status === 'infeasible' && !plan.result.info.diagnosis) {
