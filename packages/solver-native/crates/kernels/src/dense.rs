@@ -10,9 +10,9 @@
 //!       MS × MK × L accumulators over the block      (L lanes: one SIMD register per accumulator)
 //!       out[k, s] += lane-reduced sum
 //! ```
-//! The micro-kernel is plain Rust over fixed-size arrays so LLVM vectorises it; it is compiled
-//! three times (AVX-512, AVX2+FMA, baseline) and picked at run time. Each output's arithmetic is
-//! fixed by (L, FMA) and the block size, not by the tile shape or the thread count.
+//! Three micro-kernel variants, picked at run time: AVX-512 and AVX2+FMA (std::arch intrinsics)
+//! and portable Rust over fixed-size lane arrays left to LLVM's vectoriser. Each output's
+//! arithmetic is fixed by (L, FMA) and the block size, not by the tile shape or thread count.
 
 use crate::threads::{ranges, split_columns, thread_count};
 use crate::{check_count, check_len, holder_base, InputError};
@@ -118,26 +118,44 @@ fn worker(isa: Isa, p: &DenseProblem, s0: usize, s1: usize, rows: &mut [&mut [f6
         Isa::Avx512 => unsafe { worker_avx512(p, s0, s1, rows) },
         #[cfg(target_arch = "x86_64")]
         Isa::Avx2Fma => unsafe { worker_avx2(p, s0, s1, rows) },
-        _ => block_loop::<4, 2, 4, false>(p, s0, s1, rows),
+        _ => block_loop::<Portable<4, false>, 2, 4>(p, s0, s1, rows),
     }
 }
 
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512vl,avx2,fma")]
+#[target_feature(enable = "avx512f,avx2,fma")]
 unsafe fn worker_avx512(p: &DenseProblem, s0: usize, s1: usize, rows: &mut [&mut [f64]]) {
     // 4 × 5 tile: 20 zmm accumulators + 4 scenario vectors + 1 holder vector of 32 registers.
-    block_loop::<8, 4, 5, true>(p, s0, s1, rows)
+    block_loop::<x86::Avx512, 4, 5>(p, s0, s1, rows)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 unsafe fn worker_avx2(p: &DenseProblem, s0: usize, s1: usize, rows: &mut [&mut [f64]]) {
     // 2 × 4 tile: 8 ymm accumulators + 2 + 1 of 16 registers.
-    block_loop::<4, 2, 4, true>(p, s0, s1, rows)
+    block_loop::<x86::Avx2, 2, 4>(p, s0, s1, rows)
+}
+
+/// One micro-kernel: Σ over a block of r_i · h_j for an MS × MK tile, item n accumulated in
+/// lane n mod L (FMA when available), lanes reduced pairwise (halving) at the end.
+trait Micro {
+    /// # Safety
+    /// Every slice has length `nb`; the CPU has the implementation's target features.
+    unsafe fn tile<const MS: usize, const MK: usize>(r: &[&[f64]; MS], h: &[&[f64]; MK], nb: usize) -> [[f64; MK]; MS];
+}
+
+/// Plain Rust over fixed-size lane arrays, left to LLVM's vectoriser.
+struct Portable<const L: usize, const FMA: bool>;
+
+impl<const L: usize, const FMA: bool> Micro for Portable<L, FMA> {
+    #[inline(always)]
+    unsafe fn tile<const MS: usize, const MK: usize>(r: &[&[f64]; MS], h: &[&[f64]; MK], nb: usize) -> [[f64; MK]; MS] {
+        tile::<L, MS, MK, FMA>(r, h, nb)
+    }
 }
 
 #[inline(always)]
-fn block_loop<const L: usize, const MS: usize, const MK: usize, const FMA: bool>(
+fn block_loop<M: Micro, const MS: usize, const MK: usize>(
     p: &DenseProblem,
     s0: usize,
     s1: usize,
@@ -156,7 +174,7 @@ fn block_loop<const L: usize, const MS: usize, const MK: usize, const FMA: bool>
             let mut k = 0;
             while k + MK <= n_hold {
                 let ht: [&[f64]; MK] = std::array::from_fn(|j| hrow(k + j));
-                let acc = tile::<L, MS, MK, FMA>(&rt, &ht, nb);
+                let acc = unsafe { M::tile::<MS, MK>(&rt, &ht, nb) };
                 for j in 0..MK {
                     for i in 0..MS {
                         rows[k + j][s - s0 + i] += acc[i][j];
@@ -165,7 +183,7 @@ fn block_loop<const L: usize, const MS: usize, const MK: usize, const FMA: bool>
                 k += MK;
             }
             while k < n_hold {
-                let acc = tile::<L, MS, 1, FMA>(&rt, &[hrow(k)], nb);
+                let acc = unsafe { M::tile::<MS, 1>(&rt, &[hrow(k)], nb) };
                 for i in 0..MS {
                     rows[k][s - s0 + i] += acc[i][0];
                 }
@@ -178,14 +196,14 @@ fn block_loop<const L: usize, const MS: usize, const MK: usize, const FMA: bool>
             let mut k = 0;
             while k + MK <= n_hold {
                 let ht: [&[f64]; MK] = std::array::from_fn(|j| hrow(k + j));
-                let acc = tile::<L, 1, MK, FMA>(&rt, &ht, nb);
+                let acc = unsafe { M::tile::<1, MK>(&rt, &ht, nb) };
                 for j in 0..MK {
                     rows[k + j][s - s0] += acc[0][j];
                 }
                 k += MK;
             }
             while k < n_hold {
-                rows[k][s - s0] += tile::<L, 1, 1, FMA>(&rt, &[hrow(k)], nb)[0][0];
+                rows[k][s - s0] += unsafe { M::tile::<1, 1>(&rt, &[hrow(k)], nb) }[0][0];
                 k += 1;
             }
             s += 1;
@@ -204,8 +222,7 @@ fn madd<const FMA: bool>(a: f64, b: f64, c: f64) -> f64 {
     }
 }
 
-/// Σ over a block of r_i · h_j for an MS × MK tile, item n accumulated in lane n mod L, lanes
-/// reduced pairwise (halving) at the end.
+/// The portable micro-kernel (see `Micro`).
 #[inline(always)]
 fn tile<const L: usize, const MS: usize, const MK: usize, const FMA: bool>(
     r: &[&[f64]; MS],
@@ -245,18 +262,125 @@ fn tile<const L: usize, const MS: usize, const MK: usize, const FMA: bool>(
     let mut out = [[0.0; MK]; MS];
     for i in 0..MS {
         for j in 0..MK {
-            let mut v = acc[i][j];
-            let mut w = L;
-            while w > 1 {
-                w /= 2;
-                for l in 0..w {
-                    v[l] += v[l + w];
-                }
-            }
-            out[i][j] = v[0];
+            out[i][j] = reduce(acc[i][j]);
         }
     }
     out
+}
+
+/// Pairwise (halving) lane reduction: lanes l and l + w/2 first, as every variant does.
+#[inline(always)]
+fn reduce<const L: usize>(mut v: [f64; L]) -> f64 {
+    let mut w = L;
+    while w > 1 {
+        w /= 2;
+        for l in 0..w {
+            v[l] += v[l + w];
+        }
+    }
+    v[0]
+}
+
+/// Explicit SIMD for x86-64 (std::arch): the same arithmetic as `Portable<L, true>` (lane n mod L,
+/// FMA, halving reduction), so each variant gives identical bits; written with intrinsics
+/// because LLVM's SLP vectoriser leaves a 20-accumulator tile mostly scalar.
+#[cfg(target_arch = "x86_64")]
+mod x86 {
+    use super::{reduce, Micro};
+    use std::arch::x86_64::*;
+
+    pub struct Avx512;
+    pub struct Avx2;
+
+    impl Micro for Avx512 {
+        #[inline(always)]
+        unsafe fn tile<const MS: usize, const MK: usize>(r: &[&[f64]; MS], h: &[&[f64]; MK], nb: usize) -> [[f64; MK]; MS] {
+            tile512::<MS, MK>(r, h, nb)
+        }
+    }
+
+    impl Micro for Avx2 {
+        #[inline(always)]
+        unsafe fn tile<const MS: usize, const MK: usize>(r: &[&[f64]; MS], h: &[&[f64]; MK], nb: usize) -> [[f64; MK]; MS] {
+            tile256::<MS, MK>(r, h, nb)
+        }
+    }
+
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    unsafe fn tile512<const MS: usize, const MK: usize>(r: &[&[f64]; MS], h: &[&[f64]; MK], nb: usize) -> [[f64; MK]; MS] {
+        let mut acc = [[_mm512_setzero_pd(); MK]; MS];
+        let mut rv = [_mm512_setzero_pd(); MS];
+        let full = nb - nb % 8;
+        let mut n = 0;
+        while n < full {
+            for i in 0..MS {
+                rv[i] = _mm512_loadu_pd(r[i].as_ptr().add(n));
+            }
+            for j in 0..MK {
+                let hv = _mm512_loadu_pd(h[j].as_ptr().add(n));
+                for i in 0..MS {
+                    acc[i][j] = _mm512_fmadd_pd(hv, rv[i], acc[i][j]);
+                }
+            }
+            n += 8;
+        }
+        if full < nb {
+            // The last nb − full items into lanes 0.., zeros elsewhere (fma(0, 0, a) = a).
+            let m: __mmask8 = ((1u32 << (nb - full)) - 1) as __mmask8;
+            for i in 0..MS {
+                rv[i] = _mm512_maskz_loadu_pd(m, r[i].as_ptr().add(full));
+            }
+            for j in 0..MK {
+                let hv = _mm512_maskz_loadu_pd(m, h[j].as_ptr().add(full));
+                for i in 0..MS {
+                    acc[i][j] = _mm512_fmadd_pd(hv, rv[i], acc[i][j]);
+                }
+            }
+        }
+        let mut out = [[0.0; MK]; MS];
+        for i in 0..MS {
+            for j in 0..MK {
+                let mut v = [0.0f64; 8];
+                _mm512_storeu_pd(v.as_mut_ptr(), acc[i][j]);
+                out[i][j] = reduce(v);
+            }
+        }
+        out
+    }
+
+    #[inline]
+    #[target_feature(enable = "avx2,fma")]
+    unsafe fn tile256<const MS: usize, const MK: usize>(r: &[&[f64]; MS], h: &[&[f64]; MK], nb: usize) -> [[f64; MK]; MS] {
+        let mut acc = [[_mm256_setzero_pd(); MK]; MS];
+        let mut rv = [_mm256_setzero_pd(); MS];
+        let full = nb - nb % 4;
+        let mut n = 0;
+        while n < full {
+            for i in 0..MS {
+                rv[i] = _mm256_loadu_pd(r[i].as_ptr().add(n));
+            }
+            for j in 0..MK {
+                let hv = _mm256_loadu_pd(h[j].as_ptr().add(n));
+                for i in 0..MS {
+                    acc[i][j] = _mm256_fmadd_pd(hv, rv[i], acc[i][j]);
+                }
+            }
+            n += 4;
+        }
+        let mut out = [[0.0; MK]; MS];
+        for i in 0..MS {
+            for j in 0..MK {
+                let mut v = [0.0f64; 4];
+                _mm256_storeu_pd(v.as_mut_ptr(), acc[i][j]);
+                for n in full..nb {
+                    v[n - full] = h[j][n].mul_add(r[i][n], v[n - full]);
+                }
+                out[i][j] = reduce(v);
+            }
+        }
+        out
+    }
 }
 
 #[cfg(test)]
@@ -310,6 +434,27 @@ mod tests {
                         Some(f) => assert!(f.iter().zip(&out).all(|(a, b)| a.to_bits() == b.to_bits()), "{isa:?} threads {threads}"),
                     }
                 }
+            }
+        }
+    }
+
+    #[test]
+    #[cfg(target_arch = "x86_64")]
+    fn simd_tiles_give_the_portable_bits() {
+        let mut rng = Rng::new(99);
+        for nb in [1, 7, 8, 9, 64, 1021, 1024] {
+            let r: Vec<Vec<f64>> = (0..4).map(|_| rng.vec(nb, 1.0, 0.0)).collect();
+            let h: Vec<Vec<f64>> = (0..5).map(|_| rng.vec(nb, 1.0, 0.0)).collect();
+            let rt: [&[f64]; 4] = std::array::from_fn(|i| &r[i][..]);
+            let ht: [&[f64]; 5] = std::array::from_fn(|j| &h[j][..]);
+            let bits = |t: [[f64; 5]; 4]| t.iter().flatten().map(|x| x.to_bits()).collect::<Vec<_>>();
+            if Isa::detect() == Isa::Avx512 {
+                let a = unsafe { <x86::Avx512 as Micro>::tile::<4, 5>(&rt, &ht, nb) };
+                assert_eq!(bits(a), bits(tile::<8, 4, 5, true>(&rt, &ht, nb)), "avx512 nb {nb}");
+            }
+            if Isa::detect() != Isa::Baseline {
+                let a = unsafe { <x86::Avx2 as Micro>::tile::<4, 5>(&rt, &ht, nb) };
+                assert_eq!(bits(a), bits(tile::<4, 4, 5, true>(&rt, &ht, nb)), "avx2 nb {nb}");
             }
         }
     }
