@@ -43,8 +43,7 @@ export const rotationSuite: BenchSuite = {
       { name: 'greedy N=300', fn: () => solveGreedyRotation(g300.problem.universe, g300.problem.config, g300.problem.state) },
     ];
     const solve = defaultQpSolve;
-    figures.qpSolverAvailable = solve !== undefined;
-    if (solve) {
+    {
       const once = solveQpRotation(g300.problem, { solve });
       figures['qp N=300 status'] = once.info.status;
       figures['qp N=300 iterations'] = once.info.iterations;
@@ -57,13 +56,13 @@ export const rotationSuite: BenchSuite = {
     figures['greedy N=3000 ms'] = Number(greedy3000.meanMs.toFixed(3));
     figures['greedy N=3000 under seed 100 ms'] = greedy3000.meanMs < 100;
     figures['greedy N=300 ms'] = Number(t['greedy N=300']!.meanMs.toFixed(3));
-    if (solve) {
+    {
       const qp300 = t['qp N=300']!;
       figures['qp N=300 ms'] = Number(qp300.meanMs.toFixed(1));
       ratios.greedyVsQp300 = t['greedy N=300']!.opsPerSec / qp300.opsPerSec;
     }
     // N = 3,000 QP: one timed solve (dense 3,000 × 3,000 Σ), full runs only.
-    if (solve && !opts.ci) {
+    if (!opts.ci) {
       const q3000 = problemOf(3000, true);
       const t0 = performance.now();
       const r = solveQpRotation(q3000.problem, { solve });

@@ -77,6 +77,28 @@ describe('keel rotate', () => {
     expect(m.stderr()).toContain('universe[1].z:');
   });
 
+  it('runs the QP engine and validates its answer', async () => {
+    const m = memoryIo(dir);
+    expect(await main(['rotate', file('q.json', request({ config: { budget: 0.8, max_net_exposure: 1, per_name_cap: 0.5, sector_cap: 0.6, max_turnover: 1, max_turnover_per_name: 0.5, long_only: true } })), '--engine', 'qp', '--format', 'json'], m.io)).toBe(0);
+    const res = JSON.parse(m.stdout());
+    expect(res.engine).toBe('qp');
+    expect(res.info.status).toBe('optimal');
+    expect(res.info.checks.every((c: { pass: boolean }) => c.pass)).toBe(true);
+    expect(Object.values(res.targets as Record<string, number>).reduce((a, b) => a + b, 0)).toBeCloseTo(0.8, 6);
+    for (const c of res.changes) expect(c.reason).toBe('optimizer');
+  });
+
+  it('reports an infeasible QP (exit 0, an answer) with the conflicting constraints named', async () => {
+    const m = memoryIo(dir);
+    const betas = request();
+    betas.universe.forEach((u, i) => Object.assign(u, { beta: 0.9 + 0.1 * i }));
+    betas.config = { budget: 0.8, max_net_exposure: 1, per_name_cap: 0.5, sector_cap: 1, beta_tolerance: 0.05, max_turnover: 2, max_turnover_per_name: 1, long_only: true } as typeof betas.config;
+    expect(await main(['rotate', file('inf.json', betas), '--engine', 'qp'], m.io)).toBe(0);
+    expect(m.stdout()).toContain('status infeasible');
+    expect(m.stdout()).toContain('infeasible: conflicting constraints budget + beta + long_only');
+    expect(m.stdout()).toContain('decision: no trade (engine_not_optimal)');
+  });
+
   it('exits 2 on an unknown engine', async () => {
     const m = memoryIo(dir);
     expect(await main(['rotate', '--engine', 'magic'], m.io)).toBe(2);

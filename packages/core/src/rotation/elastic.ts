@@ -5,8 +5,8 @@ import type { RotationName } from './types.js';
 
 /**
  * Names the constraints that make a rotation QP infeasible. Each constraint group gets one
- * elastic slack s ≥ 0 shared by its rows (l − s ≤ a·x ≤ u + s); the structural rows (w − w0 =
- * t⁺ − t⁻, w = w⁺ − w⁻, signs, long_only) stay hard. The LPs run on HiGHS (simplex: an exact
+ * elastic slack s ≥ 0 shared by its rows (l − s ≤ a·x ≤ u + s), long_only (w ≥ 0) included; the
+ * structural rows (w − w0 = t⁺ − t⁻, w = w⁺ − w⁻, t± ≥ 0, w± ≥ 0) stay hard. The LPs run on HiGHS (simplex: an exact
  * zero/non-zero slack, which an ADMM solve to 1e-9 could not promise in reasonable time).
  * Two questions are answered:
  *  - `relaxation`: one smallest total relaxation, min Σ s_g (how much each group must give);
@@ -54,6 +54,9 @@ function groupRows(universe: readonly RotationName[], c: OptimizationConfig): Gr
     group: 'per_name_turnover',
     rows: universe.map((u, i) => ({ idx: [L.w + i], val: [1], lo: u.weight - c.max_turnover_per_name, hi: u.weight + c.max_turnover_per_name })),
   });
+  // Last: the deletion filter drops groups front to back, so the ones listed last are the ones a
+  // conflict keeps when several answers exist; the sign restriction is the most basic of them.
+  if (c.long_only) out.push({ group: 'long_only', rows: universe.map((_, i) => ({ idx: [L.w + i], val: [1], lo: 0, hi: Infinity })) });
   return out;
 }
 
@@ -63,7 +66,8 @@ async function elasticLp(universe: readonly RotationName[], c: OptimizationConfi
   const L = rotationQpLayout(n, c.long_only);
   const b = new ModelBuilder({ sense: 'minimize' });
   // Columns in the engine's layout: w | t⁺ | t⁻ | (w⁺ | w⁻) | one slack per group.
-  for (let i = 0; i < n; i++) b.addVar({ lower: c.long_only ? 0 : -Infinity });
+  // w is free here: long_only is an elastic group of its own, so a conflict can name it.
+  b.addVars(n, { lower: -Infinity });
   b.addVars(2 * n, { lower: 0 });
   if (!c.long_only) b.addVars(2 * n, { lower: 0 });
   const s0 = b.addVars(groups.length, { lower: 0, cost: 1 });
