@@ -29,27 +29,30 @@ export function aggregateExposure(spec: StructuredScenarioSpec): { first: Float6
 /**
  * v[k,s] = base_k + Σ_b x[s,b]·(A[k,b] + ½Q[k,b]·x[s,b]), factors in order. Skipping h = 0 in the
  * aggregation changes nothing (adding 0·finite is exact), so the result is fully defined.
+ * Scenarios run innermost over transposed shocks: independent outputs side by side instead of
+ * one long dependency chain per output (same arithmetic, same order per output).
  */
 export function evaluateStructuredTs(spec: StructuredScenarioSpec, out: Float64Array): void {
   const { items: N, holders: K, scenarios: S, factors: B, shocks: X } = spec;
   const hb = holderBase(spec.holderWeights, K, N, spec.itemBase);
   const { first: A, second: Q } = aggregateExposure(spec);
-  const halfQ = Q ? Q.map((q) => 0.5 * q) : null;
+  const XT = new Float64Array(S * B);
+  for (let s = 0; s < S; s++) for (let b = 0; b < B; b++) XT[b * S + s] = X[s * B + b]!;
   for (let k = 0; k < K; k++) {
-    const aRow = k * B;
-    const base = hb[k]!;
-    for (let s = 0; s < S; s++) {
-      const xRow = s * B;
-      let acc = base;
-      if (halfQ) {
-        for (let b = 0; b < B; b++) {
-          const x = X[xRow + b]!;
-          acc += x * (A[aRow + b]! + halfQ[aRow + b]! * x);
+    const row = k * S;
+    out.fill(hb[k]!, row, row + S);
+    for (let b = 0; b < B; b++) {
+      const a = A[k * B + b]!;
+      const xb = b * S;
+      if (Q) {
+        const hq = 0.5 * Q[k * B + b]!;
+        for (let s = 0; s < S; s++) {
+          const x = XT[xb + s]!;
+          out[row + s] = out[row + s]! + x * (a + hq * x);
         }
       } else {
-        for (let b = 0; b < B; b++) acc += X[xRow + b]! * A[aRow + b]!;
+        for (let s = 0; s < S; s++) out[row + s] = out[row + s]! + XT[xb + s]! * a;
       }
-      out[k * S + s] = acc;
     }
   }
 }

@@ -159,26 +159,32 @@ pub fn evaluate_structured(p: &StructuredProblem, out: &mut [f64], threads: Opti
     let (a, q) = aggregate(p, threads);
     let half_q: Vec<f64> = q.iter().map(|x| 0.5 * x).collect();
     let t = threads.unwrap_or_else(|| thread_count(k as f64 * s as f64 * b as f64)).max(1);
-    let rs = ranges(s, t, 1);
-    let x = p.shocks;
+    let rs = ranges(s, t, 8);
+    // Shocks transposed to B × S so the expansion runs over scenarios innermost: independent
+    // outputs side by side (vectorised, no dependency chain through one accumulator), while
+    // each output still adds its factors in order, exactly like the TS fallback.
+    let mut xt = vec![0.0; s * b];
+    for (si, row) in p.shocks.chunks_exact(b).enumerate() {
+        for (j, &v) in row.iter().enumerate() {
+            xt[j * s + si] = v;
+        }
+    }
     let expand = |(s0, s1): (usize, usize), rows: Vec<&mut [f64]>| {
         for (kk, row) in rows.into_iter().enumerate() {
-            let arow = &a[kk * b..(kk + 1) * b];
-            for (o, si) in row.iter_mut().zip(s0..s1) {
-                let xrow = &x[si * b..(si + 1) * b];
-                let mut acc = hb[kk];
+            row.fill(hb[kk]);
+            for j in 0..b {
+                let a = a[kk * b + j];
+                let x = &xt[j * s + s0..j * s + s1];
                 if half_q.is_empty() {
-                    for j in 0..b {
-                        acc += xrow[j] * arow[j];
+                    for (o, &xv) in row.iter_mut().zip(x) {
+                        *o += xv * a;
                     }
                 } else {
-                    let qrow = &half_q[kk * b..(kk + 1) * b];
-                    for j in 0..b {
-                        let xv = xrow[j];
-                        acc += xv * (arow[j] + qrow[j] * xv);
+                    let hq = half_q[kk * b + j];
+                    for (o, &xv) in row.iter_mut().zip(x) {
+                        *o += xv * (a + hq * xv);
                     }
                 }
-                *o = acc;
             }
         }
     };
