@@ -5,6 +5,7 @@ import { roundSchedule } from './round.js';
 describe('roundSchedule (largest remainder under caps)', () => {
   it('sums to S exactly, respects every cap and moves no bin by a whole share, on random inputs', () => {
     const rng = createRng(7);
+    let checked = 0;
     for (let trial = 0; trial < 300; trial++) {
       const n = 1 + Math.floor(rng.uniform() * 500);
       const total = Math.floor(rng.uniform() * 300_000);
@@ -37,13 +38,12 @@ describe('roundSchedule (largest remainder under caps)', () => {
       if (Math.abs(sumX - target) > 1e-6 * Math.max(1, target)) continue; // could not place it all
       const y = roundSchedule(x, caps, target);
       expect(y.reduce((s, v) => s + v, 0)).toBe(target);
-      for (let t = 0; t < n; t++) {
-        expect(Number.isInteger(y[t])).toBe(true);
-        expect(y[t]).toBeGreaterThanOrEqual(0);
-        expect(y[t]).toBeLessThanOrEqual(caps[t]!);
-        expect(Math.abs(y[t]! - x[t]!)).toBeLessThan(1);
-      }
+      // One assertion per trial (thousands of expect calls would dominate the test's time).
+      const bad = y.findIndex((v, t) => !Number.isInteger(v) || v < 0 || v > caps[t]! || Math.abs(v - x[t]!) >= 1);
+      expect(bad).toBe(-1);
+      checked++;
     }
+    expect(checked).toBeGreaterThan(250);
   });
 
   it('gives the remainder to the largest fractions, earlier bin on ties', () => {

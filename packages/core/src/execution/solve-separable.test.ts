@@ -24,7 +24,7 @@ function bisectReference(inverseMarginal: (t: number, nu: number) => number, cap
 
 const maxRelDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   let scale = 0;
-  let d = 0;
+  let d = 0; // plain loops: this runs on every random instance
   for (let t = 0; t < a.length; t++) {
     scale = Math.max(scale, Math.abs(b[t]!));
     d = Math.max(d, Math.abs(a[t]! - b[t]!));

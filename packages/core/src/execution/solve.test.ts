@@ -104,12 +104,18 @@ describe('solveExecution', () => {
     paper.continuous.forEach((v, k) => expect(Math.abs(v - cf[k]!) / 1e6).toBeLessThan(1e-12));
     expect(paper.schedule.reduce((s, v) => s + v, 0)).toBe(1e6);
 
-    const capped = solveExecution({ ...ALMGREN_CHRISS_PAPER_REQUEST, caps: [300_000, 250_000, 1e6, 1e6, 1e6] });
-    expect(capped.info.solver).toBe('active_set');
+    const request = { ...ALMGREN_CHRISS_PAPER_REQUEST, caps: [300_000, 250_000, 1e6, 1e6, 1e6] };
+    const capped = solveExecution(request);
+    expect(capped.info.solver).toBe('qp');
+    expect(capped.info.qp?.polished).toBe(true);
     expect(capped.status).toBe('optimal');
     expect(capped.continuous[0]).toBe(300_000);
     expect(capped.continuous[1]).toBe(250_000);
     expect(capped.cost).toBeGreaterThan(paper.cost); // caps cost something
+    const activeSet = solveExecution(request, { capped: 'active_set' });
+    expect(activeSet.info.solver).toBe('active_set');
+    expect(activeSet.status).toBe('optimal');
+    activeSet.continuous.forEach((v, k) => expect(Math.abs(v - capped.continuous[k]!) / 1e6).toBeLessThan(1e-12));
   });
 
   it('power law with per-bin exponents goes through the multiplier search', () => {

@@ -1,3 +1,4 @@
+import { solveQp, type QpSettings } from '@keel/solver-native/qp';
 import { refineAlmgrenChrissActiveSet } from './almgren-chriss-active-set.js';
 import { almgrenChrissConstants, almgrenChrissTrajectory, evaluateAlmgrenChriss } from './almgren-chriss.js';
 import { evaluateBaseline, improvementPct, twapSchedule, vwapSchedule } from './baselines.js';
@@ -14,10 +15,12 @@ export interface ExecutionSettings {
   /** Relative tolerance of the KKT check that decides `optimal` (default 1e-9). */
   readonly kktTolerance?: number;
   /**
-   * QP solver for Almgren–Chriss when a cap binds (the closed form no longer applies). Its answer
-   * is refined by exact active-set steps; without one the active-set method starts from the
-   * clipped closed form.
+   * Almgren–Chriss when a cap binds (the closed form no longer applies): `qp` (default) solves the
+   * tridiagonal QP with the generic solver and refines its answer by exact active-set steps;
+   * `active_set` runs the same exact steps from the clipped closed form, without the QP solver.
    */
+  readonly capped?: 'qp' | 'active_set';
+  /** The QP solver to use (default `solveQp` of `@keel/solver-native/qp`, backend per KEEL_BACKEND). */
   readonly qp?: QpSolveFn;
   /** Settings passed to the QP solver (defaults: epsAbs = epsRel = 1e-9, maxIter 20,000, polish). */
   readonly qpSettings?: Readonly<Record<string, number | boolean>>;
@@ -31,6 +34,8 @@ export interface ExecutionSettings {
 export const SENSITIVITY_FACTORS = [0.5, 0.75, 1, 1.5, 2] as const;
 
 const DEFAULT_QP_SETTINGS = { epsAbs: 1e-9, epsRel: 1e-9, maxIter: 20_000, polish: true } as const;
+
+const defaultQp: QpSolveFn = (form, settings) => solveQp(form, settings as Partial<QpSettings>);
 
 interface ContinuousSolution {
   readonly x: Float64Array;
@@ -161,11 +166,13 @@ function solveAlmgrenChrissCapped(problem: ExecutionProblem, settings: Execution
   // The closed form minimises the problem without caps; if it respects them it is the answer.
   if (fits) return { x: closed.trades, solver: 'closed_form', closedFormFeasible: true };
 
-  if (settings.qp && N > 1) {
+  if ((settings.capped ?? 'qp') === 'qp' && N > 1) {
     const built = buildAlmgrenChrissQp(p, S, caps);
-    const res = settings.qp(built.form, { ...DEFAULT_QP_SETTINGS, ...settings.qpSettings });
+    const res = (settings.qp ?? defaultQp)(built.form, { ...DEFAULT_QP_SETTINGS, ...settings.qpSettings });
     const guess = res.x.length === N - 1 ? built.toTrades(res.x) : clip(closed.trades, caps);
-    const refined = refineAlmgrenChrissActiveSet(p, S, caps, guess, 1e-6 * S);
+    // The QP's answer is accurate to its tolerances; the active set it implies is then solved
+    // exactly (and corrected if a bound was misread), which is what makes the result exact.
+    const refined = refineAlmgrenChrissActiveSet(p, S, caps, guess, 1e-6 * S) ?? refineAlmgrenChrissActiveSet(p, S, caps, clip(closed.trades, caps), 0);
     const qp = { status: res.status, iterations: res.info.iterations, backend: res.info.backend, polished: refined !== null };
     return { x: refined ? refined.trades : projectFeasible(guess, caps, S), solver: 'qp', qp, closedFormFeasible: false };
   }
