@@ -255,6 +255,7 @@ export function runKernelConformance(backend: KernelBackend, skipReason?: string
       expectInputError(() => evaluateScenariosDense({ ...good, itemBase: Float64Array.of(1, 2, 3, 4, 5, 6, 7, 8, 9, Infinity) }, { ...opts, out }), 'itemBase[9]');
       expect([...out]).toEqual([42, 42, 42, 42, 42, 42]);
       expectInputError(() => evaluateScenariosDense(good, { ...opts, out: new Float64Array(5) }), 'out');
+      expectInputError(() => evaluateScenariosDense({ items: 1, holders: 70_000, scenarios: 70_000, holderWeights: new Float64Array(70_000), scenarioValues: new Float64Array(70_000) }, opts), 'scenarios');
       expectInputError(() => evaluateScenariosDense(good, { ...opts, out: good.holderWeights.subarray(0, 6) }), 'out');
 
       const s = randomStructured(10, 2, 3, 4, 2, 'sparse', true);

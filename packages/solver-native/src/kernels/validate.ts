@@ -57,7 +57,14 @@ function throwIf(issues: InputIssue[]): void {
   if (issues.length) throw new InputError(issues);
 }
 
+/** Typed arrays hold at most 2^32 − 1 elements here; the K × S output must fit in one. */
+const MAX_OUTPUT = 2 ** 32 - 1;
+
 function checkOut(issues: InputIssue[], out: unknown, holders: number, scenarios: number, inputs: readonly (ArrayBufferView | undefined)[]) {
+  if (holders * scenarios > MAX_OUTPUT) {
+    issues.push({ path: 'scenarios', message: `holders × scenarios = ${holders * scenarios} exceeds one Float64Array (${MAX_OUTPUT})` });
+    return;
+  }
   if (out === undefined) return;
   if (!checkArray(issues, 'out', out, Float64Array, holders * scenarios, 'holders × scenarios')) return;
   const o = out as Float64Array;
