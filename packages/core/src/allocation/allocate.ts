@@ -27,6 +27,7 @@ import type { StrategyName } from './schema.js';
 import { strategies } from './strategies.js';
 import type {
   AllocationDiagnostics,
+  AllocationStrategy,
   AllocationResult,
   AllocationSettings,
   AllocationStatus,
@@ -44,6 +45,11 @@ export interface AllocateOptions {
   readonly strategy?: StrategyName;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: StrategyProgress) => void;
+  /**
+   * Runs this strategy object instead of the registry's entry for the chosen name (embedding a
+   * custom strategy; tests use it to check that the status rules hold whatever a strategy claims).
+   */
+  readonly strategyImpl?: AllocationStrategy;
   /** For reproducible audit records in tests. */
   readonly runId?: string;
   readonly now?: Date;
@@ -138,7 +144,7 @@ export async function allocate(input: unknown, opts: AllocateOptions = {}): Prom
 
   let outcome: StrategyOutcome;
   try {
-    outcome = await strategies[settings.strategy].run(ctx);
+    outcome = await (opts.strategyImpl ?? strategies[settings.strategy]).run(ctx);
   } catch (e) {
     if (isInputError(e)) throw e;
     return finish('error', null, failedSolver(settings.strategy, started), { message: `strategy ${settings.strategy} failed: ${(e as Error)?.message ?? String(e)}` });

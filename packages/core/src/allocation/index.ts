@@ -26,7 +26,13 @@ export {
   type AllocationMetrics,
 } from './metrics.js';
 export { strategies } from './strategies.js';
-export { generateAllocationBook, CONSTRAINT_KIND_CYCLE, type AllocationBookSpec } from './sample/generate-book.js';
+export {
+  generateAllocationBook,
+  sampleAllocationRequest,
+  CONSTRAINT_KIND_CYCLE,
+  SAMPLE_BOOK_SPEC,
+  type AllocationBookSpec,
+} from './sample/index.js';
 export { allocate, assignmentRows, OBJECTIVE_AGREEMENT_TOL, type AllocateOptions } from './allocate.js';
 export { validateAllocation, type ValidationReport } from './validate.js';
 export {

@@ -14,14 +14,18 @@
  *    fits into some account and keep the rest pending; otherwise relocate one placed trade to
  *    another account to make room; failing both, place it where it hurts least and record it.
  * 4. Repair — while hard violations remain, apply the single move (a placed trade or lot chunk to
- *    another account) that reduces total violation most.
- * 5. Improvement — single moves that keep every hard constraint and lower the objective, in
+ *    another account) that reduces total violation most; then swaps of two chunks between a
+ *    violating account and another one.
+ * 5. If violations remain, start again from the pre-trade book in `feasibility` mode (a log
+ *    barrier on every constraint's headroom steers trades away from tight accounts; see
+ *    state.ts), then repair again. The first feasible result (or the least violated) is kept.
+ * 6. Improvement — single moves that keep every hard constraint and lower the objective, in
  *    passes until none improves or the time limit is reached.
  */
 import { evaluateAllocationMetrics, evaluateConstraintSlacks } from '../metrics.js';
 import { evaluateObjective } from '../objective.js';
 import type { AllocationStrategy, StrategyContext, StrategyOutcome } from '../types.js';
-import { GreedyState, type MoveEval } from './state.js';
+import { GreedyState, type GreedyMode, type MoveEval } from './state.js';
 
 interface Chunk {
   readonly trade: number;
@@ -35,6 +39,11 @@ interface Placement {
 }
 
 const VIOLATION_TOL = 1e-12;
+/** Repair steps (moves, swaps or breakout weight raises) before giving up. */
+const REPAIR_MAX_STEPS = 400;
+const BREAKOUT_FACTOR = 2;
+/** Steps during which a chunk may not return to the account it just left. */
+const TABU_TENURE = 7;
 
 /** Lexicographic comparison of (dViolation, dLevels...) with per-level tolerance. */
 function compareMoves(x: MoveEval, y: MoveEval, levelTol: number): number {
@@ -73,133 +82,177 @@ export async function runGreedy(ctx: StrategyContext): Promise<StrategyOutcome> 
   const notes: string[] = [];
 
   const pre = evaluateAllocationMetrics(model, new Float64Array(model.nTrade * nAcc), scenarios);
-  const st = new GreedyState(
-    model,
-    scenarios,
-    model.accounts.map((acc, a) => evaluateConstraintSlacks(acc, pre.values[a]!, pre.width)),
-  );
+  const slack0 = model.accounts.map((acc, a) => evaluateConstraintSlacks(acc, pre.values[a]!, pre.width));
+  const freshState = () => new GreedyState(model, scenarios, slack0.map((x) => Float64Array.from(x)));
 
   // 1. Feasibility analysis: each trade alone in each account.
   ctx.progress({ phase: 'feasibility', fraction: 0 });
-  const aloneOk = new Uint8Array(model.nTrade * nAcc);
+  const st0 = freshState();
   for (let t = 0; t < model.nTrade; t++) {
     let any = false;
-    for (let a = 0; a < nAcc; a++) {
-      const ok = st.evaluate(a, t, model.tradeQty[t]!).acceptable;
-      aloneOk[t * nAcc + a] = ok ? 1 : 0;
-      any ||= ok;
-    }
+    for (let a = 0; a < nAcc && !any; a++) any = st0.evaluate(a, t, model.tradeQty[t]!).acceptable;
     if (!any) notes.push(`trade ${model.tradeIds[t]} fits no account on its own`);
   }
 
-  // 2–3. Regret-ordered placement.
-  const pending: Chunk[] = Array.from({ length: model.nTrade }, (_, t) => ({ trade: t, qty: model.tradeQty[t]! }));
-  const placed: Placement[] = [];
-  const cache = new Map<Chunk, (MoveEval | null)[]>();
-  const evalOf = (c: Chunk, a: number): MoveEval => {
-    let row = cache.get(c);
-    if (!row) cache.set(c, (row = new Array<MoveEval | null>(nAcc).fill(null)));
-    return (row[a] ??= st.evaluate(a, c.trade, c.qty));
+  let rounds = 0;
+  const attempt = (mode: GreedyMode) => {
+    const st = freshState();
+    const attemptNotes: string[] = [];
+    const placed = placeAll(st, mode, attemptNotes);
+    repair(st, placed);
+    return { st, placed, violation: st.totalViolation(), notes: attemptNotes };
   };
-  const invalidate = (a: number | 'all') => {
-    for (const row of cache.values()) {
-      if (a === 'all') row.fill(null);
-      else row[a] = null;
-    }
-  };
-  // Headroom is a global min, so a placement in one account changes other accounts' deltas.
-  const usesGlobalTerms = model.request.objective.terms.some((t) => t.kind === 'headroom' && (t.weight > 0 || model.request.objective.lexicographic));
-  const place = (c: Chunk, a: number) => {
-    st.apply(a, c.trade, c.qty);
-    placed.push({ trade: c.trade, account: a, qty: c.qty });
-    invalidate(usesGlobalTerms ? 'all' : a);
-  };
-  const notional = (c: Chunk) => c.qty * model.tradeCashPerFace[c.trade]!;
-  const lot = settings.lot;
-  const total = pending.length;
 
-  while (pending.length) {
-    if (signal.aborted) throw new Error('greedy: aborted');
-    ctx.progress({ phase: 'placement', fraction: 1 - pending.length / Math.max(total, 1) });
-    let pick = -1;
-    let pickAccount = -1;
-    let pickRegret: number[] = [];
-    for (let i = 0; i < pending.length; i++) {
-      const c = pending[i]!;
-      let best: MoveEval | null = null;
-      let bestA = -1;
-      let second: MoveEval | null = null;
-      for (let a = 0; a < nAcc; a++) {
-        const e = evalOf(c, a);
-        if (!e.acceptable) continue;
-        if (!best || compareMoves(e, best, levelTol) < 0) {
-          second = best;
-          best = e;
-          bestA = a;
-        } else if (!second || compareMoves(e, second, levelTol) < 0) {
-          second = e;
-        }
-      }
-      if (!best) continue;
-      const r = regretOf(best, second);
-      const cmp = pick < 0 ? 1 : compareRegret(r, pickRegret);
-      if (cmp > 0 || (cmp === 0 && notional(c) > notional(pending[pick]!))) {
-        pick = i;
-        pickAccount = bestA;
-        pickRegret = r;
-      }
-    }
-    if (pick >= 0) {
-      const [c] = pending.splice(pick, 1);
-      cache.delete(c!);
-      place(c!, pickAccount);
-      continue;
-    }
+  // 2–5. Placement and repair; a feasibility-first restart when violations remain.
+  let run = attempt('objective');
+  if (run.violation > 0 && !outOfTime()) {
+    const second = attempt('feasibility');
+    notes.push(
+      second.violation < run.violation
+        ? 'objective-first placement left violations; the feasibility-first restart was kept'
+        : 'objective-first placement left violations; a feasibility-first restart did not do better',
+    );
+    if (second.violation < run.violation) run = second;
+  }
+  notes.push(...run.notes);
+  const { st, placed } = run;
 
-    // Nothing fits as it stands: take the largest stuck chunk.
-    let idx = 0;
-    for (let i = 1; i < pending.length; i++) if (notional(pending[i]!) > notional(pending[idx]!)) idx = i;
-    const c = pending[idx]!;
-    const lots = Math.round(c.qty / lot);
-    if (settings.allowSplit && lots > 1) {
-      let bestK = 0;
-      let bestA = -1;
-      for (let a = 0; a < nAcc; a++) {
-        // Largest k in [1, lots−1] that fits (bisection; fit is monotone in k for one-sided rules).
-        let lo = 0;
-        let hi = lots - 1;
-        while (lo < hi) {
-          const mid = (lo + hi + 1) >> 1;
-          if (st.evaluate(a, c.trade, mid * lot).acceptable) lo = mid;
-          else hi = mid - 1;
+  // 6. Improvement.
+  if (st.totalViolation() === 0) improve(st, placed);
+
+  const quantities = new Float64Array(model.nTrade * nAcc);
+  for (const p of placed) quantities[p.trade * nAcc + p.account]! += p.qty;
+  const violation = st.totalViolation();
+  if (violation > 0) notes.push(`hard constraints still violated after repair (Σ normalised violation ${violation.toExponential(3)})`);
+  return {
+    kind: 'allocation',
+    quantities,
+    provenOptimal: false,
+    solver: {
+      name: 'greedy',
+      status: violation > 0 ? 'violations_remain' : 'heuristic_feasible',
+      mipGap: null,
+      timeMs: performance.now() - started,
+      nodes: null,
+      rounds,
+      scenarioRowsAdded: null,
+      objective: evaluateObjective(model, quantities, scenarios).value,
+    },
+    notes,
+  };
+
+  // ---------------------------------------------------------------------------------------
+
+  function placeAll(st: GreedyState, mode: GreedyMode, attemptNotes: string[]): Placement[] {
+    const pending: Chunk[] = Array.from({ length: model.nTrade }, (_, t) => ({ trade: t, qty: model.tradeQty[t]! }));
+    const placed: Placement[] = [];
+    const cache = new Map<Chunk, (MoveEval | null)[]>();
+    const evalOf = (c: Chunk, a: number): MoveEval => {
+      let row = cache.get(c);
+      if (!row) cache.set(c, (row = new Array<MoveEval | null>(nAcc).fill(null)));
+      return (row[a] ??= st.evaluate(a, c.trade, c.qty, mode));
+    };
+    const invalidate = (a: number | 'all') => {
+      for (const row of cache.values()) {
+        if (a === 'all') row.fill(null);
+        else row[a] = null;
+      }
+    };
+    // Headroom is a global min, so a placement in one account changes other accounts' deltas.
+    const obj = model.request.objective;
+    const globalTerms = obj.terms.some((t) => t.kind === 'headroom' && (t.weight > 0 || obj.lexicographic));
+    const place = (c: Chunk, a: number) => {
+      st.apply(a, c.trade, c.qty);
+      placed.push({ trade: c.trade, account: a, qty: c.qty });
+      invalidate(globalTerms ? 'all' : a);
+    };
+    const notional = (c: Chunk) => c.qty * model.tradeCashPerFace[c.trade]!;
+    const lot = settings.lot;
+    const total = pending.length;
+
+    while (pending.length) {
+      if (signal.aborted) throw new Error('greedy: aborted');
+      ctx.progress({ phase: `placement (${mode})`, fraction: 1 - pending.length / Math.max(total, 1) });
+      let pick = -1;
+      let pickAccount = -1;
+      let pickRegret: number[] = [];
+      for (let i = 0; i < pending.length; i++) {
+        const c = pending[i]!;
+        let best: MoveEval | null = null;
+        let bestA = -1;
+        let second: MoveEval | null = null;
+        for (let a = 0; a < nAcc; a++) {
+          const e = evalOf(c, a);
+          if (!e.acceptable) continue;
+          if (!best || compareMoves(e, best, levelTol) < 0) {
+            second = best;
+            best = e;
+            bestA = a;
+          } else if (!second || compareMoves(e, second, levelTol) < 0) {
+            second = e;
+          }
         }
-        if (lo > bestK) {
-          bestK = lo;
-          bestA = a;
+        if (!best) continue;
+        const r = regretOf(best, second);
+        const cmp = pick < 0 ? 1 : compareRegret(r, pickRegret);
+        if (cmp > 0 || (cmp === 0 && notional(c) > notional(pending[pick]!))) {
+          pick = i;
+          pickAccount = bestA;
+          pickRegret = r;
         }
       }
-      if (bestK > 0) {
-        cache.delete(c);
-        pending.splice(idx, 1, { trade: c.trade, qty: (lots - bestK) * lot });
-        place({ trade: c.trade, qty: bestK * lot }, bestA);
+      if (pick >= 0) {
+        const [c] = pending.splice(pick, 1);
+        cache.delete(c!);
+        place(c!, pickAccount);
         continue;
       }
-    }
-    if (relocateToFit(c)) {
+
+      // Nothing fits as it stands: take the largest stuck chunk.
+      let idx = 0;
+      for (let i = 1; i < pending.length; i++) if (notional(pending[i]!) > notional(pending[idx]!)) idx = i;
+      const c = pending[idx]!;
+      const lots = Math.round(c.qty / lot);
+      if (settings.allowSplit && lots > 1) {
+        let bestK = 0;
+        let bestA = -1;
+        for (let a = 0; a < nAcc; a++) {
+          // Largest k in [1, lots−1] that fits (bisection; exact for one-sided rules).
+          let lo = 0;
+          let hi = lots - 1;
+          while (lo < hi) {
+            const mid = (lo + hi + 1) >> 1;
+            if (st.evaluate(a, c.trade, mid * lot).acceptable) lo = mid;
+            else hi = mid - 1;
+          }
+          if (lo > bestK) {
+            bestK = lo;
+            bestA = a;
+          }
+        }
+        if (bestK > 0) {
+          cache.delete(c);
+          pending.splice(idx, 1, { trade: c.trade, qty: (lots - bestK) * lot });
+          place({ trade: c.trade, qty: bestK * lot }, bestA);
+          continue;
+        }
+      }
       pending.splice(idx, 1);
       cache.delete(c);
-      continue;
+      if (relocateToFit(st, placed, c)) {
+        invalidate('all');
+        continue;
+      }
+      let leastA = 0;
+      for (let a = 1; a < nAcc; a++) if (compareMoves(st.evaluate(a, c.trade, c.qty, mode), st.evaluate(leastA, c.trade, c.qty, mode), levelTol) < 0) leastA = a;
+      attemptNotes.push(`trade ${model.tradeIds[c.trade]} placed in ${model.accounts[leastA]!.id} although it breaks a hard constraint there`);
+      place(c, leastA);
     }
-    let leastA = 0;
-    for (let a = 1; a < nAcc; a++) if (compareMoves(evalOf(c, a), evalOf(c, leastA), levelTol) < 0) leastA = a;
-    notes.push(`trade ${model.tradeIds[c.trade]} placed in ${model.accounts[leastA]!.id} although it breaks a hard constraint there`);
-    pending.splice(idx, 1);
-    cache.delete(c);
-    place(c, leastA);
+    return placed;
   }
 
-  /** Moves one placed chunk elsewhere so that c fits into the freed account; commits on success. */
-  function relocateToFit(c: Chunk): boolean {
+  /** Moves one placed chunk elsewhere so that c fits into the freed account; places c on success. */
+  function relocateToFit(st: GreedyState, placed: Placement[], c: Chunk): boolean {
     for (let a = 0; a < nAcc; a++) {
       for (let i = 0; i < placed.length; i++) {
         if (outOfTime()) return false;
@@ -215,8 +268,8 @@ export async function runGreedy(ctx: StrategyContext): Promise<StrategyOutcome> 
               continue;
             }
             placed[i] = { ...p, account: b };
-            invalidate('all');
-            place(c, a);
+            st.apply(a, c.trade, c.qty);
+            placed.push({ trade: c.trade, account: a, qty: c.qty });
             return true;
           }
         }
@@ -226,85 +279,122 @@ export async function runGreedy(ctx: StrategyContext): Promise<StrategyOutcome> 
     return false;
   }
 
-  /** Cost of moving placement i to account b: removal in its account plus addition in b. */
-  const moveEval = (p: Placement, b: number) => {
+  /** Cost of moving a placement to account b: its removal plus its addition there. */
+  function moveEval(st: GreedyState, p: Placement, b: number) {
     const out = st.evaluate(p.account, p.trade, -p.qty);
     const inn = st.evaluate(b, p.trade, p.qty);
     const dLevels = Float64Array.from(out.dLevels, (v, k) => v + inn.dLevels[k]!);
     return { acceptable: out.acceptable && inn.acceptable, dViolation: out.dViolation + inn.dViolation, dLevels };
-  };
-  const move = (i: number, b: number) => {
+  }
+
+  function move(st: GreedyState, placed: Placement[], i: number, b: number) {
     const p = placed[i]!;
     st.apply(p.account, p.trade, -p.qty);
     st.apply(b, p.trade, p.qty);
     placed[i] = { ...p, account: b };
-  };
-
-  // 4. Repair: reduce violations by single moves.
-  let rounds = 0;
-  for (let iter = 0; st.totalViolation() > 0 && iter < 4 * Math.max(1, placed.length) && !outOfTime(); iter++) {
-    ctx.progress({ phase: 'repair', message: `violation ${st.totalViolation().toExponential(2)}` });
-    let best: { i: number; b: number; dv: number } | null = null;
-    for (let i = 0; i < placed.length; i++) {
-      for (let b = 0; b < nAcc; b++) {
-        if (b === placed[i]!.account) continue;
-        const e = moveEval(placed[i]!, b);
-        if (e.dViolation < -VIOLATION_TOL && (!best || e.dViolation < best.dv)) best = { i, b, dv: e.dViolation };
-      }
-    }
-    if (!best) break;
-    move(best.i, best.b);
-    rounds++;
   }
 
-  // 5. Improvement: objective-lowering single moves that keep every hard constraint.
-  const feasibleNow = st.totalViolation() === 0;
-  for (let pass = 0; feasibleNow && pass < 20 && !outOfTime(); pass++) {
-    ctx.progress({ phase: 'improvement', message: `pass ${pass + 1}` });
-    let improved = false;
-    for (let i = 0; i < placed.length && !outOfTime(); i++) {
-      let bestB = -1;
-      let bestE: MoveEval | null = null;
-      for (let b = 0; b < nAcc; b++) {
-        if (b === placed[i]!.account) continue;
-        const e = moveEval(placed[i]!, b);
-        if (!e.acceptable || e.dViolation > 0) continue;
-        const zero: MoveEval = { acceptable: true, dViolation: 0, dLevels: new Float64Array(e.dLevels.length) };
-        if (compareMoves(e, zero, levelTol) < 0 && (!bestE || compareMoves(e, bestE, levelTol) < 0)) {
-          bestE = e;
-          bestB = b;
+  function violatedAccounts(st: GreedyState): Set<number> {
+    const out = new Set<number>();
+    model.accounts.forEach((acc, a) =>
+      acc.constraints.forEach((c, ci) => {
+        if (c.softPenalty === undefined && st.minSlack[a]![ci]! < 0) out.add(a);
+      }),
+    );
+    return out;
+  }
+
+  /**
+   * Local search on the (weighted) total violation: the best single move, else the first
+   * improving swap between a violating account and another; when neither helps, a breakout
+   * step raises the weights of the constraints still violated, which reshapes the landscape
+   * so the search can leave the local minimum. Moving a chunk back to an account it just left is
+   * tabu for a few steps (uniform weight raises alone can cycle). The least violated state seen
+   * is restored at the end. Bounded by steps and the time limit.
+   */
+  function repair(st: GreedyState, placed: Placement[]) {
+    const tabu = new Map<string, number>();
+    let bestV = st.totalViolation();
+    let bestAt = placed.map((p) => p.account);
+    for (let step = 0; st.totalViolation() > 0 && step < REPAIR_MAX_STEPS && !outOfTime(); step++) {
+      ctx.progress({ phase: 'repair', message: `violation ${st.totalViolation().toExponential(2)}` });
+      let best: { i: number; b: number; dv: number } | null = null;
+      for (let i = 0; i < placed.length; i++) {
+        for (let b = 0; b < nAcc; b++) {
+          if (b === placed[i]!.account || (tabu.get(`${i}:${b}`) ?? -1) > step) continue;
+          const e = moveEval(st, placed[i]!, b);
+          if (e.dViolation < -VIOLATION_TOL && (!best || e.dViolation < best.dv)) best = { i, b, dv: e.dViolation };
         }
       }
-      if (bestB >= 0) {
-        move(i, bestB);
-        improved = true;
+      rounds++;
+      if (best) {
+        tabu.set(`${best.i}:${placed[best.i]!.account}`, step + TABU_TENURE);
+        move(st, placed, best.i, best.b);
+      } else if (!trySwap(st, placed)) {
+        st.bumpViolatedWeights(BREAKOUT_FACTOR);
+      }
+      const v = st.totalViolation();
+      if (v < bestV) {
+        bestV = v;
+        bestAt = placed.map((p) => p.account);
       }
     }
-    rounds++;
-    if (!improved) break;
+    if (st.totalViolation() > bestV) bestAt.forEach((a, i) => a !== placed[i]!.account && move(st, placed, i, a));
   }
 
-  const quantities = new Float64Array(model.nTrade * nAcc);
-  for (const p of placed) quantities[p.trade * nAcc + p.account]! += p.qty;
-  const violation = st.totalViolation();
-  if (violation > 0) notes.push(`hard constraints still violated after repair (Σ normalised violation ${violation.toExponential(3)})`);
-  const objective = evaluateObjective(model, quantities, scenarios).value;
-  return {
-    kind: 'allocation',
-    quantities,
-    provenOptimal: false,
-    solver: {
-      name: 'greedy',
-      status: violation > 0 ? 'violations_remain' : 'heuristic_feasible',
-      mipGap: null,
-      timeMs: performance.now() - started,
-      nodes: null,
-      rounds,
-      scenarioRowsAdded: null,
-      objective,
-    },
-    notes,
-  };
+  function trySwap(st: GreedyState, placed: Placement[]): boolean {
+    const bad = violatedAccounts(st);
+    for (let i = 0; i < placed.length; i++) {
+      for (let j = 0; j < placed.length; j++) {
+        if (outOfTime()) return false;
+        const p = placed[i]!;
+        const r = placed[j]!;
+        if (!bad.has(p.account) || p.account === r.account) continue;
+        const before = st.totalViolation(true);
+        st.apply(p.account, p.trade, -p.qty);
+        st.apply(r.account, r.trade, -r.qty);
+        st.apply(r.account, p.trade, p.qty);
+        st.apply(p.account, r.trade, r.qty);
+        if (st.totalViolation(true) < before - VIOLATION_TOL) {
+          placed[i] = { ...p, account: r.account };
+          placed[j] = { ...r, account: p.account };
+          return true;
+        }
+        st.apply(p.account, r.trade, -r.qty);
+        st.apply(r.account, p.trade, -p.qty);
+        st.apply(r.account, r.trade, r.qty);
+        st.apply(p.account, p.trade, p.qty);
+      }
+    }
+    return false;
+  }
+
+  function improve(st: GreedyState, placed: Placement[]) {
+    for (let pass = 0; pass < 20 && !outOfTime(); pass++) {
+      ctx.progress({ phase: 'improvement', message: `pass ${pass + 1}` });
+      let improved = false;
+      for (let i = 0; i < placed.length && !outOfTime(); i++) {
+        let bestB = -1;
+        let bestE: MoveEval | null = null;
+        for (let b = 0; b < nAcc; b++) {
+          if (b === placed[i]!.account) continue;
+          const e = moveEval(st, placed[i]!, b);
+          if (!e.acceptable || e.dViolation > 0) continue;
+          const zero: MoveEval = { acceptable: true, dViolation: 0, dLevels: new Float64Array(e.dLevels.length) };
+          if (compareMoves(e, zero, levelTol) < 0 && (!bestE || compareMoves(e, bestE, levelTol) < 0)) {
+            bestE = e;
+            bestB = b;
+          }
+        }
+        if (bestB >= 0) {
+          move(st, placed, i, bestB);
+          improved = true;
+        }
+      }
+      rounds++;
+      if (!improved) break;
+    }
+  }
 }
 
 export const greedyStrategy: AllocationStrategy = { name: 'greedy', run: runGreedy };

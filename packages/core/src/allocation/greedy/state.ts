@@ -13,6 +13,17 @@ import type { AllocationModel } from '../model.js';
 import { cvarTail, objectiveScales, positionFinancing, type ObjectiveScales } from '../objective.js';
 import type { ScenarioSet } from '../types.js';
 
+/**
+ * `objective`: costs are objective deltas. `feasibility`: a log-barrier on each hard
+ * constraint's normalised headroom comes first (estimated at the constraint's current worst
+ * scenario), steering trades away from tight accounts; the objective breaks ties.
+ */
+export type GreedyMode = 'objective' | 'feasibility';
+
+/** Headroom below which the barrier is flat (violations are counted separately). */
+const BARRIER_FLOOR = 1e-4;
+const barrier = (h: number) => -Math.log(Math.max(h, BARRIER_FLOOR));
+
 export interface MoveEval {
   /** No hard constraint's violation increases (with none violated before, all still hold). */
   readonly acceptable: boolean;
@@ -30,11 +41,14 @@ export class GreedyState {
   readonly cash: Float64Array;
   /** Per account: nConstraints × W slack (negative = violated). */
   readonly slack: Float64Array[];
-  /** Per account: min over σ of each constraint's slack. */
+  /** Per account: min over σ of each constraint's slack, and the σ where it is reached. */
   readonly minSlack: Float64Array[];
+  readonly argMin: Int32Array[];
   /** Per account: S scenario losses (only when the risk term is used). */
   readonly losses: Float64Array[] | null;
   readonly cvar: Float64Array;
+  /** Per account: weight of each constraint's violation (raised by repair's breakout steps). */
+  readonly violationWeight: Float64Array[];
   /** Scenario returns transposed (nSec × S) for contiguous per-security scans. */
   private readonly Rt: Float64Array;
   private readonly rmin: Float64Array;
@@ -61,11 +75,17 @@ export class GreedyState {
       this.cash[a] = acc.cash0;
     });
     this.slack = initialSlack;
+    this.argMin = model.accounts.map((acc) => new Int32Array(acc.constraints.length));
     this.minSlack = model.accounts.map((acc, a) => {
       const out = new Float64Array(acc.constraints.length);
-      for (let c = 0; c < out.length; c++) out[c] = minOf(initialSlack[a]!, c * this.W, this.W);
+      for (let c = 0; c < out.length; c++) {
+        const k = argMinOf(initialSlack[a]!, c * this.W, this.W);
+        out[c] = initialSlack[a]![c * this.W + k]!;
+        this.argMin[a]![c] = k;
+      }
       return out;
     });
+    this.violationWeight = model.accounts.map((acc) => new Float64Array(acc.constraints.length).fill(1));
     this.Rt = new Float64Array(N * S);
     this.rmin = new Float64Array(N);
     this.rmax = new Float64Array(N);
@@ -162,7 +182,7 @@ export class GreedyState {
   }
 
   /** Evaluates adding dq face (negative: removing) of trade t to account a. */
-  evaluate(a: number, t: number, dq: number): MoveEval {
+  evaluate(a: number, t: number, dq: number, mode: GreedyMode = 'objective'): MoveEval {
     const m = this.model;
     const acc = m.accounts[a]!;
     const { s, p0, p1, A, B } = this.slackDelta(a, t, dq);
@@ -191,17 +211,30 @@ export class GreedyState {
         dSoft += con.softPenalty! * (vNew - vOld);
       } else {
         if (vNew > vOld + 1e-15) acceptable = false;
-        dViolation += vNew - vOld;
+        dViolation += this.violationWeight[a]![c]! * (vNew - vOld);
         if (needHeadroom) newHeadroomA = Math.min(newHeadroomA, newMin / con.normaliser);
       }
     }
 
-    const dLevels = new Float64Array(this.levels.length);
+    const off = mode === 'feasibility' ? 1 : 0;
+    const dLevels = new Float64Array(this.levels.length + off);
+    if (off) {
+      let d = 0;
+      const args = this.argMin[a]!;
+      for (let c = 0; c < acc.constraints.length; c++) {
+        const con = acc.constraints[c]!;
+        if (con.softPenalty !== undefined) continue;
+        const k = args[c]!;
+        const est = mins[c]! + A[c]! + (k === 0 ? 0 : B[c]! * this.Rt[s * this.S + k - 1]!);
+        d += barrier(est / con.normaliser) - barrier(mins[c]! / con.normaliser);
+      }
+      dLevels[0] = d;
+    }
     const add = (kind: 'financingCost' | 'headroom' | 'risk' | 'soft', v: number) => {
-      if (this.levels.length === 1) dLevels[0]! += v;
+      if (this.levels.length === 1) dLevels[off]! += v;
       else {
         const i = kind === 'soft' ? 0 : this.levels.indexOf(kind);
-        if (i >= 0) dLevels[i]! += v;
+        if (i >= 0) dLevels[off + i]! += v;
       }
     };
     if (this.weights.financingCost > 0) {
@@ -254,11 +287,16 @@ export class GreedyState {
       const o = c * W;
       sl[o]! += A[c]!;
       let min = sl[o]!;
+      let arg = 0;
       for (let k = 0; k < this.S; k++) {
         const v = (sl[o + 1 + k]! += A[c]! + B[c]! * this.Rt[ro + k]!);
-        if (v < min) min = v;
+        if (v < min) {
+          min = v;
+          arg = k + 1;
+        }
       }
       this.minSlack[a]![c] = min;
+      this.argMin[a]![c] = arg;
     }
     this.P[a * m.nSec + s] = p1;
     this.cash[a]! -= (p1 - p0) * m.tradeCashPerFace[t]!;
@@ -270,22 +308,39 @@ export class GreedyState {
     }
   }
 
-  /** Σ normalised hard violations over all accounts. */
-  totalViolation(): number {
+  /** Σ normalised hard violations over all accounts (weighted by violationWeight if asked). */
+  totalViolation(weighted = false): number {
     let v = 0;
     this.model.accounts.forEach((acc, a) =>
       acc.constraints.forEach((c, ci) => {
-        if (c.softPenalty === undefined) v += Math.max(0, -this.minSlack[a]![ci]!) / c.normaliser;
+        if (c.softPenalty !== undefined) return;
+        const w = weighted ? this.violationWeight[a]![ci]! : 1;
+        v += (w * Math.max(0, -this.minSlack[a]![ci]!)) / c.normaliser;
       }),
     );
     return v;
   }
+
+  /** Breakout step: raise the weight of every violated hard constraint. */
+  bumpViolatedWeights(factor: number): void {
+    this.model.accounts.forEach((acc, a) =>
+      acc.constraints.forEach((c, ci) => {
+        if (c.softPenalty === undefined && this.minSlack[a]![ci]! < 0) this.violationWeight[a]![ci]! *= factor;
+      }),
+    );
+  }
 }
 
-function minOf(x: Float64Array, from: number, n: number): number {
+function argMinOf(x: Float64Array, from: number, n: number): number {
   let m = Infinity;
-  for (let i = from; i < from + n; i++) if (x[i]! < m) m = x[i]!;
-  return m;
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    if (x[from + i]! < m) {
+      m = x[from + i]!;
+      k = i;
+    }
+  }
+  return k;
 }
 
 /** CVaR (same definition as objective.ts) by quickselect of the tail, O(S) on average. */

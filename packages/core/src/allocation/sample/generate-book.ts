@@ -208,7 +208,8 @@ export function generateAllocationBook(spec: AllocationBookSpec): AllocationRequ
   } satisfies AllocationRequestInput;
 
   // Reference assignment and its metrics in every scenario.
-  const refReq = parseAllocationRequest(structuredClone(base));
+  // (The objective may need constraints that do not exist yet; calibration does not use it.)
+  const refReq = parseAllocationRequest({ ...structuredClone(base), objective: undefined });
   const model = buildAllocationModel(refReq);
   const scen = buildScenarioSet(refReq);
   const q = new Float64Array(model.nTrade * nAcc);
