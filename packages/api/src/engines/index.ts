@@ -1,11 +1,18 @@
 import type { EngineRegistry } from '../jobs/engine.js';
+import { allocationEngine } from './allocation.js';
+import { executionEngine } from './execution.js';
+import { rotationEngine } from './rotation.js';
 
 /**
- * The engines the server runs, adapted from @keel/core. Built lazily, once per thread, so a
- * worker only pays for what it loads.
+ * The engines the server runs, adapted from @keel/core. Built once per thread, so a worker
+ * only pays for what it loads.
  */
 let cached: EngineRegistry | undefined;
 export function defaultEngines(): EngineRegistry {
-  cached ??= {};
+  cached ??= {
+    allocation: allocationEngine as never,
+    execution: executionEngine as never,
+    rotation: rotationEngine as never,
+  };
   return cached;
 }

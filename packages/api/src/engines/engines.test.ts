@@ -1,0 +1,78 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { sampleAllocationRequest } from '@keel/core/allocation';
+import { sampleExecutionRequest } from '@keel/core/execution';
+import { sampleRotationRequest } from '@keel/core/rotation';
+import { createApp } from '../app.js';
+import { inProcessRunner } from '../jobs/engine.js';
+import { JobQueue } from '../jobs/queue.js';
+import { createMemoryRunStore } from '../store/memory.js';
+import type { RunStore } from '../store/types.js';
+import { defaultEngines } from './index.js';
+
+let store: RunStore;
+afterEach(async () => store.close());
+
+function app() {
+  store = createMemoryRunStore();
+  const engines = defaultEngines();
+  const queue = new JobQueue(store, inProcessRunner(engines), { concurrency: 2, maxQueued: 8, timeLimitMs: 120_000, progressEveryMs: 0 });
+  return createApp({ store, queue, engines });
+}
+const post = (a: ReturnType<typeof app>, path: string, body: unknown) =>
+  a.request(path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+
+describe('the real engines behind the API', () => {
+  it('schedules the sample order', async () => {
+    const a = app();
+    const res = await post(a, '/v1/execution/schedules', sampleExecutionRequest());
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { outcome: string; result: { schedule: number[]; totalShares: number }; runId: string };
+    expect(body.outcome).toBe('optimal');
+    expect(body.result.schedule.reduce((s, x) => s + x, 0)).toBe(body.result.totalShares);
+    const csv = await (await a.request(`/v1/runs/${body.runId}/orders.csv`)).text();
+    expect(csv.split('\n')[0]).toContain('schedule');
+  });
+
+  it('runs a rotation cycle with either engine and serves OMS orders', async () => {
+    const a = app();
+    for (const engine of ['greedy', 'qp'] as const) {
+      const res = await post(a, '/v1/rotation/cycles', { ...sampleRotationRequest(), engine });
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { state: string; result: { engine: string }; runId: string };
+      expect(body.state).toBe('succeeded');
+      expect(body.result.engine).toBe(engine);
+      const csv = await (await a.request(`/v1/runs/${body.runId}/orders.csv`)).text();
+      expect(csv.startsWith('symbol,side,shares\n')).toBe(true);
+    }
+    const bad = await post(a, '/v1/rotation/cycles', { ...sampleRotationRequest(), engine: 'magic' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { issues: { path: string }[] } }).error.issues[0]?.path).toBe('engine');
+  });
+
+  it('allocates the sample book with the greedy strategy and validates it', async () => {
+    const a = app();
+    const req = sampleAllocationRequest();
+    const res = await post(a, '/v1/allocations', { ...req, options: { ...req.options, strategy: 'greedy' } });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { state: string; outcome: string; result: { compliance: { pass: boolean }[] } };
+    expect(body.state).toBe('succeeded');
+    expect(['optimal', 'feasible', 'infeasible', 'fallback']).toContain(body.outcome);
+    if (body.outcome === 'feasible' || body.outcome === 'optimal') expect(body.result.compliance.every((c) => c.pass)).toBe(true);
+  });
+
+  it('rejects bad engine input with 400 and the JSON path', async () => {
+    const a = app();
+    const req = sampleAllocationRequest();
+    const res = await post(a, '/v1/allocations', { ...req, trades: [{ ...req.trades[0], quantity: -5 }, ...req.trades.slice(1)] });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(await res.json())).toContain('trades[0].quantity');
+    const ex = await post(a, '/v1/execution/schedules', { ...sampleExecutionRequest(), totalShares: 1.5 });
+    expect(ex.status).toBe(400);
+  });
+
+  it('documents every engine in the OpenAPI document', async () => {
+    const doc = (await (await app().request('/openapi.json')).json()) as { paths: Record<string, unknown>; components: { schemas: Record<string, object> } };
+    for (const p of ['/v1/allocations', '/v1/execution/schedules', '/v1/rotation/cycles']) expect(doc.paths).toHaveProperty([p]);
+    expect(doc.components.schemas.AllocationRequest).toHaveProperty('properties.trades');
+  });
+});
