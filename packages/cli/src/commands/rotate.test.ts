@@ -112,6 +112,6 @@ describe('keel replay', () => {
     expect(await main(['replay', '--names', '60'], m.io)).toBe(0);
     expect(m.stdout()).toMatch(/band\s+K_buy\/K\/K_sell 18\/20\/24/);
     expect(m.stdout()).toMatch(/no band\s+K_buy\/K\/K_sell 20\/20\/20/);
-    expect(m.stdout()).toContain('hysteresis cuts turnover by');
+    expect(m.stdout()).toContain('rank hysteresis cut turnover by');
   });
 });

@@ -15,4 +15,4 @@ export { runCycle, replayDay, compareHysteresis, initialReplayState, withEngine,
 export { generateSampleDay, type SampleDay, type SampleBar, type SampleName, type SampleQuote, type SampleDaySpec } from './sample.js';
 export { sampleRotationRequest } from './sample-request.js';
 export { createRng, type Rng } from './random.js';
-export { defaultQpSolve, qpSolveWith } from './qp-backend.js';
+export { defaultQpSolve, qpSolveWith, createWarmQpSolve, type WarmQpSolve } from './qp-backend.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { qpBackends } from '@keel/solver-native/qp';
-import { qpSolveWith } from './qp-backend.js';
+import { createWarmQpSolve, qpSolveWith } from './qp-backend.js';
 import { diagnoseRotationInfeasibility } from './elastic.js';
 import { solveQpRotation } from './qp-engine.js';
 import { buildRiskModel } from './risk-model.js';
@@ -158,5 +158,24 @@ describe.each([
     expect(r.info.status).toBe('optimal');
     expect(r.info.riskModel.shrinkage?.estimated).toBe(true);
     expect(r.info.riskModel.shrinkage!.intensity).toBeGreaterThan(0);
+  });
+});
+
+describe('warm QP solves across a sequence (replay)', () => {
+  it('reuses one workspace for same-pattern problems and agrees with cold solves', () => {
+    const warm = createWarmQpSolve();
+    try {
+      for (const seed of [31, 32, 33]) {
+        // Same sparsity every time (same n, sectors, betas present); scores, weights and vols change.
+        const p = parseRotationRequest(request(seed, 30, { budget: 1, max_net_exposure: 1, beta_tolerance: 2, max_turnover: 0.5 }));
+        const a = solveQpRotation(p, { solve: warm });
+        const b = solveQpRotation(p, { solve: qpSolveWith('ts') });
+        expect(a.info.status).toBe('optimal');
+        expect(Math.abs(a.info.objective!.value - b.info.objective!.value)).toBeLessThan(1e-7 * Math.max(1, Math.abs(b.info.objective!.value)));
+      }
+      expect(warm.stats).toEqual({ setups: 1, updates: 2 });
+    } finally {
+      warm.dispose();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { simulateFills, type BarQuote, type Fill, type FillSettings } from './broker.js';
 import { resolveConfig, type OptimizationConfig, type OptimizationConfigSpec } from './config.js';
+import { createWarmQpSolve } from './qp-backend.js';
 import type { QpSolveFn } from './qp-contract.js';
 import { planRotation } from './rotate.js';
 import type { SampleBar, SampleDay, SampleName } from './sample.js';
@@ -84,11 +85,14 @@ const emptyStats: ReplayStats = Object.freeze({
 });
 
 /**
- * The sample's replay configuration: seed 05's defaults with a fully invested long-only book
- * (budget 1, so max_net_exposure 1), and beta held below 1.2 instead of neutral (a long-only
- * book cannot be beta-neutral: |βᵀw| ≤ 0.05 with Σw = 1 and β > 0.6 is infeasible).
+ * The sample's replay configuration: seed 05's defaults for a long-only book invested up to
+ * 100% (net band |Σw| ≤ 1; the greedy engine invests min(net, gross) = 1, i.e. K slots of 5%),
+ * and beta held below 1.2 instead of neutral (a long-only book cannot be beta-neutral:
+ * |βᵀw| ≤ 0.05 with β > 0.6 is infeasible). No `budget`: Σw = 1 exactly cannot be reached from
+ * cash under seed 05's max_turnover of 0.2 per rebalance, while the net band lets the QP build
+ * the book 20% per bar.
  */
-export const REPLAY_CONFIG: OptimizationConfigSpec = Object.freeze({ budget: 1, max_net_exposure: 1, long_only: true, beta_tolerance: 1.2 });
+export const REPLAY_CONFIG: OptimizationConfigSpec = Object.freeze({ max_net_exposure: 1, long_only: true, beta_tolerance: 1.2 });
 
 export function initialReplayState(
   day: Pick<SampleDay, 'names' | 'correlation'>,
@@ -241,6 +245,8 @@ export function runCycle(state: ReplayState, bar: SampleBar, deps: { solve?: QpS
 export interface ReplaySummary {
   readonly engine: RotationEngine;
   readonly hysteresis: { readonly K: number; readonly K_buy: number; readonly K_sell: number };
+  /** The policy's bands and triggers in force. */
+  readonly policy: { readonly no_trade_band: number; readonly portfolio_drift_threshold: number; readonly name_drift_threshold: number };
   readonly bars: number;
   readonly startNav: number;
   readonly endNav: number;
@@ -252,7 +258,10 @@ export interface ReplaySummary {
   readonly finalBookSize: number;
 }
 
-/** Replays a whole day from cash. */
+/**
+ * Replays a whole day from cash. With the QP engine and no `solve` given, one warm-started
+ * workspace is reused across bars (same sparsity every bar: only q, bounds and values change).
+ */
 export function replayDay(
   day: SampleDay,
   options: Parameters<typeof initialReplayState>[1] & { solve?: QpSolveFn; onCycle?: (r: CycleReport) => void } = {},
@@ -260,17 +269,24 @@ export function replayDay(
   let state = initialReplayState(day, options);
   const startNav = state.cash;
   let afterBuild = 0;
-  for (const [k, bar] of day.bars.entries()) {
-    const r = runCycle(state, bar, options.solve ? { solve: options.solve } : {});
-    state = r.state;
-    if (k === 0) afterBuild = state.stats.tradedNotional;
-    options.onCycle?.(r.report);
+  const warm = !options.solve && state.settings.engine === 'qp' ? createWarmQpSolve() : undefined;
+  const solve = options.solve ?? warm;
+  try {
+    for (const [k, bar] of day.bars.entries()) {
+      const r = runCycle(state, bar, solve ? { solve } : {});
+      state = r.state;
+      if (k === 0) afterBuild = state.stats.tradedNotional;
+      options.onCycle?.(r.report);
+    }
+  } finally {
+    warm?.dispose();
   }
   const last = day.bars[day.bars.length - 1]!;
   const c = state.settings.config;
   return {
     engine: state.settings.engine,
     hysteresis: { K: c.K, K_buy: c.K_buy, K_sell: c.K_sell },
+    policy: { no_trade_band: c.no_trade_band, portfolio_drift_threshold: c.portfolio_drift_threshold, name_drift_threshold: c.name_drift_threshold },
     bars: day.bars.length,
     startNav,
     endNav: navOf(state, last),
@@ -282,12 +298,16 @@ export function replayDay(
 }
 
 /**
- * The evidence that the bands work: the same day replayed with the configured hysteresis and
- * with none (K_buy = K = K_sell = K), everything else equal.
+ * The evidence that the bands work: the same day replayed with the configured bands and
+ * without, everything else equal. Greedy: rank hysteresis K_buy ≤ K ≤ K_sell against
+ * K_buy = K = K_sell = K. QP (ranks play no part in it): the policy's no-trade band and drift
+ * triggers against none (band and thresholds 0: trade whenever the optimum moves).
  */
 export function compareHysteresis(day: SampleDay, options: Parameters<typeof replayDay>[1] = {}): { band: ReplaySummary; noBand: ReplaySummary } {
   const band = replayDay(day, options);
   const K = band.hysteresis.K;
-  const noBand = replayDay(day, { ...options, config: { ...options.config, K, K_buy: K, K_sell: K } });
+  const off =
+    band.engine === 'greedy' ? { K, K_buy: K, K_sell: K } : { no_trade_band: 0, portfolio_drift_threshold: 0, name_drift_threshold: 0 };
+  const noBand = replayDay(day, { ...options, config: { ...options.config, ...off } });
   return { band, noBand };
 }
