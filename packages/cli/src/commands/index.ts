@@ -7,6 +7,7 @@ import { versionCommand } from './version.js';
 import { rotateCommand } from './rotate.js';
 import { replayCommand } from './replay.js';
 import { qpCommand } from './qp.js';
+import { scheduleCommand } from './schedule.js';
 
 /** Every `keel` command, in the order `keel help` lists them. Add one line per command. */
-export const commands: readonly Command[] = [allocateCommand, serveCommand, keysCommand, versionCommand, benchCommand, rotateCommand, replayCommand, qpCommand];
+export const commands: readonly Command[] = [allocateCommand, serveCommand, keysCommand, versionCommand, benchCommand, rotateCommand, replayCommand, qpCommand, scheduleCommand];

@@ -268,3 +268,58 @@ function fillGaps(a: Float64Array, fallback: number): void {
     prev = i;
   }
 }
+
+/** The headline numbers of a fit (what the CLI prints and adds to its JSON as `fit`). */
+export interface ImpactFitSummary {
+  readonly fills: number;
+  readonly intervals: number;
+  readonly linear: {
+    readonly fittedBins: number;
+    readonly interpolatedBins: number;
+    readonly pooledBeta: number;
+    readonly medianR2: number | null;
+    readonly medianResidualStd: number | null;
+  };
+  readonly powerLaw: {
+    readonly exponent: number;
+    readonly rawExponent: number;
+    readonly exponentClamped: boolean;
+    readonly r2: number | null;
+    readonly residualStd: number | null;
+    readonly n: number;
+    readonly excluded: number;
+    readonly fittedBins: number;
+  };
+}
+
+const median = (xs: number[]): number | null => {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : 0.5 * (s[m - 1]! + s[m]!);
+};
+
+export function summarizeImpactFit(fit: ImpactFit): ImpactFitSummary {
+  const fitted = fit.linear.bins.filter((b) => b.source === 'fit');
+  return {
+    fills: fit.fills,
+    intervals: fit.intervals,
+    linear: {
+      fittedBins: fit.linear.fittedBins,
+      interpolatedBins: fit.intervals - fit.linear.fittedBins,
+      pooledBeta: fit.linear.pooled.beta,
+      medianR2: median(fitted.flatMap((b) => (b.r2 === null ? [] : [b.r2]))),
+      medianResidualStd: median(fitted.flatMap((b) => (b.residualStd === null ? [] : [b.residualStd]))),
+    },
+    powerLaw: {
+      exponent: fit.powerLaw.exponent,
+      rawExponent: fit.powerLaw.rawExponent,
+      exponentClamped: fit.powerLaw.exponentClamped,
+      r2: fit.powerLaw.r2,
+      residualStd: fit.powerLaw.residualStd,
+      n: fit.powerLaw.n,
+      excluded: fit.powerLaw.excluded,
+      fittedBins: fit.powerLaw.fittedBins,
+    },
+  };
+}

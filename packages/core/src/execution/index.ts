@@ -23,6 +23,8 @@ export { roundSchedule } from './round.js';
 export { twapSchedule, vwapSchedule, evaluateBaseline, improvementPct } from './baselines.js';
 export {
   fitImpactModels,
+  summarizeImpactFit,
+  type ImpactFitSummary,
   validateFills,
   MIN_FITTED_EXPONENT,
   type Fill,
