@@ -1,4 +1,4 @@
-import { nativeKernelsStatus, resolveKernels } from './native-backend.js';
+import { resolveKernels } from './native-backend.js';
 import { tsKernels } from './ts-backend.js';
 import type {
   DenseScenarioSpec,
