@@ -90,9 +90,8 @@ describe('keel rotate', () => {
 
   it('reports an infeasible QP (exit 0, an answer) with the conflicting constraints named', async () => {
     const m = memoryIo(dir);
-    const betas = request();
+    const betas = request({ config: { budget: 0.8, max_net_exposure: 1, per_name_cap: 0.5, sector_cap: 1, beta_tolerance: 0.05, max_turnover: 2, max_turnover_per_name: 1, long_only: true } });
     betas.universe.forEach((u, i) => Object.assign(u, { beta: 0.9 + 0.1 * i }));
-    betas.config = { budget: 0.8, max_net_exposure: 1, per_name_cap: 0.5, sector_cap: 1, beta_tolerance: 0.05, max_turnover: 2, max_turnover_per_name: 1, long_only: true } as typeof betas.config;
     expect(await main(['rotate', file('inf.json', betas), '--engine', 'qp'], m.io)).toBe(0);
     expect(m.stdout()).toContain('status infeasible');
     expect(m.stdout()).toContain('infeasible: conflicting constraints budget + beta + long_only');
