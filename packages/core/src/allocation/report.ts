@@ -29,13 +29,15 @@ export function formatAllocationTables(result: AllocationResult, request?: Alloc
 
   out.push(`Assignments (${result.assignments.length})`);
   out.push(
-    formatTable(
-      ['trade', 'side', 'security', 'quantity', 'account'],
-      result.assignments.map((r) => {
-        const t = trades.get(r.trade);
-        return [r.trade, t?.side ?? '', t?.security ?? '', money(r.quantity), r.account];
-      }),
-    ),
+    request
+      ? formatTable(
+          ['trade', 'side', 'security', 'quantity', 'account'],
+          result.assignments.map((r) => {
+            const t = trades.get(r.trade);
+            return [r.trade, t?.side ?? '', t?.security ?? '', money(r.quantity), r.account];
+          }),
+        )
+      : formatTable(['trade', 'quantity', 'account'], result.assignments.map((r) => [r.trade, money(r.quantity), r.account])),
   );
   out.push('');
 
