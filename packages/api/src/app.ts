@@ -12,7 +12,7 @@ import { createMetrics, type MetricsRegistry } from './metrics/registry.js';
 import { buildOpenApi, docsPage } from './openapi.js';
 import { engineRoutes } from './routes/engines.js';
 import { runsRoutes } from './routes/runs.js';
-import type { RunStore } from './store/types.js';
+import { RUN_KINDS, type RunKind, type RunStore } from './store/types.js';
 
 /** Everything the app needs is injected, so tests swap engines, stores and runners freely. */
 export interface AppDeps {
@@ -74,6 +74,12 @@ export function createApp(deps: AppDeps) {
   app.get('/openapi.json', (c) => c.json(doc));
   app.get('/docs', (c) => c.html(docsPage()));
 
+  app.get('/v1/samples/:kind', (c) => {
+    const kind = c.req.param('kind') as RunKind;
+    const sample = (RUN_KINDS as readonly string[]).includes(kind) ? deps.engines[kind]?.sample?.() : undefined;
+    if (sample === undefined) throw new ApiError(404, 'not_found', `no sample for "${kind}"`);
+    return c.json(sample as object);
+  });
   app.route('/v1', engineRoutes(deps.engines, deps.queue));
   app.route(
     '/v1/runs',

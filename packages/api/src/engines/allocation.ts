@@ -5,6 +5,7 @@ import {
   buildScenarioSet,
   checkRatioDenominators,
   parseAllocationRequest,
+  sampleAllocationRequest,
   type AllocationRequest,
   type AllocationResult,
 } from '@keel/core/allocation';
@@ -34,6 +35,7 @@ export const allocationEngine: Engine<AllocationRequest> = {
     });
     return { outcome: result.status, output: result };
   },
+  sample: () => sampleAllocationRequest(),
   ordersCsv(output) {
     // Booking instructions: which PB account takes how much of each trade.
     const r = output as AllocationResult;

@@ -60,14 +60,40 @@ describe('the real engines behind the API', () => {
     if (body.outcome === 'feasible' || body.outcome === 'optimal') expect(body.result.compliance.every((c) => c.pass)).toBe(true);
   });
 
+  it('replays the sample day in the background, with and without bands', async () => {
+    const a = app();
+    const res = await post(a, '/v1/rotation/replay', { engine: 'greedy', names: 60 });
+    expect(res.status).toBe(202);
+    const { runId } = (await res.json()) as { runId: string };
+    let run: { state: string; output: { band: { turnover: number; perBar: unknown[] }; noBand: { turnover: number } } } | undefined;
+    for (let i = 0; i < 200 && run?.state !== 'succeeded'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      run = ((await (await a.request(`/v1/runs/${runId}`)).json()) as { run: typeof run }).run;
+    }
+    expect(run?.state).toBe('succeeded');
+    expect(run!.output.band.perBar.length).toBeGreaterThan(10);
+    expect(run!.output.band.turnover).toBeLessThanOrEqual(run!.output.noBand.turnover);
+    expect((await post(a, '/v1/rotation/replay', { engine: 'greedy', names: 5 })).status).toBe(400);
+  });
+
   it('rejects bad engine input with 400 and the JSON path', async () => {
     const a = app();
     const req = sampleAllocationRequest();
-    const res = await post(a, '/v1/allocations', { ...req, trades: [{ ...req.trades[0], quantity: -5 }, ...req.trades.slice(1)] });
+    const res = await post(a, '/v1/allocations', { ...req, trades: [{ ...req.trades![0], quantity: -5 }, ...req.trades!.slice(1)] });
     expect(res.status).toBe(400);
     expect(JSON.stringify(await res.json())).toContain('trades[0].quantity');
     const ex = await post(a, '/v1/execution/schedules', { ...sampleExecutionRequest(), totalShares: 1.5 });
     expect(ex.status).toBe(400);
+  });
+
+  it('serves each engine\'s sample request', async () => {
+    const a = app();
+    for (const kind of ['allocation', 'execution', 'rotation']) {
+      const res = await a.request(`/v1/samples/${kind}`);
+      expect(res.status).toBe(200);
+      expect(Object.keys((await res.json()) as object).length).toBeGreaterThan(0);
+    }
+    expect((await a.request('/v1/samples/bogus')).status).toBe(404);
   });
 
   it('documents every engine in the OpenAPI document', async () => {

@@ -1,4 +1,4 @@
-import { executionRequestSchema, formatScheduleCsv, parseExecutionRequest, solveExecution, type ExecutionRequest, type ExecutionResult } from '@keel/core/execution';
+import { executionRequestSchema, formatScheduleCsv, parseExecutionRequest, sampleExecutionRequest, solveExecution, type ExecutionRequest, type ExecutionResult } from '@keel/core/execution';
 import type { Engine } from '../jobs/engine.js';
 import { jsonSchemaOf } from './util.js';
 
@@ -12,6 +12,7 @@ export const executionEngine: Engine<ExecutionRequest> = {
     const result = solveExecution(request, { sensitivity: true });
     return { outcome: result.status, output: result };
   },
+  sample: () => sampleExecutionRequest(),
   ordersCsv: (output) => formatScheduleCsv(output as ExecutionResult),
   openapi: { request: jsonSchemaOf(executionRequestSchema), summary: 'Schedule a parent order over intraday bins (MODELS.md §3)' },
 };

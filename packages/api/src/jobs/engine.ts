@@ -24,6 +24,13 @@ export interface Engine<I = unknown> {
   size(input: I): number;
   readonly asyncAbove: number;
   run(input: I, ctx: EngineContext): Promise<EngineOutcome>;
+  /**
+   * Further POST routes (relative to /v1) that run this engine on a differently shaped body,
+   * e.g. the rotation replay; each parses to the engine's own input type.
+   */
+  readonly variants?: Readonly<Record<string, (body: unknown) => I>>;
+  /** The bundled sample request (what `keel <command>` runs without a file). */
+  sample?(): unknown;
   /** OMS orders of a finished run as CSV, for engines that produce orders. */
   ordersCsv?(output: unknown): string | undefined;
   /** JSON Schemas of the request and result for the OpenAPI document. */

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { KEEL_VERSION } from '@keel/core';
 import { readJsonBody } from '../body.js';
 import { ApiError } from '../errors.js';
@@ -32,9 +32,9 @@ export function engineRoutes(engines: EngineRegistry, queue: JobQueue) {
   for (const [kind, path] of Object.entries(ENGINE_PATHS) as [RunKind, string][]) {
     const engine = engines[kind] as Engine<unknown> | undefined;
     if (!engine) continue;
-    app.post(path, async (c) => {
+    const handle = (parse: (body: unknown) => unknown) => async (c: Context) => {
       const body = await readJsonBody(c);
-      const input = engine.parse(body);
+      const input = parse(body);
       const asyncFlag = c.req.query('async');
       if (asyncFlag !== undefined && asyncFlag !== 'true' && asyncFlag !== 'false')
         throw new ApiError(400, 'invalid_input', 'invalid query', [{ path: 'query.async', message: 'must be true or false' }]);
@@ -50,7 +50,9 @@ export function engineRoutes(engines: EngineRegistry, queue: JobQueue) {
       if (rec.state === 'succeeded') return c.json({ runId: id, state: rec.state, outcome: rec.outcome, result: rec.output, links }, 200);
       // A run that failed or timed out is still a run: report it with its state, not as a 5xx.
       return c.json({ runId: id, state: rec.state, error: rec.error, links }, 200);
-    });
+    };
+    app.post(path, handle((b) => engine.parse(b)));
+    for (const [variant, parse] of Object.entries(engine.variants ?? {})) app.post(variant, handle(parse));
   }
   return app;
 }
