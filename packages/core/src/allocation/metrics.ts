@@ -3,28 +3,19 @@
  * the compiled model (see model.ts for the algebra). Strategies use it; the independent
  * validator (validate.ts) deliberately does not.
  */
+import { evaluateScenariosDense } from '@keel/solver-native/kernels';
 import { buildAccountStates, type AccountState, type AllocationModel, type CompiledAccount, type CompiledMetric } from './model.js';
 import type { ScenarioSet } from './types.js';
 
 /**
- * out (K × S) = H (K × N) · Rᵀ (R: S × N), the dense scenario sweep. Kept behind this one
- * function so the kernel backend can be swapped in one line.
+ * out (K × S) = H (K × N) · Rᵀ (R: S × N), the dense scenario sweep, through the scenario
+ * kernels of @keel/solver-native (native when the addon is built, else their TS path). Empty
+ * shapes, which the kernels reject, are answered here.
  */
 export function sweepScenarios(h: Float64Array, K: number, N: number, R: Float64Array, S: number, out = new Float64Array(K * S)): Float64Array {
-  for (let k = 0; k < K; k++) {
-    const hk = k * N;
-    const ok = k * S;
-    // Only securities with a non-zero weight matter; most metrics touch few of them.
-    const nz: number[] = [];
-    for (let n = 0; n < N; n++) if (h[hk + n] !== 0) nz.push(n);
-    for (let s = 0; s < S; s++) {
-      const rs = s * N;
-      let acc = 0;
-      for (const n of nz) acc += h[hk + n]! * R[rs + n]!;
-      out[ok + s] = acc;
-    }
-  }
-  return out;
+  if (K === 0 || S === 0) return out;
+  if (N === 0) return out.fill(0);
+  return evaluateScenariosDense({ items: N, holders: K, scenarios: S, holderWeights: h, scenarioValues: R }, { out }).values;
 }
 
 /** e_s(P) = mv·P + gross·|P| + long·P⁺ + short·P⁻ for one security. */
