@@ -32,7 +32,7 @@ export interface ScenarioProblem {
   readonly dense?: DenseScenarioSpec;
 }
 
-/** xorshift128+-style generator on 32-bit halves (sfc32): fast, seedable, good enough for data. */
+/** sfc32 (Small Fast Counting generator, 32-bit): fast, seedable, good enough for test data. */
 export function seededRandom(seed: number): () => number {
   let a = 0x9e3779b9, b = 0x243f6a88, c = 0xb7e15162, d = seed >>> 0;
   const next = () => {

@@ -10,7 +10,7 @@ const MAX_ENTRIES = 2 ** 40;
 
 function checkCount(issues: InputIssue[], path: string, v: unknown, min: number): v is number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > MAX_ENTRIES) {
-    issues.push({ path, message: `must be an integer ≥ ${min} (got ${String(v)})` });
+    issues.push({ path, message: `must be an integer in [${min}, 2^40] (got ${String(v)})` });
     return false;
   }
   return true;
