@@ -231,12 +231,7 @@ fn tile<const L: usize, const MS: usize, const MK: usize, const FMA: bool>(
 ) -> [[f64; MK]; MS] {
     let mut acc = [[[0.0f64; L]; MK]; MS];
     let full = nb - nb % L;
-    for i in 0..MS {
-        assert!(r[i].len() == nb);
-    }
-    for j in 0..MK {
-        assert!(h[j].len() == nb);
-    }
+    assert!(r.iter().chain(h.iter()).all(|x| x.len() == nb));
     let mut n = 0;
     while n < full {
         // SAFETY: n + L ≤ full ≤ nb = every slice's length (asserted above).
