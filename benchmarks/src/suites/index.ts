@@ -3,6 +3,7 @@ import { scenarioKernelsSuite } from './scenario-kernels.js';
 import { rotationSuite } from './rotation.js';
 import { qpMarosSuite } from './qp-maros.js';
 import { qpClassesSuite } from './qp-classes.js';
+import { executionSuite } from './execution.js';
 
 /** Every benchmark suite; add one line per suite. */
-export const suites: readonly BenchSuite[] = [scenarioKernelsSuite, rotationSuite, qpMarosSuite, qpClassesSuite];
+export const suites: readonly BenchSuite[] = [scenarioKernelsSuite, rotationSuite, qpMarosSuite, qpClassesSuite, executionSuite];

@@ -27,8 +27,7 @@ export interface Baseline {
  * happens to respect them).
  */
 export function evaluateBaseline(problem: ExecutionProblem, continuous: Float64Array): Baseline {
-  const unlimited = new Float64Array(continuous.length).fill(Infinity);
-  const schedule = roundSchedule(continuous, unlimited, problem.totalShares);
+  const schedule = roundSchedule(continuous, null, problem.totalShares);
   let withinCaps = true;
   for (let t = 0; t < continuous.length; t++) if (schedule[t]! > problem.caps[t]!) withinCaps = false;
   return {

@@ -51,6 +51,25 @@ describe('roundSchedule (largest remainder under caps)', () => {
     expect(roundSchedule([100 / 3, 100 / 3, 100 / 3], [Infinity, Infinity, Infinity], 100)).toEqual([34, 33, 33]);
   });
 
+  it('equals a plain sort-based largest remainder (ties to the earlier bin) on inputs full of ties', () => {
+    const rng = createRng(19);
+    for (let trial = 0; trial < 200; trial++) {
+      const n = 1 + Math.floor(rng.uniform() * 60);
+      // Quarter-share fractions make ties common; unlimited caps so the plain reference applies.
+      const x = Array.from({ length: n }, () => Math.floor(rng.uniform() * 40) * 0.25);
+      const total = Math.round(x.reduce((s, v) => s + v, 0));
+      const scaled = x.map((v) => (v * total) / Math.max(1e-9, x.reduce((s, w) => s + w, 0)));
+      const caps = new Array<number>(n).fill(Infinity);
+      const floors = scaled.map(Math.floor);
+      const order = scaled.map((v, t) => t).sort((a, b) => scaled[b]! - floors[b]! - (scaled[a]! - floors[a]!) || a - b);
+      let d = total - floors.reduce((s, v) => s + v, 0);
+      const ref = [...floors];
+      for (const t of order) if (d > 0) (ref[t]! += 1), d--;
+      if (d !== 0) continue;
+      expect(roundSchedule(scaled, caps, total)).toEqual(ref);
+    }
+  });
+
   it('never lifts a bin above its cap, even when that bin has the largest fraction', () => {
     // x sums to 3 but bin 0 sits at its cap of 1 after clamping 1.9: the share goes elsewhere.
     expect(roundSchedule([1.9, 0.6, 0.5], [1, 5, 5], 3)).toEqual([1, 1, 1]);

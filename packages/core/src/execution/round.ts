@@ -10,13 +10,15 @@
  * premise (Σx off by more than rounding) it still returns Σy = S with 0 ≤ y ≤ cap whenever
  * Σ cap ≥ S, by repeated passes.
  */
-export function roundSchedule(x: ArrayLike<number>, caps: ArrayLike<number>, total: number): number[] {
+export function roundSchedule(x: ArrayLike<number>, capsOrNull: ArrayLike<number> | null, total: number): number[] {
   const n = x.length;
+  const cap = capsOrNull ? (t: number) => capsOrNull[t]! : () => Infinity;
+  // Plain arrays: small typed arrays cost microseconds each to allocate (off-heap backing store).
   const y = new Array<number>(n);
-  const frac = new Float64Array(n);
+  const frac = new Array<number>(n);
   let sum = 0;
   for (let t = 0; t < n; t++) {
-    const v = Math.min(Math.max(x[t]!, 0), caps[t]!);
+    const v = Math.min(Math.max(x[t]!, 0), cap(t));
     const f = Math.floor(v);
     y[t] = f;
     frac[t] = v - f;
@@ -24,6 +26,18 @@ export function roundSchedule(x: ArrayLike<number>, caps: ArrayLike<number>, tot
   }
   let deficit = total - sum;
   if (deficit === 0) return y;
+  if (deficit > 0) {
+    // Fast path, the usual case: the D largest fractions among bins below their cap, found by
+    // selection (O(N) expected) rather than a full sort; ties go to the earlier bin.
+    const eligible: number[] = [];
+    for (let t = 0; t < n; t++) if (y[t]! + 1 <= cap(t)) eligible.push(t);
+    if (eligible.length >= deficit) {
+      const theta = kthLargest(eligible.map((t) => frac[t]!), deficit);
+      for (const t of eligible) if (frac[t]! > theta) (y[t]! += 1), deficit--;
+      for (const t of eligible) if (deficit > 0 && frac[t] === theta) (y[t]! += 1), deficit--;
+      return y;
+    }
+  }
   const order = Array.from({ length: n }, (_, t) => t);
   if (deficit > 0) {
     order.sort((a, b) => frac[b]! - frac[a]! || a - b);
@@ -31,7 +45,7 @@ export function roundSchedule(x: ArrayLike<number>, caps: ArrayLike<number>, tot
       let moved = 0;
       for (let i = 0; i < n && deficit > 0; i++) {
         const t = order[i]!;
-        if (y[t]! + 1 <= caps[t]!) {
+        if (y[t]! + 1 <= cap(t)) {
           y[t]! += 1;
           deficit--;
           moved++;
@@ -55,4 +69,31 @@ export function roundSchedule(x: ArrayLike<number>, caps: ArrayLike<number>, tot
     }
   }
   return y;
+}
+
+/** The k-th largest value (1-based) of a, by quickselect; reorders a. */
+function kthLargest(a: number[], k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  const target = k - 1; // index in descending order
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >>> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! > pivot) i++;
+      while (a[j]! < pivot) j--;
+      if (i <= j) {
+        const tmp = a[i]!;
+        a[i] = a[j]!;
+        a[j] = tmp;
+        i++;
+        j--;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else return a[target]!;
+  }
+  return a[target]!;
 }
