@@ -9,3 +9,7 @@ export { createMetrics, MetricsRegistry } from './metrics/registry.js';
 export { createKey, KeyRing, loadKeys, saveKeys, ROLES, type Role, type StoredKey } from './auth/keys.js';
 export { startServer, isLoopback, type RunningServer, type ServerOptions } from './server.js';
 export { workerRunner } from './jobs/worker-runner.js';
+export { createKeelMcpServer } from './mcp/server.js';
+export { storeSource, clientSource, type RunSource } from './mcp/source.js';
+export { createKeelClient, KeelApiError, type KeelClient, type RunAnswer } from './client/index.js';
+export { defaultEngines } from './engines/index.js';

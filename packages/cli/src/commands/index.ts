@@ -2,6 +2,7 @@ import type { Command } from './types.js';
 import { allocateCommand } from './allocate.js';
 import { benchCommand } from './bench.js';
 import { keysCommand } from './keys.js';
+import { mcpCommand } from './mcp.js';
 import { serveCommand } from './serve.js';
 import { versionCommand } from './version.js';
 import { rotateCommand } from './rotate.js';
@@ -10,4 +11,4 @@ import { qpCommand } from './qp.js';
 import { scheduleCommand } from './schedule.js';
 
 /** Every `keel` command, in the order `keel help` lists them. Add one line per command. */
-export const commands: readonly Command[] = [allocateCommand, serveCommand, keysCommand, versionCommand, benchCommand, rotateCommand, replayCommand, qpCommand, scheduleCommand];
+export const commands: readonly Command[] = [allocateCommand, serveCommand, mcpCommand, keysCommand, versionCommand, benchCommand, rotateCommand, replayCommand, qpCommand, scheduleCommand];
