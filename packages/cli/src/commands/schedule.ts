@@ -33,7 +33,7 @@ function printTable(io: CliIo, r: ExecutionResult, fit: { source: string; summar
   const i = r.info;
   io.out(`schedule: ${i.model} impact, S = ${int(r.totalShares)} shares over ${r.intervals} bins\n`);
   const kkt = i.kkt ? `; KKT stationarity ${sci(i.kkt.stationarity)}, complementarity ${sci(i.kkt.complementarity)}` : '';
-  io.out(`status ${r.status} (${i.solver}${i.qp ? `, QP ${i.qp.status} in ${i.qp.iterations} it. on ${i.qp.backend}${i.qp.polished ? ', exact active-set refinement' : ''}` : ''}, ${i.solveTimeMs.toFixed(3)} ms${kkt})\n`);
+  io.out(`status ${r.status} (${i.solver}${i.qp ? `, QP ${i.qp.status} in ${i.qp.iterations} it. on ${i.qp.backend}${i.qp.refined ? ', exact active-set refinement' : ''}` : ''}, ${i.solveTimeMs.toFixed(3)} ms${kkt})\n`);
   if (r.status === 'infeasible') io.out(`infeasible: the caps hold ${int(r.totalShares - r.shortfall)} shares, ${int(r.shortfall)} short; the schedule below fills every cap\n`);
   if (i.caps) io.out(`caps: ${i.kkt ? `${i.kkt.cappedBins} of ${r.intervals} bins at their cap` : 'every bin at its cap'}\n`);
   if (fit) {

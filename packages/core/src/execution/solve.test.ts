@@ -107,7 +107,7 @@ describe('solveExecution', () => {
     const request = { ...ALMGREN_CHRISS_PAPER_REQUEST, caps: [300_000, 250_000, 1e6, 1e6, 1e6] };
     const capped = solveExecution(request);
     expect(capped.info.solver).toBe('qp');
-    expect(capped.info.qp?.polished).toBe(true);
+    expect(capped.info.qp?.refined).toBe(true);
     expect(capped.status).toBe('optimal');
     expect(capped.continuous[0]).toBe(300_000);
     expect(capped.continuous[1]).toBe(250_000);
@@ -116,6 +116,14 @@ describe('solveExecution', () => {
     expect(activeSet.info.solver).toBe('active_set');
     expect(activeSet.status).toBe('optimal');
     activeSet.continuous.forEach((v, k) => expect(Math.abs(v - capped.continuous[k]!) / 1e6).toBeLessThan(1e-12));
+    // A QP backend that throws does not sink the request: the exact steps carry on without it.
+    const broken = solveExecution(request, {
+      qp: () => {
+        throw new Error('backend exploded');
+      },
+    });
+    expect(broken.status).toBe('optimal');
+    expect(broken.info.qp).toMatchObject({ status: 'error', error: 'backend exploded', refined: true });
   });
 
   it('power law with per-bin exponents goes through the multiplier search', () => {

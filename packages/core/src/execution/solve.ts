@@ -168,12 +168,26 @@ function solveAlmgrenChrissCapped(problem: ExecutionProblem, settings: Execution
 
   if ((settings.capped ?? 'qp') === 'qp' && N > 1) {
     const built = buildAlmgrenChrissQp(p, S, caps);
-    const res = (settings.qp ?? defaultQp)(built.form, { ...DEFAULT_QP_SETTINGS, ...settings.qpSettings });
-    const guess = res.x.length === N - 1 ? built.toTrades(res.x) : clip(closed.trades, caps);
+    let res: ReturnType<QpSolveFn> | null = null;
+    let error: string | undefined;
+    try {
+      res = (settings.qp ?? defaultQp)(built.form, { ...DEFAULT_QP_SETTINGS, ...settings.qpSettings });
+    } catch (e) {
+      // A failing QP backend must not sink the request: the exact steps below do not need it.
+      error = (e as Error)?.message ?? String(e);
+    }
+    const guess = res && res.x.length === N - 1 ? built.toTrades(res.x) : clip(closed.trades, caps);
     // The QP's answer is accurate to its tolerances; the active set it implies is then solved
     // exactly (and corrected if a bound was misread), which is what makes the result exact.
-    const refined = refineAlmgrenChrissActiveSet(p, S, caps, guess, 1e-6 * S) ?? refineAlmgrenChrissActiveSet(p, S, caps, clip(closed.trades, caps), 0);
-    const qp = { status: res.status, iterations: res.info.iterations, backend: res.info.backend, polished: refined !== null };
+    const refined =
+      refineAlmgrenChrissActiveSet(p, S, caps, guess, res ? 1e-6 * S : 0) ?? refineAlmgrenChrissActiveSet(p, S, caps, clip(closed.trades, caps), 0);
+    const qp = {
+      status: res ? res.status : 'error',
+      iterations: res ? res.info.iterations : 0,
+      backend: res ? res.info.backend : 'none',
+      refined: refined !== null,
+      ...(error ? { error } : {}),
+    };
     return { x: refined ? refined.trades : projectFeasible(guess, caps, S), solver: 'qp', qp, closedFormFeasible: false };
   }
   const refined = refineAlmgrenChrissActiveSet(p, S, caps, clip(closed.trades, caps), 0);

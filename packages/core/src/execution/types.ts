@@ -130,7 +130,11 @@ export interface ExecutionInfo {
   /** Effective whole-share caps per bin (null = no cap), after min(caps, ⌊ρ·volume⌋). */
   readonly caps: (number | null)[] | null;
   readonly kkt: KktReport | null;
-  readonly qp?: { readonly status: string; readonly iterations: number; readonly backend: string; readonly polished: boolean };
+  /**
+   * The QP solve behind solver `qp`: its status, iterations and backend (`error` with the message
+   * when it threw), and whether the exact active-set refinement settled (`refined`).
+   */
+  readonly qp?: { readonly status: string; readonly iterations: number; readonly backend: string; readonly refined: boolean; readonly error?: string };
   readonly almgrenChriss?: AlmgrenChrissInfo;
 }
 
