@@ -101,3 +101,22 @@ describe('ratio denominator bound', () => {
     expect(b.min).toBeCloseTo(v.accounts[0]!.metrics.find((m) => m.id === 'den')!.min, 6);
   });
 });
+
+describe('lowerEnvelope', () => {
+  it('keeps exactly the lines needed for the minimum on the interval', async () => {
+    const { lowerEnvelope } = await import('./denominator-bound.js');
+    const rng = createRng(3);
+    for (let trial = 0; trial < 50; trial++) {
+      const n = 1 + Math.floor(rng.next() * 40);
+      const a = Float64Array.from({ length: n }, () => rng.normal());
+      const b = Float64Array.from({ length: n }, () => rng.normal());
+      const env = lowerEnvelope(a, b, 0.5, 1.5);
+      for (let k = 0; k <= 100; k++) {
+        const x = 0.5 + k / 100;
+        const all = Math.min(...Array.from(a, (ai, i) => ai * x + b[i]!));
+        const kept = Math.min(...Array.from(env.a, (ai, i) => ai * x + env.b[i]!));
+        expect(kept).toBeCloseTo(all, 12);
+      }
+    }
+  });
+});

@@ -63,6 +63,43 @@ function fractionalKnapsackMin(c: readonly number[], b: readonly number[], beta:
   return Infinity;
 }
 
+/**
+ * The lines of {a_i·π + b_i} that reach the lower envelope somewhere on [lo, hi], found by
+ * walking it left to right: the minimum over all lines at any π in the interval is the minimum
+ * over these (usually one to three instead of up to 2^10).
+ */
+export function lowerEnvelope(a: Float64Array, b: Float64Array, lo: number, hi: number): { a: Float64Array; b: Float64Array } {
+  const n = a.length;
+  if (n <= 2) return { a, b };
+  const keepA: number[] = [];
+  const keepB: number[] = [];
+  let x = lo;
+  let cur = -1;
+  for (let i = 0; i < n; i++) {
+    const v = a[i]! * x + b[i]!;
+    if (cur < 0 || v < a[cur]! * x + b[cur]! || (v === a[cur]! * x + b[cur]! && a[i]! < a[cur]!)) cur = i;
+  }
+  for (;;) {
+    keepA.push(a[cur]!);
+    keepB.push(b[cur]!);
+    // The next line to undercut the current one: a smaller slope, crossing soonest after x.
+    let next = -1;
+    let nextX = Infinity;
+    for (let j = 0; j < n; j++) {
+      if (a[j]! >= a[cur]!) continue;
+      const xj = (b[j]! - b[cur]!) / (a[cur]! - a[j]!);
+      if (xj >= x && (xj < nextX || (xj === nextX && a[j]! < a[next]!))) {
+        nextX = xj;
+        next = j;
+      }
+    }
+    if (next < 0 || nextX > hi) break;
+    x = nextX;
+    cur = next;
+  }
+  return { a: Float64Array.from(keepA), b: Float64Array.from(keepB) };
+}
+
 export function boundDenominator(
   model: AllocationModel,
   accountIndex: number,
@@ -126,6 +163,21 @@ export function boundDenominator(
     return { a, b };
   });
   if (!forced && lines.some((l) => l === null)) exact = false;
+  // Keep only the lines on each group's lower envelope over its scenario price range.
+  groups.forEach((g, gi) => {
+    const ln = lines[gi];
+    if (!ln || ln.a.length <= 2) return;
+    const s = g.sec;
+    let lo = model.price[s]!;
+    let hi = lo;
+    for (let k = 0; k < S; k++) {
+      const p = model.price[s]! * (1 + scenarios.returns[k * N + s]!);
+      if (p < lo) lo = p;
+      if (p > hi) hi = p;
+    }
+    const c = model.accrued[s]!;
+    lines[gi] = lowerEnvelope(ln.a, ln.b, (lo + c) / 100, (hi + c) / 100);
+  });
 
   // Securities nobody trades: a fixed line each.
   const traded = new Set(bySec.keys());

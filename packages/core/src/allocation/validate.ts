@@ -48,62 +48,57 @@ function termWeight(term: MetricSpec['terms'][number], secId: string): number {
   return term.weights?.bySecurity?.[secId] ?? term.weights?.default ?? term.weight ?? 1;
 }
 
-/** A metric term bound to one account's holdings: which holdings it counts, with what weight. */
-interface BoundTerm {
-  readonly value: MetricSpec['terms'][number]['value'];
-  readonly weight: number;
-  readonly hits: readonly { readonly h: number; readonly w: number }[];
+/**
+ * A metric bound to one account's holdings: a cash coefficient, a constant (dv01 terms, which
+ * do not move with prices) and, per holding, the face amount that is valued at the scenario's
+ * dirty price (weight × P, |P|, P⁺ or P⁻ by the term's value kind; equity counts every P).
+ */
+interface BoundMetric {
+  readonly cash: number;
+  readonly constant: number;
+  readonly face: Float64Array;
 }
 
-function bindMetric(metric: MetricSpec, holdings: readonly Holding[]): BoundTerm[] {
-  return metric.terms.map((term) => ({
-    value: term.value,
-    weight: term.weight ?? 1,
-    hits:
-      term.value === 'cash' || term.value === 'equity'
-        ? []
-        : holdings.flatMap((hd, h) => (matches(term, hd.sec) ? [{ h, w: termWeight(term, hd.sec.id) }] : [])),
-  }));
-}
-
-/** One metric's value given the holdings' clean prices in the scenario (same order as holdings). */
-function metricValue(terms: readonly BoundTerm[], holdings: readonly Holding[], cash: number, prices: Float64Array): number {
-  let total = 0;
-  for (const term of terms) {
-    if (term.value === 'cash') {
-      total += term.weight * cash;
+function bindMetric(metric: MetricSpec, holdings: readonly Holding[]): BoundMetric {
+  let cash = 0;
+  let constant = 0;
+  const face = new Float64Array(holdings.length);
+  for (const term of metric.terms) {
+    const w = term.weight ?? 1;
+    if (term.value === 'cash' || term.value === 'equity') {
+      cash += w;
+      if (term.value === 'equity') holdings.forEach((hd, h) => (face[h]! += w * hd.qty));
       continue;
     }
-    if (term.value === 'equity') {
-      let mv = 0;
-      holdings.forEach((hd, h) => (mv += (hd.qty * (prices[h]! + hd.sec.accrued)) / 100));
-      total += term.weight * (cash + mv);
-      continue;
-    }
-    for (const { h, w } of term.hits) {
-      const hd = holdings[h]!;
-      const dirty = (prices[h]! + hd.sec.accrued) / 100;
-      let v: number;
+    holdings.forEach((hd, h) => {
+      if (!matches(term, hd.sec)) return;
+      const wt = termWeight(term, hd.sec.id);
       switch (term.value) {
         case 'mv':
-          v = hd.qty * dirty;
+          face[h]! += wt * hd.qty;
           break;
         case 'gross':
-          v = Math.abs(hd.qty) * dirty;
+          face[h]! += wt * Math.abs(hd.qty);
           break;
         case 'long':
-          v = Math.max(hd.qty, 0) * dirty;
+          face[h]! += wt * Math.max(hd.qty, 0);
           break;
         case 'short':
-          v = Math.max(-hd.qty, 0) * dirty;
+          face[h]! += wt * Math.max(-hd.qty, 0);
           break;
         case 'dv01':
-          v = (hd.qty * hd.dv01) / 100;
+          constant += (wt * hd.qty * hd.dv01) / 100;
           break;
       }
-      total += w * v;
-    }
+    });
   }
+  return { cash, constant, face };
+}
+
+/** One metric's value given the holdings' dirty prices per 100 face (same order as holdings). */
+function metricValue(m: BoundMetric, cash: number, dirty: Float64Array): number {
+  let total = m.cash * cash + m.constant;
+  for (let h = 0; h < dirty.length; h++) total += (m.face[h]! * dirty[h]!) / 100;
   return total;
 }
 
@@ -180,24 +175,25 @@ export function validateAllocation(
       values.set(id, new Float64Array(S + 1));
       return [values.get(id)!, bindMetric(m, holdings)] as const;
     });
-    const prices = new Float64Array(holdings.length);
+    const dirty = new Float64Array(holdings.length);
     for (let sigma = 0; sigma <= S; sigma++) {
-      holdings.forEach((hd, h) => {
+      for (let h = 0; h < holdings.length; h++) {
+        const hd = holdings[h]!;
         const r = sigma === 0 ? 0 : scenarios.returns[(sigma - 1) * scenarios.nSec + hd.col]!;
-        prices[h] = hd.sec.price * (1 + r);
-      });
-      for (const [out, terms] of bound) out[sigma] = metricValue(terms, holdings, cash, prices);
+        dirty[h] = hd.sec.price * (1 + r) + hd.sec.accrued;
+      }
+      for (const [out, m] of bound) out[sigma] = metricValue(m, cash, dirty);
     }
 
     // Normaliser of a constraint (same definition as the objective, recomputed here).
     const holdings0 = holdingsOf(new Map(Object.entries(acc.positions)));
-    const basePrices = Float64Array.from(holdings0, (hd) => hd.sec.price);
+    const baseDirty = Float64Array.from(holdings0, (hd) => hd.sec.price + hd.sec.accrued);
     let gross0 = 0;
     for (const h of holdings0) gross0 += (Math.abs(h.qty) * (h.sec.price + h.sec.accrued)) / 100;
     const refScale = Math.max(Math.abs(acc.cash) + gross0, 1);
     const normaliser = (c: ConstraintSpec) => {
       let l = Math.abs(c.limit);
-      if (c.ratio) l *= Math.max(metricValue(bindMetric(metricSpecs.get(c.ratio[1])!, holdings0), holdings0, acc.cash, basePrices), 0);
+      if (c.ratio) l *= Math.max(metricValue(bindMetric(metricSpecs.get(c.ratio[1])!, holdings0), acc.cash, baseDirty), 0);
       return l > 0 ? l : refScale;
     };
 

@@ -90,7 +90,7 @@ export async function runGreedy(ctx: StrategyContext): Promise<StrategyOutcome> 
   const st0 = freshState();
   for (let t = 0; t < model.nTrade; t++) {
     let any = false;
-    for (let a = 0; a < nAcc && !any; a++) any = st0.evaluate(a, t, model.tradeQty[t]!).acceptable;
+    for (let a = 0; a < nAcc && !any; a++) any = st0.evaluate(a, t, model.tradeQty[t]!, 'objective', true).acceptable;
     if (!any) notes.push(`trade ${model.tradeIds[t]} fits no account on its own`);
   }
 
@@ -150,7 +150,7 @@ export async function runGreedy(ctx: StrategyContext): Promise<StrategyOutcome> 
     const evalOf = (c: Chunk, a: number): MoveEval => {
       let row = cache.get(c);
       if (!row) cache.set(c, (row = new Array<MoveEval | null>(nAcc).fill(null)));
-      return (row[a] ??= st.evaluate(a, c.trade, c.qty, mode));
+      return (row[a] ??= st.evaluate(a, c.trade, c.qty, mode, true));
     };
     const invalidate = (a: number | 'all') => {
       for (const row of cache.values()) {
@@ -222,7 +222,7 @@ export async function runGreedy(ctx: StrategyContext): Promise<StrategyOutcome> 
           let hi = lots - 1;
           while (lo < hi) {
             const mid = (lo + hi + 1) >> 1;
-            if (st.evaluate(a, c.trade, mid * lot).acceptable) lo = mid;
+            if (st.evaluate(a, c.trade, mid * lot, 'objective', true).acceptable) lo = mid;
             else hi = mid - 1;
           }
           if (lo > bestK) {
@@ -259,11 +259,11 @@ export async function runGreedy(ctx: StrategyContext): Promise<StrategyOutcome> 
         const p = placed[i]!;
         if (p.account !== a) continue;
         st.apply(a, p.trade, -p.qty);
-        if (st.evaluate(a, c.trade, c.qty).acceptable) {
+        if (st.evaluate(a, c.trade, c.qty, 'objective', true).acceptable) {
           for (let b = 0; b < nAcc; b++) {
-            if (b === a || !st.evaluate(b, p.trade, p.qty).acceptable) continue;
+            if (b === a || !st.evaluate(b, p.trade, p.qty, 'objective', true).acceptable) continue;
             st.apply(b, p.trade, p.qty);
-            if (!st.evaluate(a, c.trade, c.qty).acceptable) {
+            if (!st.evaluate(a, c.trade, c.qty, 'objective', true).acceptable) {
               st.apply(b, p.trade, -p.qty);
               continue;
             }
@@ -280,9 +280,10 @@ export async function runGreedy(ctx: StrategyContext): Promise<StrategyOutcome> 
   }
 
   /** Cost of moving a placement to account b: its removal plus its addition there. */
-  function moveEval(st: GreedyState, p: Placement, b: number) {
-    const out = st.evaluate(p.account, p.trade, -p.qty);
-    const inn = st.evaluate(b, p.trade, p.qty);
+  function moveEval(st: GreedyState, p: Placement, b: number, quick = false) {
+    const inn = st.evaluate(b, p.trade, p.qty, 'objective', quick);
+    if (quick && !inn.acceptable) return inn;
+    const out = st.evaluate(p.account, p.trade, -p.qty, 'objective', quick);
     const dLevels = Float64Array.from(out.dLevels, (v, k) => v + inn.dLevels[k]!);
     return { acceptable: out.acceptable && inn.acceptable, dViolation: out.dViolation + inn.dViolation, dLevels };
   }
@@ -378,7 +379,7 @@ export async function runGreedy(ctx: StrategyContext): Promise<StrategyOutcome> 
         let bestE: MoveEval | null = null;
         for (let b = 0; b < nAcc; b++) {
           if (b === placed[i]!.account) continue;
-          const e = moveEval(st, placed[i]!, b);
+          const e = moveEval(st, placed[i]!, b, true);
           if (!e.acceptable || e.dViolation > 0) continue;
           const zero: MoveEval = { acceptable: true, dViolation: 0, dLevels: new Float64Array(e.dLevels.length) };
           if (compareMoves(e, zero, levelTol) < 0 && (!bestE || compareMoves(e, bestE, levelTol) < 0)) {

@@ -182,7 +182,11 @@ export class GreedyState {
   }
 
   /** Evaluates adding dq face (negative: removing) of trade t to account a. */
-  evaluate(a: number, t: number, dq: number, mode: GreedyMode = 'objective'): MoveEval {
+  /**
+   * `quick`: the caller only uses acceptable moves, so the first hard constraint that turns
+   * violated ends the evaluation (its dViolation is then +∞ and dLevels are not filled).
+   */
+  evaluate(a: number, t: number, dq: number, mode: GreedyMode = 'objective', quick = false): MoveEval {
     const m = this.model;
     const acc = m.accounts[a]!;
     const { s, p0, p1, A, B } = this.slackDelta(a, t, dq);
@@ -202,6 +206,12 @@ export class GreedyState {
       let newMin: number;
       if (lb >= 0 && old >= 0 && !(needHeadroom && !soft)) {
         continue; // stays satisfied and nothing else needs the exact value
+      } else if (quick && old >= 0 && !soft) {
+        // Try the constraint's current worst scenario first: it usually decides.
+        const k = this.argMin[a]![c]!;
+        const atWorst = old + A[c]! + (k === 0 ? 0 : B[c]! * this.Rt[s * this.S + k - 1]!);
+        newMin = atWorst < 0 ? atWorst : this.scanMin(a, c, s, A[c]!, B[c]!);
+        if (newMin < 0) return { acceptable: false, dViolation: Infinity, dLevels: new Float64Array(this.levels.length + (mode === 'feasibility' ? 1 : 0)) };
       } else {
         newMin = this.scanMin(a, c, s, A[c]!, B[c]!);
       }
