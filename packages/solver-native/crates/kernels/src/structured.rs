@@ -169,23 +169,32 @@ pub fn evaluate_structured(p: &StructuredProblem, out: &mut [f64], threads: Opti
             xt[j * s + si] = v;
         }
     }
-    let expand = |(s0, s1): (usize, usize), rows: Vec<&mut [f64]>| {
-        for (kk, row) in rows.into_iter().enumerate() {
-            row.fill(hb[kk]);
-            for j in 0..b {
-                let a = a[kk * b + j];
-                let x = &xt[j * s + s0..j * s + s1];
-                if half_q.is_empty() {
-                    for (o, &xv) in row.iter_mut().zip(x) {
-                        *o += xv * a;
-                    }
-                } else {
-                    let hq = half_q[kk * b + j];
-                    for (o, &xv) in row.iter_mut().zip(x) {
-                        *o += xv * (a + hq * xv);
+    // Chunks of 128 scenarios: the chunk's B shock rows (20 × 1 kB) and one output chunk stay
+    // in L1 while every holder passes over them.
+    const CHUNK: usize = 128;
+    let expand = |(s0, s1): (usize, usize), mut rows: Vec<&mut [f64]>| {
+        let mut c0 = s0;
+        while c0 < s1 {
+            let c1 = (c0 + CHUNK).min(s1);
+            for (kk, row) in rows.iter_mut().enumerate() {
+                let row = &mut row[c0 - s0..c1 - s0];
+                row.fill(hb[kk]);
+                for j in 0..b {
+                    let a = a[kk * b + j];
+                    let x = &xt[j * s + c0..j * s + c1];
+                    if half_q.is_empty() {
+                        for (o, &xv) in row.iter_mut().zip(x) {
+                            *o += xv * a;
+                        }
+                    } else {
+                        let hq = half_q[kk * b + j];
+                        for (o, &xv) in row.iter_mut().zip(x) {
+                            *o += xv * (a + hq * xv);
+                        }
                     }
                 }
             }
+            c0 = c1;
         }
     };
     let pieces = split_columns(out, s, &rs);
