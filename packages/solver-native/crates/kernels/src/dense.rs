@@ -399,7 +399,15 @@ mod tests {
         out
     }
 
-    fn case(n: usize, k: usize, s: usize, seed: u64, with_base: bool) -> (Vec<f64>, Vec<f64>, Option<Vec<f64>>) {
+    fn supported(isa: Isa) -> bool {
+        match Isa::detect() {
+            Isa::Avx512 => true,
+            Isa::Avx2Fma => isa != Isa::Avx512,
+            Isa::Baseline => isa == Isa::Baseline,
+        }
+    }
+
+    fn case_data(n: usize, k: usize, s: usize, seed: u64, with_base: bool) -> (Vec<f64>, Vec<f64>, Option<Vec<f64>>) {
         let mut rng = Rng::new(seed);
         let h = rng.vec(k * n, 1e6, 0.2);
         let r = rng.vec(s * n, 0.01, 0.0);
@@ -409,12 +417,9 @@ mod tests {
 
     #[test]
     fn equals_naive_product_on_every_isa_and_thread_count() {
-        let isas: Vec<Isa> = [Isa::Avx512, Isa::Avx2Fma, Isa::Baseline]
-            .into_iter()
-            .filter(|&i| i == Isa::Baseline || i == Isa::Avx2Fma && Isa::detect() != Isa::Baseline || Isa::detect() == Isa::Avx512)
-            .collect();
+        let isas: Vec<Isa> = [Isa::Avx512, Isa::Avx2Fma, Isa::Baseline].into_iter().filter(|&i| supported(i)).collect();
         for &(n, k, s, base) in &[(1, 1, 1, false), (37, 5, 23, true), (2500, 7, 9, false), (3001, 26, 13, true), (8, 5, 4, false)] {
-            let (h, r, b) = case(n, k, s, (n + k + s) as u64, base);
+            let (h, r, b) = case_data(n, k, s, (n + k + s) as u64, base);
             let p = DenseProblem { items: n, holders: k, scenarios: s, holder_weights: &h, scenario_values: &r, item_base: b.as_deref() };
             let expected = naive(&p);
             for &isa in &isas {
@@ -429,6 +434,26 @@ mod tests {
                         Some(f) => assert!(f.iter().zip(&out).all(|(a, b)| a.to_bits() == b.to_bits()), "{isa:?} threads {threads}"),
                     }
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn random_shapes_hit_every_remainder() {
+        // Sizes around the tile (4 × 5), lane (8) and block (1024) edges, on every variant.
+        let mut rng = Rng::new(2024);
+        let isas = [Isa::Avx512, Isa::Avx2Fma, Isa::Baseline];
+        for case in 0..60 {
+            let n = 1 + (rng.uniform() * 2200.0) as usize;
+            let k = 1 + (rng.uniform() * 12.0) as usize;
+            let s = 1 + (rng.uniform() * 19.0) as usize;
+            let (h, r, b) = case_data(n, k, s, case, case % 3 == 0);
+            let p = DenseProblem { items: n, holders: k, scenarios: s, holder_weights: &h, scenario_values: &r, item_base: b.as_deref() };
+            let expected = naive(&p);
+            for &isa in isas.iter().filter(|&&i| supported(i)) {
+                let mut out = vec![f64::NAN; k * s];
+                evaluate_dense_with(&p, &mut out, Some(1 + case as usize % 3), isa);
+                assert_close(&out, &expected, 1e-12);
             }
         }
     }
