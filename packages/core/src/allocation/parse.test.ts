@@ -48,6 +48,7 @@ describe('allocation request checks (each fails before any work, naming the JSON
       b.scenarios = { generate: { count: 10, seed: 1 } };
       delete b.securities[0].duration;
     }, 'securities[0].duration'],
+    ['a generated scenario matrix too large for memory', (b) => (b.scenarios = { generate: { count: 200_000, seed: 1 } }) && (b.securities = Array.from({ length: 300 }, (_, i) => ({ ...b.securities[0], id: `S${i}` }))) && (b.trades = []) && b.accounts.forEach((a: any) => (a.positions = {})), 'scenarios.generate.count'],
     ['built-in metric id redefined', (b) => (b.accounts[0].metrics[0].id = 'equity'), 'accounts[0].metrics[0].id'],
     ['risk term without scenarios', (b) => {
       delete b.scenarios;

@@ -12,6 +12,9 @@ import { AllocationRequestSchema, BUILTIN_METRICS, type AllocationRequest, type 
 
 type Path = readonly PropertyKey[];
 
+/** Cap on scenarios × securities (8 bytes each: 400 MB), so a typo in `count` is an input error, not an OOM. */
+export const MAX_SCENARIO_ENTRIES = 50_000_000;
+
 export function parseAllocationRequest(data: unknown): AllocationRequest {
   const req = parseOrThrow(AllocationRequestSchema, data);
   const issues = checkAllocationRequest(req);
@@ -148,6 +151,10 @@ export function checkAllocationRequest(req: AllocationRequest): InputIssue[] {
     req.securities.forEach((s, si) => {
       if (s.duration === undefined) add(['securities', si, 'duration'], 'needed to generate scenarios (rates/credit shocks map to prices through duration)');
     });
+    const entries = sc.generate.count * nSec;
+    if (entries > MAX_SCENARIO_ENTRIES) {
+      add(['scenarios', 'generate', 'count'], `${sc.generate.count} scenarios × ${nSec} securities = ${entries} returns; at most ${MAX_SCENARIO_ENTRIES} fit in memory here`);
+    }
     for (const sid of Object.keys(sc.generate.volatility.bySecurity ?? {})) {
       if (!knownSec(sid)) add(['scenarios', 'generate', 'volatility', 'bySecurity', sid], `unknown security "${sid}"`);
     }
