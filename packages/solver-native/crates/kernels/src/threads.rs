@@ -3,9 +3,10 @@
 use std::thread;
 
 /// Threads to use for `work` multiply-adds: all available cores (at most 8) for big problems,
-/// one below ~2·10⁵ where spawning costs more than it saves.
+/// one below 2·10⁶ (a fraction of a millisecond of SIMD work), where spawning and joining a
+/// thread (tens of µs, far more on a loaded machine) costs more than it saves.
 pub fn thread_count(work: f64) -> usize {
-    if work < 2e5 {
+    if work < 2e6 {
         return 1;
     }
     let cores = thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
@@ -50,7 +51,10 @@ pub(crate) fn split_columns<'a>(out: &'a mut [f64], cols: usize, ranges: &[(usiz
 
 /// Index of the first NaN or ±∞, scanning in parallel; `None` when all are finite.
 pub fn first_non_finite(a: &[f64]) -> Option<usize> {
-    let threads = thread_count(a.len() as f64 / 4.0);
+    first_non_finite_with(a, thread_count(a.len() as f64 / 4.0))
+}
+
+fn first_non_finite_with(a: &[f64], threads: usize) -> Option<usize> {
     let scan = |lo: usize, hi: usize| -> Option<usize> {
         // Blocks of 1024 with a branch-free test on the exponent bits (integer ORs vectorise;
         // a float accumulator would not), then the exact position inside the first bad block.
@@ -104,13 +108,16 @@ mod tests {
 
     #[test]
     fn first_non_finite_finds_the_first() {
-        let mut a = vec![1.0; 1_000_000];
-        assert_eq!(first_non_finite(&a), None);
-        a[765_432] = f64::INFINITY;
-        a[900_001] = f64::NAN;
-        assert_eq!(first_non_finite(&a), Some(765_432));
-        a[3] = f64::NEG_INFINITY;
-        assert_eq!(first_non_finite(&a), Some(3));
-        assert_eq!(first_non_finite(&[]), None);
+        for threads in [1, 2, 3] {
+            let mut a = vec![1.0; 1_000_000];
+            assert_eq!(first_non_finite_with(&a, threads), None);
+            a[765_432] = f64::INFINITY;
+            a[900_001] = f64::NAN;
+            assert_eq!(first_non_finite_with(&a, threads), Some(765_432));
+            a[3] = f64::NEG_INFINITY;
+            assert_eq!(first_non_finite_with(&a, threads), Some(3));
+            assert_eq!(first_non_finite_with(&[], threads), None);
+        }
+        assert_eq!(first_non_finite(&[0.0, f64::NAN]), Some(1));
     }
 }
