@@ -131,7 +131,7 @@ export function boundDenominator(
     (P >= 0 ? slopePos(s) : slopeNeg(s)) * P,
     dvc(s) * P - den.cash * cashOut,
   ];
-  const lines = groups.map((g) => {
+  const lines: ({ a: Float64Array; b: Float64Array } | null)[] = groups.map((g) => {
     const p0 = acc.pos0[g.sec]!;
     if (forced) {
       let P = p0;
