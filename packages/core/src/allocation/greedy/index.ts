@@ -245,7 +245,7 @@ export async function runGreedy(ctx: StrategyContext): Promise<StrategyOutcome> 
       }
       let leastA = 0;
       for (let a = 1; a < nAcc; a++) if (compareMoves(st.evaluate(a, c.trade, c.qty, mode), st.evaluate(leastA, c.trade, c.qty, mode), levelTol) < 0) leastA = a;
-      attemptNotes.push(`trade ${model.tradeIds[c.trade]} placed in ${model.accounts[leastA]!.id} although it breaks a hard constraint there`);
+      attemptNotes.push(`placement: trade ${model.tradeIds[c.trade]} went to ${model.accounts[leastA]!.id} although it broke a hard constraint there (repair followed)`);
       place(c, leastA);
     }
     return placed;
