@@ -23,7 +23,7 @@ function rng(seed: number) {
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
-/** Paths to every required-looking field of a valid body (object keys and array slots). */
+/** Paths to every field of a valid body (object keys and array slots). */
 function paths(v: Json, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
   if (Array.isArray(v)) v.slice(0, 3).forEach((x, i) => paths(x, [...prefix, i], out));
   else if (v && typeof v === 'object') for (const k of Object.keys(v)) paths(v[k]!, [...prefix, k], out);
@@ -41,24 +41,30 @@ function setAt(root: Json, path: (string | number)[], value: Json): Json {
 
 const WRONG: Json[] = ['NaN', 'Infinity', '-1e999', '', '💥', [], {}, true, null, 'null', '__proto__'];
 
-export function hostileBodies(valid: Json, count: number, seed = 1): HostileBody[] {
+/**
+ * Yields `count` bodies lazily (big requests make big bodies; holding thousands at once would
+ * measure the test, not the server). Type breaks target numeric and boolean fields, where a
+ * string, array or object can never be valid.
+ */
+export function* hostileBodies(valid: Json, count: number, seed = 1): Generator<HostileBody> {
   const r = rng(seed);
   const pick = <T>(a: readonly T[]): T => a[Math.floor(r() * a.length)]!;
   const text = JSON.stringify(valid);
+  const at = (p: (string | number)[]) => p.reduce<Json>((o, k) => (o as Record<string, Json>)[k as string]!, valid);
   const fieldPaths = paths(valid).filter((p) => typeof p.at(-1) === 'string');
+  const scalarPaths = paths(valid).filter((p) => ['number', 'boolean'].includes(typeof at(p)));
   const out: HostileBody[] = [];
   const json = (label: string, body: string) => out.push({ label, body, contentType: 'application/json' });
   const kinds = [
     () => {
-      // A required field of the wrong type (a string where the schema wants something else, …).
-      const p = pick(fieldPaths);
-      const cur = p.reduce<Json>((o, k) => (o as Record<string, Json>)[k as string]!, valid);
-      const wrong = WRONG.filter((w) => typeof w !== typeof cur || Array.isArray(w) !== Array.isArray(cur));
+      // A number or flag replaced by a string, array or object.
+      const p = pick(scalarPaths);
+      const wrong = WRONG.filter((w) => w !== null && typeof w !== typeof at(p));
       json(`wrong type at ${p.join('.')}`, JSON.stringify(setAt(valid, p, pick(wrong))));
     },
     () => {
-      const p = pick(fieldPaths);
-      json(`NaN string at ${p.join('.')}`, JSON.stringify(setAt(valid, p, 'NaN')));
+      const p = pick(scalarPaths);
+      json(`NaN string at ${p.join('.')}`, JSON.stringify(setAt(valid, p, pick(['NaN', 'Infinity', '-Infinity', '1e999']))));
     },
     () => json('truncated', text.slice(0, Math.max(1, Math.floor(r() * (text.length - 1))))),
     () => json('prototype pollution', text.replace(/^\{/, `{"__proto__":{"polluted":true},`)),
@@ -77,6 +83,8 @@ export function hostileBodies(valid: Json, count: number, seed = 1): HostileBody
     () => json('garbage bytes', Array.from({ length: 64 }, () => String.fromCharCode(Math.floor(r() * 256))).join('')),
     () => out.push({ label: 'wrong content type', body: text, contentType: pick(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) }),
   ];
-  while (out.length < count) pick(kinds)();
-  return out;
+  for (let n = 0; n < count; n++) {
+    pick(kinds)();
+    yield out.pop()!;
+  }
 }
