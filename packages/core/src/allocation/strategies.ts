@@ -3,6 +3,7 @@
  * `./exact/` and `./bucketed/` (MIP on HiGHS); greedy in `./greedy/`.
  */
 import { InputError } from '../contracts/index.js';
+import { exactStrategy } from './exact/index.js';
 import { greedyStrategy } from './greedy/index.js';
 import type { StrategyName } from './schema.js';
 import type { AllocationStrategy } from './types.js';
@@ -17,7 +18,7 @@ const notAvailableYet = (name: StrategyName): AllocationStrategy => ({
 });
 
 export const strategies: Readonly<Record<StrategyName, AllocationStrategy>> = {
-  exact: notAvailableYet('exact'), // PLACEHOLDER: replace with exactStrategy from './exact/index.js'
+  exact: exactStrategy,
   bucketed: notAvailableYet('bucketed'), // PLACEHOLDER: replace with bucketedStrategy from './bucketed/index.js'
   greedy: greedyStrategy,
 };

@@ -47,8 +47,16 @@ export interface HighsRunSettings {
   readonly randomSeed: number;
   /** Poll the shared cancel flag from HiGHS's interrupt callbacks. */
   readonly cancellable: boolean;
-  /** A primal start (e.g. a known feasible assignment) handed to HiGHS before the run. */
-  readonly start?: Float64Array;
+  /**
+   * A primal start handed to HiGHS before the run: every column, or only some (`indices`), in
+   * which case HiGHS fixes those and completes the rest with a sub-MIP.
+   */
+  readonly start?: Float64Array | { readonly indices: Int32Array; readonly values: Float64Array };
+  /**
+   * Forget the previous run's solution and basis first. HiGHS otherwise offers the last point
+   * (e.g. an LP relaxation's) to the next MIP as a user solution and spends time repairing it.
+   */
+  readonly fresh?: boolean;
   /** Further HiGHS options by their native names (threads stays 1: `threads: 2` aborts). */
   readonly extra?: Readonly<Record<string, OptionValue>>;
 }
@@ -84,7 +92,7 @@ export interface HighsEngine {
   handle(cmd: HighsCommand): HighsRunOutput | { memoryBytes: number; openSessions: number };
 }
 
-export function createHighsEngine(highs: Highs, cancelFlag: Int32Array): HighsEngine {
+export function createHighsEngine(highs: Highs, cancelFlag: Int32Array, logging = false): HighsEngine {
   const sessions = new Map<number, { model: Model; isMip: boolean }>();
   const C = highs.constants;
 
@@ -107,7 +115,7 @@ export function createHighsEngine(highs: Highs, cancelFlag: Int32Array): HighsEn
     if (sessions.has(id)) throw new Error(`HiGHS session ${id} already open`);
     const model = highs.createModel();
     try {
-      model.options.set({ output_flag: false });
+      model.options.set({ output_flag: logging });
       model.passModel({
         numCols: p.numCols,
         numRows: p.numRows,
@@ -190,8 +198,11 @@ export function createHighsEngine(highs: Highs, cancelFlag: Int32Array): HighsEn
   function solve(id: number, st: HighsRunSettings): HighsRunOutput {
     const s = get(id);
     const m = s.model;
+    // Options persist on a model: start every run from the defaults so one run's extras
+    // (e.g. solve_relaxation) never leak into the next.
+    m.options.reset();
     m.options.set({
-      output_flag: false,
+      output_flag: logging,
       time_limit: st.timeLimitSec > 0 ? st.timeLimitSec : 1e30,
       mip_rel_gap: st.mipRelGap,
       mip_abs_gap: st.mipAbsGap,
@@ -201,7 +212,8 @@ export function createHighsEngine(highs: Highs, cancelFlag: Int32Array): HighsEn
     });
     // Each run gets the whole time limit: HiGHS counts time_limit over cumulative run time.
     m.zeroAllClocks();
-    if (st.start) m.setSolution({ colValue: st.start });
+    if (st.fresh) m.clearSolver();
+    if (st.start) m.setSolution(st.start instanceof Float64Array ? { colValue: st.start } : st.start);
     Atomics.store(cancelFlag, 0, 0);
     let cancelled = false;
     const stop = (ev: { interrupt(): void }): undefined => {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { Highs, InitOptions } from 'highs';
 import { createHighsEngine } from './engine.js';
@@ -35,10 +36,31 @@ const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Arra
   .WebAssembly;
 let wasmModule: Promise<WasmModule> | null = null;
 
-/** Compiles highs.wasm once per process; every instance (main or worker) reuses the module. */
+/**
+ * Compiles highs.wasm once per process; every instance (main or worker) reuses the module and
+ * the code V8 generates for it.
+ *
+ * V8 normally runs wasm through its baseline compiler (Liftoff) and tiers hot functions up to
+ * TurboFan later. HiGHS's solves are too short for that to pay: measured here, a 40×4
+ * assignment MIP took 0.56–0.80 s per solve on Liftoff code even on the third solve, and
+ * 0.08–0.11 s with TurboFan code (7–8×). So we switch Liftoff off before compiling: functions
+ * are then compiled lazily by TurboFan on their first call (a one-off cost of a few seconds
+ * the first time a process solves). The flag is process-wide and V8 reads it when a function
+ * is compiled, so it stays off; set KEEL_HIGHS_LIFTOFF=1 to keep V8's default.
+ */
 function compiledHighs(): Promise<WasmModule> {
+  if (wasmModule === null && process.env.KEEL_HIGHS_LIFTOFF !== '1') v8.setFlagsFromString('--no-liftoff');
   wasmModule ??= readFile(require.resolve('highs/runtime')).then((bytes) => wasm.compile(bytes));
   return wasmModule;
+}
+
+/** KEEL_HIGHS_LOG=1 sends HiGHS's own log to stderr (debugging only). */
+function highsLogging(): boolean {
+  return process.env.KEEL_HIGHS_LOG === '1';
+}
+
+function logLine(line: string): void {
+  process.stderr.write(`[highs] ${line}\n`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -49,8 +71,9 @@ const mainCancel = new Int32Array(new SharedArrayBuffer(4));
 
 async function loadMainEngine(): Promise<HighsEngine> {
   const [{ default: loadHighs }, module] = await Promise.all([import('highs'), compiledHighs()]);
-  const highs: Highs = await loadHighs({ wasmModule: module });
-  return createHighsEngine(highs, mainCancel);
+  const log = highsLogging();
+  const highs: Highs = await loadHighs({ wasmModule: module, ...(log ? { print: logLine, printErr: logLine } : {}) });
+  return createHighsEngine(highs, mainCancel, log);
 }
 
 class MainThreadHost implements HighsHost {
@@ -80,11 +103,12 @@ function workerMain(makeEngine: typeof createHighsEngine): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const wt = require('node:worker_threads') as typeof import('node:worker_threads');
   const port = wt.parentPort!;
-  const data = wt.workerData as { highsPath: string; wasmModule: WasmModule; cancel: Int32Array };
+  const data = wt.workerData as { highsPath: string; wasmModule: WasmModule; cancel: Int32Array; log: boolean };
   const load = require(data.highsPath) as (o: object) => Promise<Highs>;
-  load({ wasmModule: data.wasmModule }).then(
+  const print = (line: string) => process.stderr.write(`[highs worker] ${line}\n`);
+  load({ wasmModule: data.wasmModule, ...(data.log ? { print, printErr: print } : {}) }).then(
     (highs) => {
-      const engine = makeEngine(highs, data.cancel);
+      const engine = makeEngine(highs, data.cancel, data.log);
       port.on('message', (msg: { id: number; cmd: HighsCommand }) => {
         try {
           const value = engine.handle(msg.cmd);
@@ -227,7 +251,12 @@ export class HighsWorker implements HighsHost {
         new Promise<Worker>((resolve, reject) => {
           const w = new Worker(WORKER_SOURCE, {
             eval: true,
-            workerData: { highsPath: require.resolve('highs'), wasmModule: module, cancel: this.cancelFlag },
+            workerData: {
+              highsPath: require.resolve('highs'),
+              wasmModule: module,
+              cancel: this.cancelFlag,
+              log: highsLogging(),
+            },
           });
           w.on('message', (msg: { id?: number; ok?: boolean; value?: unknown; error?: string; ready?: boolean; fatal?: string }) => {
             if (msg.ready) {

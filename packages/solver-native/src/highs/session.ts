@@ -18,8 +18,13 @@ export interface HighsSettings {
   readonly mipAbsGap: number;
   readonly presolve: boolean;
   readonly randomSeed: number;
-  /** Primal start for the MIP (full column vector); HiGHS checks it, never trusts it. */
-  readonly start?: Float64Array;
+  /**
+   * Primal start for the MIP: a full column vector, or some columns (`indices`, e.g. just the
+   * integer ones) that HiGHS completes with a sub-MIP. HiGHS checks a start, never trusts it.
+   */
+  readonly start?: Float64Array | { readonly indices: Int32Array; readonly values: Float64Array };
+  /** Drop the previous run's solution and basis before this run (see HighsRunSettings.fresh). */
+  readonly fresh?: boolean;
   /** Further native HiGHS options. `threads` is refused: more than one aborts the wasm build. */
   readonly extra?: Readonly<Record<string, OptionValue>>;
 }
@@ -137,6 +142,7 @@ class Session implements HighsSession {
             randomSeed: s.randomSeed,
             cancellable: this.host.thread === 'worker',
             ...(s.start ? { start: s.start } : {}),
+            ...(s.fresh ? { fresh: true } : {}),
             ...(s.extra ? { extra: s.extra } : {}),
           },
         },
@@ -224,8 +230,20 @@ function validateSettings(s: HighsSettings, nCols: number): void {
   if (!Number.isInteger(s.randomSeed) || s.randomSeed < 0) {
     issues.push({ path: 'settings.randomSeed', message: 'must be a non-negative integer' });
   }
-  if (s.start && s.start.length !== nCols) {
-    issues.push({ path: 'settings.start', message: `has ${s.start.length} values for ${nCols} columns` });
+  if (s.start instanceof Float64Array) {
+    if (s.start.length !== nCols) issues.push({ path: 'settings.start', message: `has ${s.start.length} values for ${nCols} columns` });
+  } else if (s.start) {
+    const { indices, values } = s.start;
+    if (indices.length !== values.length) {
+      issues.push({ path: 'settings.start', message: `${indices.length} indices but ${values.length} values` });
+    }
+    for (let k = 0; k < indices.length; k++) {
+      const j = indices[k]!;
+      if (j < 0 || j >= nCols || (k > 0 && j <= indices[k - 1]!)) {
+        issues.push({ path: `settings.start.indices[${k}]`, message: `column ${j} out of range or not ascending` });
+        break;
+      }
+    }
   }
   if (s.extra && 'threads' in s.extra) {
     issues.push({ path: 'settings.extra.threads', message: 'the wasm build of HiGHS must run with one thread' });

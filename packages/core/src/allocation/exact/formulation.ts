@@ -3,29 +3,38 @@
  * strategies need to add scenario rows, CVaR cuts and lexicographic bounds later.
  *
  * Columns (fixed once built; constraint generation only appends rows):
- *   y[g,a]     assignment of group g to account a: binary (a whole trade or bucket), or integer
- *              lots 0..L_g with allowSplit; Σ_a y[g,a] = L_g. Trade t of group g gets
- *              q_t·y[g,a]/L_g face.
- *   P⁺, P⁻     per account and traded security, ≥ 0, bounded by the largest long / short the
- *              trades can produce; P⁺ − P⁻ = pos₀ + Σ_t sign_t·q_t·y/L  (one equality row each).
- *   C_a        post-trade cash; C_a + Σ_t sign_t·q_t·(p_t + c_t)/100·y/L = cash₀.
- *   z[a,s]     sign indicator, ONLY where a row of account a rewards a wider split of s (a `>=`
- *              rule on gross/long/short such as a minimum balance, or a `<=` rule in which gross
- *              enters negatively, e.g. a ratio's denominator): P⁺ ≤ U⁺·z, P⁻ ≤ U⁻·(1 − z).
- *              Everywhere else the split is exact at an optimum without them: financing rates
- *              satisfy long + short ≥ 0 (parse.ts), so widening never lowers the cost, and it
- *              tightens or leaves unchanged every other row; adding binaries there would only
- *              slow the search.
- *   t          headroom (when the objective has it): every hard row carries +n_c·t, so
- *              t ≤ min slack/n_c; t ≥ 0 keeps the hard rows hard.
- *   v[a,c]     soft violation (normalised) of a soft constraint; penalty·v in the objective.
- *   e[a,c]     elastic slack of a hard constraint (elastic mode only), with a binary w[a,c]
- *              when the count of relaxed constraints is minimised.
- *   η_a        CVaR epigraph (risk term): η_a ≥ cuts (cutting-plane mode) or
- *              η_a = ζ_a + Σ_σ u_aσ / t with u_aσ ≥ L_a(σ) − ζ_a (Rockafellar–Uryasev, extensive).
+ *   y[g,a]   assignment of group g to account a: binary (a whole trade or bucket), or integer
+ *            lots 0..L_g with allowSplit; Σ_a y[g,a] = L_g. Trade t of group g gets q_t·y[g,a]/L_g.
  *
- * Scenario rows of constraint c in scenario σ (row templates in rows.ts), oriented as ≤:
+ * Post-trade positions and cash are NOT columns where they need not be: each is an affine
+ * expression in the y's that the rows use directly, so every constraint row is a knapsack-like
+ * row over the assignment variables (HiGHS's cover and MIR cuts work on those; with separate
+ * position columns and balance rows its root bound was markedly weaker). Per account a and
+ * traded security s, with P = pos₀ + Σ_g q_g·y_g:
+ *   - P can never be negative (no sells reach below zero): P⁺ = P, P⁻ = 0 — exact and linear;
+ *     likewise P⁺ = 0, P⁻ = −P when P can never be positive.
+ *   - P can take both signs and at most HULL_MAX_GROUPS binary groups trade s: the convex hull
+ *     of its possible values (`addPositionHull`): λ_T per subset of groups, P± = Σ λ_T·P_T±. At
+ *     integral y this is exact (P⁺·P⁻ = 0); fractional y get the hull's split, never a wider one.
+ *   - otherwise columns P⁺, P⁻ ≥ 0 with P⁺ − P⁻ = P, plus a sign indicator z ONLY where a row of
+ *     the account rewards a wider split (a `>=` rule on gross/long/short such as a minimum
+ *     balance, or a `<=` rule where gross enters negatively, e.g. a ratio's denominator):
+ *     P⁺ ≤ U⁺·z, P⁻ ≤ U⁻·(1 − z) with U± the largest long/short the trades can produce.
+ *     Everywhere else no indicator is needed: financing rates satisfy long + short ≥ 0 (parse.ts)
+ *     so widening never lowers the cost, and it tightens or leaves every other row unchanged.
+ *   - cash C = cash₀ − Σ_t sign_t·q_t·(p_t + c_t)/100·y/L.
+ *
+ * Other columns: t (headroom; every hard row carries +n_c·t, t ≥ 0 keeps hard rows hard),
+ * v[a,c] (normalised violation of a soft constraint), e[a,c] (elastic slack, elastic mode, with a
+ * binary w[a,c] when the count of relaxed constraints is minimised), η_a (CVaR epigraph: cuts,
+ * or the Rockafellar–Uryasev rows η = ζ + Σ u/t, u_σ ≥ L(σ) − ζ in the extensive form).
+ *
+ * Scenario rows of constraint c in scenario σ (templates in rows.ts), oriented as ≤:
  *   sense·g(σ) + n_c·t − n_c·(v or e) ≤ sense·(rhs − const(σ))
+ *
+ * Units: face and money are divided by `unit` (a power of ten near the typical trade, e.g. 1e6)
+ * so HiGHS sees coefficients and bounds of order 1–100 (its tolerances are absolute; unscaled,
+ * the MIP was slow and numerically fragile).
  */
 import { ModelBuilder } from '@keel/solver-native/model';
 import type { AllocationModel } from '../model.js';
@@ -59,15 +68,42 @@ export function defaultGroups(model: AllocationModel): TradeGroup[] {
   return Array.from({ length: model.nTrade }, (_, t) => ({ trades: [t], units: model.tradeLots[t]! }));
 }
 
+/** c + Σ val·x[idx], in model units. */
+export interface Affine {
+  readonly c: number;
+  readonly idx: readonly number[];
+  readonly val: readonly number[];
+}
+
+const ZERO: Affine = { c: 0, idx: [], val: [] };
+
 /** A linear expression over the columns plus a constant. */
 export interface LinearExpr {
   readonly coefs: Map<number, number>;
   constant: number;
 }
 
-const addTo = (e: LinearExpr, col: number, v: number) => {
-  if (v !== 0) e.coefs.set(col, (e.coefs.get(col) ?? 0) + v);
-};
+/** Accumulates Σ coef·affine into index/value lists; returns the constant part. */
+class RowAccumulator {
+  readonly idx: number[] = [];
+  readonly val: number[] = [];
+  constant = 0;
+
+  add(e: Affine, coef: number): void {
+    if (coef === 0) return;
+    this.constant += coef * e.c;
+    for (let j = 0; j < e.idx.length; j++) {
+      this.idx.push(e.idx[j]!);
+      this.val.push(coef * e.val[j]!);
+    }
+  }
+
+  col(c: number, coef: number): void {
+    if (coef === 0) return;
+    this.idx.push(c);
+    this.val.push(coef);
+  }
+}
 
 export class AllocationFormulation {
   readonly builder = new ModelBuilder();
@@ -79,15 +115,19 @@ export class AllocationFormulation {
   readonly scales: ObjectiveScales;
   readonly nAcc: number;
   readonly nSlots: number;
+  /** Face and money unit of the model (see the header). */
+  readonly unit: number;
   /** y column of (group, account): yCol[g·nAcc + a]. */
   readonly yCol: Int32Array;
-  readonly plusCol: Int32Array; // [a·nSlots + k]
-  readonly minusCol: Int32Array;
-  readonly cashCol: Int32Array;
+  /** P⁺/U, P⁻/U per (a·nSlots + k), and C/U per account, as affine expressions. */
+  readonly plus: Affine[];
+  readonly minus: Affine[];
+  readonly cash: Affine[];
+  /** Largest long / short each (account, slot) can reach (face). */
   readonly plusUpper: Float64Array;
   readonly minusUpper: Float64Array;
-  /** Sign-indicator column per (a, k), −1 where none. */
-  readonly signCol: Int32Array;
+  /** How each (account, slot) position is modelled. */
+  readonly positionModel: ('linear' | 'hull' | 'split' | 'split+sign')[];
   readonly headroomCol: number;
   /** Per template: soft violation column (soft) or elastic column (elastic mode), else −1. */
   readonly violationCol: Int32Array;
@@ -96,8 +136,8 @@ export class AllocationFormulation {
   readonly riskAlpha: number;
   /** Scenario rows present, per template: σ → model row. */
   readonly present: Map<number, number>[];
-  /** Rows appended since the last `takeNewRows`. */
   private rowMark = 0;
+  private readonly cashRange: { buy: number; sell: number };
 
   constructor(model: AllocationModel, scenarios: ScenarioSet, options: FormulationOptions) {
     this.model = model;
@@ -109,6 +149,8 @@ export class AllocationFormulation {
     this.templates = compileRowTemplates(model, this.traded);
     this.scales = objectiveScales(model);
     this.present = this.templates.map(() => new Map());
+    this.unit = chooseUnit(model);
+    const U = this.unit;
     const b = this.builder;
     const { nAcc, nSlots } = this;
     const nG = options.groups.length;
@@ -123,87 +165,98 @@ export class AllocationFormulation {
       b.addRow(cols, new Array<number>(nAcc).fill(1), g.units, g.units);
     });
 
-    // Largest long / short each account can reach in each traded security.
+    // Largest long / short per security over all trades; cash range.
     const buys = new Float64Array(nSlots);
     const sells = new Float64Array(nSlots);
-    for (let t = 0; t < model.nTrade; t++) {
-      const k = this.traded.slot[model.tradeSec[t]!]!;
-      if (model.tradeSign[t]! > 0) buys[k]! += model.tradeQty[t]!;
-      else sells[k]! += model.tradeQty[t]!;
-    }
-    this.plusCol = new Int32Array(nAcc * nSlots);
-    this.minusCol = new Int32Array(nAcc * nSlots);
-    this.plusUpper = new Float64Array(nAcc * nSlots);
-    this.minusUpper = new Float64Array(nAcc * nSlots);
-    this.signCol = new Int32Array(nAcc * nSlots).fill(-1);
-    this.cashCol = new Int32Array(nAcc);
     let buyCash = 0;
     let sellCash = 0;
     for (let t = 0; t < model.nTrade; t++) {
+      const k = this.traded.slot[model.tradeSec[t]!]!;
       const v = model.tradeQty[t]! * model.tradeCashPerFace[t]!;
-      if (model.tradeSign[t]! > 0) buyCash += v;
-      else sellCash += v;
+      if (model.tradeSign[t]! > 0) {
+        buys[k]! += model.tradeQty[t]!;
+        buyCash += v;
+      } else {
+        sells[k]! += model.tradeQty[t]!;
+        sellCash += v;
+      }
     }
+    this.cashRange = { buy: buyCash, sell: sellCash };
+
+    // Which groups move which security, and by how much face per unit of y.
+    const groupOf = new Int32Array(model.nTrade);
+    options.groups.forEach((g, gi) => g.trades.forEach((t) => (groupOf[t] = gi)));
+    const contrib: Map<number, number>[] = Array.from({ length: nSlots }, () => new Map());
+    const cashPerUnit = new Map<number, number>();
+    for (let t = 0; t < model.nTrade; t++) {
+      const gi = groupOf[t]!;
+      const q = (model.tradeSign[t]! * model.tradeQty[t]!) / options.groups[gi]!.units;
+      const k = this.traded.slot[model.tradeSec[t]!]!;
+      contrib[k]!.set(gi, (contrib[k]!.get(gi) ?? 0) + q);
+      cashPerUnit.set(gi, (cashPerUnit.get(gi) ?? 0) + q * model.tradeCashPerFace[t]!);
+    }
+
+    this.plusUpper = new Float64Array(nAcc * nSlots);
+    this.minusUpper = new Float64Array(nAcc * nSlots);
+    this.plus = new Array<Affine>(nAcc * nSlots);
+    this.minus = new Array<Affine>(nAcc * nSlots);
+    this.positionModel = new Array(nAcc * nSlots);
+    this.cash = [];
+    const splitCols: { i: number; plus: number; minus: number }[] = [];
     for (let a = 0; a < nAcc; a++) {
       const acc = model.accounts[a]!;
       for (let k = 0; k < nSlots; k++) {
+        const i = a * nSlots + k;
         const pos = acc.pos0[this.traded.secs[k]!]!;
         const up = Math.max(0, pos + buys[k]!);
         const dn = Math.max(0, -pos + sells[k]!);
-        this.plusUpper[a * nSlots + k] = up;
-        this.minusUpper[a * nSlots + k] = dn;
-        this.plusCol[a * nSlots + k] = b.addVar({ lower: 0, upper: up });
-        this.minusCol[a * nSlots + k] = b.addVar({ lower: 0, upper: dn });
+        this.plusUpper[i] = up;
+        this.minusUpper[i] = dn;
+        const groups = [...contrib[k]!.entries()];
+        const P: Affine = {
+          c: pos / U,
+          idx: groups.map(([gi]) => this.yCol[gi * nAcc + a]!),
+          val: groups.map(([, q]) => q / U),
+        };
+        if (dn <= 0) {
+          this.plus[i] = P;
+          this.minus[i] = ZERO;
+          this.positionModel[i] = 'linear';
+        } else if (up <= 0) {
+          this.plus[i] = ZERO;
+          this.minus[i] = { c: -P.c, idx: P.idx, val: P.val.map((v) => -v) };
+          this.positionModel[i] = 'linear';
+        } else if (groups.length <= HULL_MAX_GROUPS && groups.every(([gi]) => options.groups[gi]!.units === 1)) {
+          this.addPositionHull(i, a, pos, groups);
+          this.positionModel[i] = 'hull';
+        } else {
+          const pc = b.addVar({ lower: 0, upper: up / U });
+          const mc = b.addVar({ lower: 0, upper: dn / U });
+          b.addRow([pc, mc, ...P.idx], [1, -1, ...P.val.map((v) => -v)], P.c, P.c);
+          this.plus[i] = { c: 0, idx: [pc], val: [1] };
+          this.minus[i] = { c: 0, idx: [mc], val: [1] };
+          this.positionModel[i] = 'split';
+          splitCols.push({ i, plus: pc, minus: mc });
+        }
       }
-      this.cashCol[a] = b.addVar({ lower: acc.cash0 - buyCash, upper: acc.cash0 + sellCash });
+      const cashIdx: number[] = [];
+      const cashVal: number[] = [];
+      for (const [gi, v] of cashPerUnit) {
+        cashIdx.push(this.yCol[gi * nAcc + a]!);
+        cashVal.push(-v / U);
+      }
+      this.cash.push({ c: acc.cash0 / U, idx: cashIdx, val: cashVal });
     }
 
-    // Position and cash balance rows.
-    const groupOf = new Int32Array(model.nTrade);
-    options.groups.forEach((g, gi) => g.trades.forEach((t) => (groupOf[t] = gi)));
-    for (let a = 0; a < nAcc; a++) {
-      const acc = model.accounts[a]!;
-      const posIdx: number[][] = Array.from({ length: nSlots }, () => []);
-      const posVal: number[][] = Array.from({ length: nSlots }, () => []);
-      const cashIdx: number[] = [this.cashCol[a]!];
-      const cashVal: number[] = [1];
-      for (let t = 0; t < model.nTrade; t++) {
-        const gi = groupOf[t]!;
-        const units = options.groups[gi]!.units;
-        const col = this.yCol[gi * nAcc + a]!;
-        const q = (model.tradeSign[t]! * model.tradeQty[t]!) / units;
-        const k = this.traded.slot[model.tradeSec[t]!]!;
-        posIdx[k]!.push(col);
-        posVal[k]!.push(-q);
-        cashIdx.push(col);
-        cashVal.push(q * model.tradeCashPerFace[t]!);
-      }
-      for (let k = 0; k < nSlots; k++) {
-        const pos = acc.pos0[this.traded.secs[k]!]!;
-        b.addRow(
-          [this.plusCol[a * nSlots + k]!, this.minusCol[a * nSlots + k]!, ...posIdx[k]!],
-          [1, -1, ...posVal[k]!],
-          pos,
-          pos,
-        );
-      }
-      b.addRow(cashIdx, cashVal, acc.cash0, acc.cash0);
-    }
-
-    // Sign indicators only where some row of the account rewards a wider split.
-    for (const tp of this.templates) {
-      const a = tp.account;
-      for (let k = 0; k < nSlots; k++) {
-        const i = a * nSlots + k;
-        if (!tp.rewardsWidening[k] || this.signCol[i] !== -1) continue;
-        const up = this.plusUpper[i]!;
-        const dn = this.minusUpper[i]!;
-        if (up <= 0 || dn <= 0) continue; // one side is fixed at 0 already
-        const z = b.addVar({ lower: 0, upper: 1, integer: true });
-        this.signCol[i] = z;
-        b.addRow([this.plusCol[i]!, z], [1, -up], -Infinity, 0);
-        b.addRow([this.minusCol[i]!, z], [1, dn], -Infinity, dn);
-      }
+    // Sign indicators only on split positions some row of the account rewards widening.
+    for (const { i, plus, minus } of splitCols) {
+      const a = Math.floor(i / nSlots);
+      const k = i % nSlots;
+      if (!this.templates.some((tp) => tp.account === a && tp.rewardsWidening[k])) continue;
+      const z = b.addVar({ lower: 0, upper: 1, integer: true });
+      this.positionModel[i] = 'split+sign';
+      b.addRow([plus, z], [1, -this.plusUpper[i]! / U], -Infinity, 0);
+      b.addRow([minus, z], [1, this.minusUpper[i]! / U], -Infinity, this.minusUpper[i]! / U);
     }
 
     // Headroom, soft and elastic columns.
@@ -232,42 +285,85 @@ export class AllocationFormulation {
     }
   }
 
-  /** Coefficients of the hard-constraint row template i in scenario σ, as a ≤ row. */
+  /** Count of sign indicators in the model. */
+  get signIndicators(): number {
+    return this.positionModel.filter((m) => m === 'split+sign').length;
+  }
+
+  get hullPositions(): number {
+    return this.positionModel.filter((m) => m === 'hull').length;
+  }
+
+  /**
+   * The position of account a in a security as the convex hull of its possible values: with the
+   * m binary groups trading it, λ_T ≥ 0 for every subset T of them (Σ λ = 1, y_g = Σ_{T∋g} λ_T)
+   * and P± = Σ_T λ_T·(pos₀ + Σ_{g∈T} q_g)±. At integral y exactly one λ is 1, so P⁺·P⁻ = 0 with
+   * no sign indicator; at fractional y the split is the hull's, never wider — a big-M indicator
+   * lets the relaxation widen the split almost for free, and minimum-balance books then needed
+   * thousands of nodes.
+   */
+  private addPositionHull(i: number, a: number, pos: number, groups: readonly (readonly [number, number])[]): void {
+    const b = this.builder;
+    const U = this.unit;
+    const m = groups.length;
+    const n = 1 << m;
+    const lambda0 = b.addVars(n, { lower: 0, upper: 1 });
+    b.addRow(
+      Array.from({ length: n }, (_, c) => lambda0 + c),
+      new Array<number>(n).fill(1),
+      1,
+      1,
+    );
+    groups.forEach(([gi], j) => {
+      const idx = [this.yCol[gi * this.nAcc + a]!];
+      const val = [1];
+      for (let c = 0; c < n; c++) {
+        if (c & (1 << j)) {
+          idx.push(lambda0 + c);
+          val.push(-1);
+        }
+      }
+      b.addRow(idx, val, 0, 0);
+    });
+    const plus = { c: 0, idx: [] as number[], val: [] as number[] };
+    const minus = { c: 0, idx: [] as number[], val: [] as number[] };
+    for (let c = 0; c < n; c++) {
+      let P = pos;
+      groups.forEach(([, q], j) => {
+        if (c & (1 << j)) P += q;
+      });
+      if (P > 0) {
+        plus.idx.push(lambda0 + c);
+        plus.val.push(P / U);
+      } else if (P < 0) {
+        minus.idx.push(lambda0 + c);
+        minus.val.push(-P / U);
+      }
+    }
+    this.plus[i] = plus;
+    this.minus[i] = minus;
+  }
+
+  /** Template i's row in scenario σ, oriented as ≤ and divided by the unit. */
   scenarioRow(i: number, sigma: number, tighten = 0): { idx: number[]; val: number[]; upper: number } {
     const tp = this.templates[i]!;
     const { nSlots } = this;
+    const U = this.unit;
     const a = tp.account;
-    const idx: number[] = [];
-    const val: number[] = [];
     const sg = tp.sense;
-    if (tp.cashCoef !== 0) {
-      idx.push(this.cashCol[a]!);
-      val.push(sg * tp.cashCoef);
-    }
+    const row = new RowAccumulator();
+    // Money/U in terms of C/U and P±/U: the template's coefficients apply unchanged.
+    row.add(this.cash[a]!, sg * tp.cashCoef);
     for (let k = 0; k < nSlots; k++) {
       const r = scenarioReturn(this.scenarios, sigma, this.traded.secs[k]!);
-      const cp = tp.plusBase[k]! + tp.plusSens[k]! * r;
-      const cm = tp.minusBase[k]! + tp.minusSens[k]! * r;
-      if (cp !== 0) {
-        idx.push(this.plusCol[a * nSlots + k]!);
-        val.push(sg * cp);
-      }
-      if (cm !== 0) {
-        idx.push(this.minusCol[a * nSlots + k]!);
-        val.push(sg * cm);
-      }
+      row.add(this.plus[a * nSlots + k]!, sg * (tp.plusBase[k]! + tp.plusSens[k]! * r));
+      row.add(this.minus[a * nSlots + k]!, sg * (tp.minusBase[k]! + tp.minusSens[k]! * r));
     }
-    if (!tp.soft && this.headroomCol >= 0) {
-      idx.push(this.headroomCol);
-      val.push(tp.normaliser);
-    }
+    if (!tp.soft && this.headroomCol >= 0) row.col(this.headroomCol, tp.normaliser / U);
     const vc = this.violationCol[i]!;
-    if (vc >= 0) {
-      idx.push(vc);
-      val.push(-tp.normaliser);
-    }
-    const upper = sg * (tp.rhs - rowConstant(tp, this.scenarios, sigma)) - tighten;
-    return { idx, val, upper };
+    if (vc >= 0) row.col(vc, -tp.normaliser / U);
+    const upper = (sg * (tp.rhs - rowConstant(tp, this.scenarios, sigma)) - tighten) / U - row.constant;
+    return { idx: row.idx, val: row.val, upper };
   }
 
   /** Adds template i's row in scenario σ (again, tightened, when it is already present). */
@@ -291,22 +387,22 @@ export class AllocationFormulation {
       const base = (sigma - 1) * this.scenarios.nSec;
       for (let s = 0; s < model.nSec; s++) rho[s]! += w * this.scenarios.returns[base + s]!;
     }
-    const idx = [this.etaCol[a]!];
-    const val = [1];
+    const row = new RowAccumulator();
+    row.col(this.etaCol[a]!, 1);
     let constant = 0;
     for (let s = 0; s < model.nSec; s++) {
       const g = (rho[s]! * model.price[s]!) / 100;
       if (g === 0) continue;
       const k = this.traded.slot[s]!;
       if (k >= 0) {
-        idx.push(this.plusCol[a * nSlots + k]!, this.minusCol[a * nSlots + k]!);
-        val.push(g, -g);
+        row.add(this.plus[a * nSlots + k]!, g);
+        row.add(this.minus[a * nSlots + k]!, -g);
       } else {
         constant -= g * acc.pos0[s]!;
       }
     }
-    // η + Σ g·(P⁺ − P⁻) ≥ constant
-    return this.builder.addRow(idx, val, constant, Infinity);
+    // η/U + Σ g·(P⁺ − P⁻)/U ≥ constant/U
+    return this.builder.addRow(row.idx, row.val, constant / this.unit - row.constant, Infinity);
   }
 
   /** Extensive CVaR: η_a = ζ_a + Σ_σ u_aσ/t, u_aσ ≥ L_a(σ) − ζ_a, u ≥ 0, for every σ. */
@@ -327,21 +423,22 @@ export class AllocationFormulation {
       b.addRow(idx, val, 0, 0);
       for (let sg = 1; sg <= S; sg++) {
         // u + ζ + Σ_traded p·r/100·(P⁺ − P⁻) ≥ −Σ_held p·r/100·pos₀
-        const ri = [u0 + sg - 1, zeta];
-        const rv = [1, 1];
+        const row = new RowAccumulator();
+        row.col(u0 + sg - 1, 1);
+        row.col(zeta, 1);
         let rhs = 0;
         for (let s = 0; s < model.nSec; s++) {
           const g = (model.price[s]! * scenarioReturn(scenarios, sg, s)) / 100;
           if (g === 0) continue;
           const k = this.traded.slot[s]!;
           if (k >= 0) {
-            ri.push(this.plusCol[a * nSlots + k]!, this.minusCol[a * nSlots + k]!);
-            rv.push(g, -g);
+            row.add(this.plus[a * nSlots + k]!, g);
+            row.add(this.minus[a * nSlots + k]!, -g);
           } else {
             rhs -= g * acc.pos0[s]!;
           }
         }
-        b.addRow(ri, rv, rhs, Infinity);
+        b.addRow(row.idx, row.val, rhs / this.unit - row.constant, Infinity);
       }
     }
   }
@@ -361,15 +458,7 @@ export class AllocationFormulation {
       if (r > rMax) rMax = r;
     }
     const acc = this.model.accounts[a]!;
-    let buy = 0;
-    let sell = 0;
-    for (let t = 0; t < this.model.nTrade; t++) {
-      const v = this.model.tradeQty[t]! * this.model.tradeCashPerFace[t]!;
-      if (this.model.tradeSign[t]! > 0) buy += v;
-      else sell += v;
-    }
-    let g = 0;
-    g += Math.abs(tp.cashCoef) * (Math.abs(acc.cash0) + buy + sell);
+    let g = Math.abs(tp.cashCoef) * (Math.abs(acc.cash0) + this.cashRange.buy + this.cashRange.sell);
     for (let k = 0; k < nSlots; k++) {
       const cp = Math.max(Math.abs(tp.plusBase[k]! + tp.plusSens[k]! * rMin), Math.abs(tp.plusBase[k]! + tp.plusSens[k]! * rMax));
       const cm = Math.max(Math.abs(tp.minusBase[k]! + tp.minusSens[k]! * rMin), Math.abs(tp.minusBase[k]! + tp.minusSens[k]! * rMax));
@@ -383,7 +472,7 @@ export class AllocationFormulation {
   /** Financing cost as a linear expression (money over the horizon). */
   financingExpr(): LinearExpr {
     const { model, nSlots } = this;
-    const e: LinearExpr = { coefs: new Map(), constant: 0 };
+    const e = newExpr();
     const f = model.request.options.horizonDays / 360;
     for (let a = 0; a < this.nAcc; a++) {
       const acc = model.accounts[a]!;
@@ -393,8 +482,8 @@ export class AllocationFormulation {
         const rs = Number.isNaN(acc.rateShort[s]!) ? 0 : acc.rateShort[s]!;
         const k = this.traded.slot[s]!;
         if (k >= 0) {
-          addTo(e, this.plusCol[a * nSlots + k]!, rl * dirty * f);
-          addTo(e, this.minusCol[a * nSlots + k]!, rs * dirty * f);
+          addAffine(e, this.plus[a * nSlots + k]!, rl * dirty * f * this.unit);
+          addAffine(e, this.minus[a * nSlots + k]!, rs * dirty * f * this.unit);
         } else {
           const p = acc.pos0[s]!;
           e.constant += (p > 0 ? rl : -rs) * p * dirty * f;
@@ -406,32 +495,32 @@ export class AllocationFormulation {
 
   /** Headroom t (to be maximised). */
   headroomExpr(): LinearExpr {
-    const e: LinearExpr = { coefs: new Map(), constant: 0 };
-    if (this.headroomCol >= 0) addTo(e, this.headroomCol, 1);
+    const e = newExpr();
+    if (this.headroomCol >= 0) addCoef(e, this.headroomCol, 1);
     return e;
   }
 
   riskExpr(): LinearExpr {
-    const e: LinearExpr = { coefs: new Map(), constant: 0 };
-    for (const c of this.etaCol) if (c >= 0) addTo(e, c, 1);
+    const e = newExpr();
+    for (const c of this.etaCol) if (c >= 0) addCoef(e, c, this.unit);
     return e;
   }
 
   softPenaltyExpr(): LinearExpr {
-    const e: LinearExpr = { coefs: new Map(), constant: 0 };
+    const e = newExpr();
     this.templates.forEach((tp, i) => {
-      if (tp.soft) addTo(e, this.violationCol[i]!, tp.spec.softPenalty!);
+      if (tp.soft) addCoef(e, this.violationCol[i]!, tp.spec.softPenalty!);
     });
     return e;
   }
 
-  /** Σ e (normalised elastic slack) and Σ w (count) for the elastic model. */
+  /** Σ e (normalised elastic slack) or Σ w (count) of the elastic model. */
   elasticExpr(kind: 'size' | 'count'): LinearExpr {
-    const e: LinearExpr = { coefs: new Map(), constant: 0 };
+    const e = newExpr();
     this.templates.forEach((tp, i) => {
       if (tp.soft) return;
       const c = kind === 'count' ? this.elasticCountCol[i]! : this.violationCol[i]!;
-      if (c >= 0) addTo(e, c, 1);
+      if (c >= 0) addCoef(e, c, 1);
     });
     return e;
   }
@@ -447,7 +536,7 @@ export class AllocationFormulation {
     return { cost, offset };
   }
 
-  /** Adds Σ factor·expr ≤ bound (lexicographic level kept). */
+  /** Adds Σ factor·expr ≤ bound (a lexicographic level kept). */
   addBoundRow(parts: readonly { expr: LinearExpr; factor: number }[], bound: number): number {
     const { cost, offset } = this.costVector(parts);
     const idx: number[] = [];
@@ -478,7 +567,6 @@ export class AllocationFormulation {
     const { model, nAcc } = this;
     const q = new Float64Array(model.nTrade * nAcc);
     this.options.groups.forEach((g, gi) => {
-      // Round to integers while keeping Σ_a y = L: largest remainders get the leftover.
       const raw = Array.from({ length: nAcc }, (_, a) => x[this.yCol[gi * nAcc + a]!]!);
       const y = roundPreservingSum(raw, g.units);
       for (const t of g.trades) {
@@ -487,6 +575,31 @@ export class AllocationFormulation {
     });
     return q;
   }
+}
+
+function newExpr(): LinearExpr {
+  return { coefs: new Map(), constant: 0 };
+}
+
+function addCoef(e: LinearExpr, col: number, v: number): void {
+  if (v !== 0) e.coefs.set(col, (e.coefs.get(col) ?? 0) + v);
+}
+
+function addAffine(e: LinearExpr, a: Affine, factor: number): void {
+  if (factor === 0) return;
+  e.constant += factor * a.c;
+  for (let j = 0; j < a.idx.length; j++) addCoef(e, a.idx[j]!, factor * a.val[j]!);
+}
+
+/** Largest number of binary groups on one (account, security) modelled by its hull (2^m λ columns). */
+export const HULL_MAX_GROUPS = 6;
+
+/** A power of ten near the median trade size (1 without trades): the model's unit of face and money. */
+export function chooseUnit(model: AllocationModel): number {
+  if (model.nTrade === 0) return 1;
+  const q = Array.from(model.tradeQty).sort((a, b) => a - b);
+  const median = q[Math.floor(q.length / 2)]!;
+  return 10 ** Math.max(0, Math.floor(Math.log10(median)));
 }
 
 /** Rounds non-negative values to integers with a given integer total (largest remainder). */

@@ -43,6 +43,12 @@ export interface MipSettings {
   readonly lpRounds?: number;
   /** CVaR as cutting planes (default with 'cg') or Rockafellar–Uryasev rows (default with 'extensive'). */
   readonly risk?: RiskFormulation;
+  /**
+   * A known feasible allocation (trade × account face, e.g. greedy's) offered to HiGHS as a MIP
+   * start in every round of the first level: HiGHS fixes the assignment columns and completes
+   * the rest; it is checked, never trusted.
+   */
+  readonly start?: Float64Array;
 }
 
 export type MipOutcome =
@@ -73,14 +79,33 @@ export interface MipInfo {
   readonly cols: number;
   readonly binaries: number;
   readonly signIndicators: number;
+  readonly hullPositions: number;
   readonly timeMs: number;
+  /** Where the time went: model building, HiGHS runs (LP and MIP), evaluating incumbents. */
+  readonly phaseMs: { readonly build: number; readonly lp: number; readonly mip: number; readonly evaluate: number };
   /** Objective value reached at each level (scaled units). */
   readonly levels: readonly number[];
+  /**
+   * The request's weighted objective (objective.ts: Σ w·term/scale − w_H·H + softPenalty)
+   * computed from the model's own variables at the final solution — for lexicographic runs too —
+   * so the orchestrator can compare it with the independently evaluated value.
+   */
+  readonly weightedObjective: number;
 }
 
 interface Level {
   readonly parts: { expr: LinearExpr; factor: number }[];
   readonly name: string;
+}
+
+function weightedParts(form: AllocationFormulation, objective: ObjectiveSpec): { expr: LinearExpr; factor: number }[] {
+  const sc = form.scales;
+  const parts = objective.terms.map((t) => {
+    if (t.kind === 'financingCost') return { expr: form.financingExpr(), factor: t.weight / sc.financingCost };
+    if (t.kind === 'headroom') return { expr: form.headroomExpr(), factor: -t.weight / sc.headroom };
+    return { expr: form.riskExpr(), factor: t.weight / sc.risk };
+  });
+  return [...parts, { expr: form.softPenaltyExpr(), factor: 1 }];
 }
 
 function buildLevels(form: AllocationFormulation, objective: ObjectiveSpec, elastic: 'none' | 'size' | 'count'): Level[] {
@@ -128,6 +153,13 @@ export async function solveAllocationMip(
   const S = scenarios.count;
   const tol = settings.feasibilityTolerance;
   const counters = { rounds: 0, lpRounds: 0, rowsAdded: 0, cuts: 0, nodes: 0 };
+  const phase = { build: 0, lp: 0, mip: 0, evaluate: 0 };
+  let mark = performance.now();
+  const lap = (k: keyof typeof phase) => {
+    const now = performance.now();
+    phase[k] += now - mark;
+    mark = now;
+  };
 
   // Base rows for every constraint; the extensive form adds every scenario now.
   form.templates.forEach((tp, i) => {
@@ -146,14 +178,18 @@ export async function solveAllocationMip(
     if (risk === 'cuts') addCvarCuts(form, at, -Infinity);
   }
   const initialRows = countScenarioRows(form);
+  lap('build');
 
   const levels = buildLevels(form, objective, elastic);
   const built = form.builder.build();
   const binaries = countIntegers(built.integer);
   const session = await openHighsSession(built, settings.host ? { host: settings.host } : {});
   form.markAllSent();
+  lap('build');
   const levelValues: number[] = [];
   let last: ModelSolveResult | null = null;
+  let finalX: Float64Array | null = null;
+  const startCols = settings.start ? startColumns(form, settings.start) : undefined;
   let quantities: Float64Array | null = null;
   let proven = true;
   const hasIntegers = binaries > 0;
@@ -170,9 +206,12 @@ export async function solveAllocationMip(
     rows: form.builder.nRows,
     cols: form.builder.nCols,
     binaries,
-    signIndicators: form.signCol.filter((c) => c >= 0).length,
+    signIndicators: form.signIndicators,
+    hullPositions: form.hullPositions,
     timeMs: performance.now() - t0,
+    phaseMs: { ...phase },
     levels: levelValues,
+    weightedObjective: finalX ? dotObjective(form, weightedParts(form, objective), finalX) : NaN,
   });
 
   try {
@@ -180,6 +219,7 @@ export async function solveAllocationMip(
       const level = levels[li]!;
       const { cost, offset } = form.costVector(level.parts);
       await session.setObjective(cost, offset);
+      // Later levels start from the previous level's optimum (feasible: its bound row holds).
       let start: Float64Array | undefined = last?.hasSolution ? last.x : undefined;
       // LP-relaxation rounds (constraint generation only): cheap rows and cuts before the MIP.
       if (settings.mode === 'cg' && hasIntegers) {
@@ -188,11 +228,14 @@ export async function solveAllocationMip(
           const remaining = (deadline - performance.now()) / 1000;
           if (remaining <= 0.05) break;
           const lp = await session.solve({ timeLimitSec: remaining, extra: { solve_relaxation: true } }, settings.signal);
+          lap('lp');
           if (!lp.hasSolution) break;
           counters.lpRounds++;
           const added = separate(form, lp.x, evaluateAt(form, lp.x), tol, settings.rowsPerRound ?? 5, counters, risk, false);
+          lap('evaluate');
           if (added === 0) break;
           await session.extend(null, form.takeNewRows());
+          lap('build');
         }
       }
       // MIP rounds.
@@ -210,13 +253,14 @@ export async function solveAllocationMip(
           {
             timeLimitSec: remaining,
             mipRelGap: settings.mipRelGap,
-            ...(start ? { start } : {}),
-            extra: { mip_feasibility_tolerance: 1e-9, primal_feasibility_tolerance: 1e-9 },
+            fresh: true,
+            ...(start ? { start } : li === 0 && startCols ? { start: startCols } : {}),
           },
           settings.signal,
         );
         start = undefined;
         last = res;
+        lap('mip');
         counters.nodes += res.info.nodes;
         if (!res.hasSolution) {
           if (res.status === 'infeasible' && li === 0) return { kind: 'infeasible', info: info(res.info.solverStatus), form };
@@ -224,8 +268,10 @@ export async function solveAllocationMip(
         }
         const q = form.quantitiesFrom(res.x);
         const added = separate(form, res.x, evaluateIncumbent(form, q), tol, settings.rowsPerRound ?? 3, counters, risk, true);
+        lap('evaluate');
         if (added === 0) {
           quantities = q;
+          finalX = res.x;
           if (res.status !== 'optimal') proven = false;
           break;
         }
@@ -254,6 +300,29 @@ export async function solveAllocationMip(
     }
     return { kind: 'no_incumbent', reason, info: info(last?.info.solverStatus ?? 'none') };
   }
+}
+
+/** The assignment columns of an allocation (trade × account face), as a sparse MIP start. */
+function startColumns(form: AllocationFormulation, q: Float64Array): { indices: Int32Array; values: Float64Array } {
+  const { nAcc, model } = form;
+  const idx: number[] = [];
+  const val: number[] = [];
+  form.options.groups.forEach((g, gi) => {
+    const t = g.trades[0]!;
+    for (let a = 0; a < nAcc; a++) {
+      idx.push(form.yCol[gi * nAcc + a]!);
+      val.push(Math.round((q[t * nAcc + a]! / model.tradeQty[t]!) * g.units));
+    }
+  });
+  const order = idx.map((_, k) => k).sort((p, r) => idx[p]! - idx[r]!);
+  return { indices: Int32Array.from(order, (k) => idx[k]!), values: Float64Array.from(order, (k) => val[k]!) };
+}
+
+function dotObjective(form: AllocationFormulation, parts: { expr: LinearExpr; factor: number }[], x: Float64Array): number {
+  const { cost, offset } = form.costVector(parts);
+  let v = offset;
+  for (let j = 0; j < cost.length; j++) if (cost[j] !== 0) v += cost[j]! * x[j]!;
+  return v;
 }
 
 function countIntegers(integer: Uint8Array): number {
@@ -336,7 +405,7 @@ function separate(
       n++;
     }
   });
-  if (risk === 'cuts') added += addCvarCuts(form, at, (a) => x[form.etaCol[a]!]!, counters);
+  if (risk === 'cuts') added += addCvarCuts(form, at, (a) => x[form.etaCol[a]!]! * form.unit, counters);
   return added;
 }
 
