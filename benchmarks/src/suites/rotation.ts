@@ -7,6 +7,7 @@
 import {
   defaultQpSolve,
   generateSampleDay,
+  qpSolveWith,
   parseRotationRequest,
   sampleRotationRequest,
   solveGreedyRotation,
@@ -14,6 +15,7 @@ import {
   firstNonPsdPivot,
   type RotationProblem,
 } from '@keel/core/rotation';
+import { qpBackends } from '@keel/solver-native/qp';
 import { measure, type BenchCase, type BenchSuite } from '../harness.js';
 
 function problemOf(names: number, withCorrelation: boolean): { problem: RotationProblem; validateMs: number } {
@@ -50,6 +52,13 @@ export const rotationSuite: BenchSuite = {
       figures['qp N=300 backend'] = once.info.backend ?? 'unknown';
       figures['qp N=300 validate ms (incl. PSD check)'] = Number(g300.validateMs.toFixed(1));
       cases.push({ name: 'qp N=300', fn: () => solveQpRotation(g300.problem, { solve }) });
+      const nativeQp = qpBackends().native;
+      figures['qp native backend'] = nativeQp.available ? 'available' : `unavailable: ${nativeQp.reason}`;
+      if (!opts.ci && nativeQp.available) {
+        // The same QP on each backend, side by side (default above = native when it loads).
+        cases.push({ name: 'qp N=300 ts', fn: () => solveQpRotation(g300.problem, { solve: qpSolveWith('ts') }) });
+        cases.push({ name: 'qp N=300 native', fn: () => solveQpRotation(g300.problem, { solve: qpSolveWith('native') }) });
+      }
     }
     const t = await measure('rotation', cases, { minSamples: 5, maxTime: opts.ci ? 1 : 3 });
     const greedy3000 = t['greedy N=3000']!;
@@ -60,13 +69,18 @@ export const rotationSuite: BenchSuite = {
       const qp300 = t['qp N=300']!;
       figures['qp N=300 ms'] = Number(qp300.meanMs.toFixed(1));
       ratios.greedyVsQp300 = t['greedy N=300']!.opsPerSec / qp300.opsPerSec;
+      if (t['qp N=300 native']) figures['qp N=300 native vs ts (× faster)'] = Number((t['qp N=300 native']!.opsPerSec / t['qp N=300 ts']!.opsPerSec).toFixed(2));
     }
     // N = 3,000 QP: one timed solve (dense 3,000 × 3,000 Σ), full runs only.
     if (!opts.ci) {
       const q3000 = problemOf(3000, true);
       const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
       const r = solveQpRotation(q3000.problem, { solve });
+      const cpu = process.cpuUsage(cpu0);
       figures['qp N=3000 ms (one solve)'] = Number((performance.now() - t0).toFixed(0));
+      figures['qp N=3000 cpu ms (user+system; the machine is shared)'] = Math.round((cpu.user + cpu.system) / 1000);
+      figures['qp N=3000 backend'] = r.info.backend ?? 'unknown';
       figures['qp N=3000 status'] = r.info.status;
       figures['qp N=3000 iterations'] = r.info.iterations;
       figures['qp N=3000 validate ms (incl. PSD check)'] = Number(q3000.validateMs.toFixed(0));

@@ -93,6 +93,7 @@ describe.each([
     const r = solveQpRotation(p, { solve });
     expect(r.info.status, JSON.stringify([r.info.violations, r.info.polish, r.info.iterations, r.info.solverStatus, r.info.backend])).toBe('optimal');
     expect(r.info.checks.every((c) => c.pass)).toBe(true);
+    expect(r.info.certificate!.relativeGap).toBeLessThanOrEqual(1e-6);
     expectFeasible(p, r.targets);
     const ref = await solveReferenceRotationQp(p.universe, p.config, sigmaOf(p));
     expect(ref.status).toBe('optimal');

@@ -3,6 +3,7 @@ import type { ConstraintGroup, InfeasibilityDiagnosis } from './elastic.js';
 import { evaluateRotationWeights, type ConstraintCheck, type ObjectiveSplit } from './evaluate.js';
 import type { QpSolveFn, QpSolveSettings, QpStatus } from './qp-contract.js';
 import { buildRotationQp, perNameBounds } from './qp-model.js';
+import { kktCertificate, type KktCertificate } from './kkt.js';
 import { buildRiskModel, type RiskModel } from './risk-model.js';
 import type { EngineResult, RotationChange, RotationProblem } from './types.js';
 
@@ -12,8 +13,8 @@ export type QpRotationStatus = (typeof QP_ROTATION_STATUSES)[number];
 export interface QpRotationInfo {
   readonly engine: 'qp';
   /**
-   * `optimal`: the solver converged and the independent evaluator finds every constraint
-   * within tolerance. `infeasible`: no weights satisfy the constraints (`diagnosis` names them).
+   * `optimal`: the solver converged, the independent evaluator finds every constraint within
+   * tolerance and the KKT certificate's relative duality gap is ≤ 1e-6. `infeasible`: no weights satisfy the constraints (`diagnosis` names them).
    * `inaccurate`: a point came back but the evaluator rejects it, or the solver stopped early.
    * `not_solved`: the solver failed without a point. Targets stay at the current weights unless optimal.
    */
@@ -23,19 +24,33 @@ export interface QpRotationInfo {
   readonly iterations: number;
   readonly polish?: string;
   readonly objective?: ObjectiveSplit;
+  /** Optimality certificate of the accepted point (see kkt.ts). */
+  readonly certificate?: KktCertificate;
+  /** 1 when the fast pass was accepted, 2 when the tight pass ran. */
+  readonly passes: number;
   readonly checks: readonly ConstraintCheck[];
   readonly violations: readonly string[];
   readonly diagnosis?: InfeasibilityDiagnosis;
   readonly riskModel: { readonly source: RiskModel['source']; readonly shrinkage?: RiskModel['shrinkage'] };
   readonly size: { readonly names: number; readonly variables: number; readonly rows: number; readonly pNonzeros: number; readonly aNonzeros: number };
+  /** `solve` includes each pass's evaluation and certificate; `evaluate` the final bookkeeping. */
   readonly timeMs: { readonly riskModel: number; readonly build: number; readonly solve: number; readonly evaluate: number; readonly total: number };
 }
 
-/** Tight settings: the objective must agree with an independent solve to 1e-6 relative. */
+/**
+ * Two passes. The fast pass stops ADMM at 1e-6 and relies on polishing (a solve on the guessed
+ * active set); it is accepted only when the evaluator passes and the KKT certificate, recomputed
+ * from the raw QP and (x, y), shows a relative duality gap ≤ 1e-9 and a dual residual ≤ 1e-7.
+ * Otherwise the tight pass runs ADMM itself to 1e-9 (thousands of iterations more).
+ */
+export const ROTATION_QP_FAST_SETTINGS: QpSolveSettings = Object.freeze({ epsAbs: 1e-6, epsRel: 1e-6, polish: true, maxIter: 50_000 });
 export const ROTATION_QP_SETTINGS: QpSolveSettings = Object.freeze({ epsAbs: 1e-9, epsRel: 1e-9, polish: true, maxIter: 50_000 });
+const CERT_GAP = 1e-9;
+const CERT_DUAL = 1e-7;
 
 export interface QpRotationOptions {
   readonly solve: QpSolveFn;
+  /** Overrides both passes' settings (then a single pass runs with them). */
   readonly settings?: QpSolveSettings;
   /** Feasibility tolerance of the evaluator (weight units). */
   readonly tol?: number;
@@ -81,6 +96,7 @@ export function solveQpRotation(problem: RotationProblem, options: QpRotationOpt
         checks: [],
         violations: empty.map((u) => `${u.symbol}: weight ${u.weight} cannot reach [${config.long_only ? 0 : -config.per_name_cap}, ${config.per_name_cap}] within max_turnover_per_name ${config.max_turnover_per_name}`),
         diagnosis: { conflict: groups, relaxation: [], lpSolves: 0 },
+        passes: 0,
         size: { names: n, variables: 0, rows: 0, pNonzeros: 0, aNonzeros: 0 },
         timeMs: { riskModel: t1 - t0, build: 0, solve: 0, evaluate: 0, total: performance.now() - t0 },
       },
@@ -89,10 +105,36 @@ export function solveQpRotation(problem: RotationProblem, options: QpRotationOpt
 
   const qp = buildRotationQp(universe, config, risk.sigma);
   const t2 = performance.now();
-  const r = options.solve(qp.problem, { ...ROTATION_QP_SETTINGS, ...options.settings });
-  const t3 = performance.now();
   const size = { names: n, variables: qp.problem.n, rows: qp.problem.m, pNonzeros: qp.problem.P.values.length, aNonzeros: qp.problem.A.values.length };
-  const solverInfo = { solverStatus: r.status, backend: r.info.backend, iterations: r.info.iterations, polish: r.info.polish };
+  const weightsOf = (x: Float64Array): Float64Array => {
+    const w = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let v = x[qp.layout.w + i]!;
+      if (Math.abs(v - current[i]!) < SNAP) v = current[i]!;
+      else if (Math.abs(v) < SNAP) v = 0;
+      w[i] = v;
+    }
+    return w;
+  };
+  const attempt = (settings: QpSolveSettings) => {
+    const r = options.solve(qp.problem, settings);
+    const hasPoint = r.x.length === qp.problem.n && r.x.every((v) => Number.isFinite(v));
+    if (!hasPoint) return { r, hasPoint } as const;
+    const w = weightsOf(r.x);
+    const ev = evaluateRotationWeights(universe, config, risk.sigma, w, options.tol);
+    const certificate = r.y.length === qp.problem.m ? kktCertificate(qp.problem, r.x, r.y) : undefined;
+    const certified = !!certificate && certificate.relativeGap <= CERT_GAP && certificate.dualResidual <= CERT_DUAL;
+    return { r, hasPoint, w, ev, certificate, certified } as const;
+  };
+  let passes = 1;
+  let a = attempt(options.settings ?? ROTATION_QP_FAST_SETTINGS);
+  if (!options.settings && a.r.status !== 'primal_infeasible' && !(a.hasPoint && a.r.status === 'solved' && a.ev.pass && a.certified)) {
+    passes = 2;
+    a = attempt(ROTATION_QP_SETTINGS);
+  }
+  const r = a.r;
+  const t3 = performance.now();
+  const solverInfo = { solverStatus: r.status, backend: r.info.backend, iterations: r.info.iterations, polish: r.info.polish, passes };
 
   if (r.status === 'primal_infeasible') {
     // The conflicting constraints are named by `diagnoseRotationInfeasibility` (HiGHS LPs,
@@ -107,29 +149,23 @@ export function solveQpRotation(problem: RotationProblem, options: QpRotationOpt
         checks: [],
         violations: [],
         size,
-        timeMs: { riskModel: t1 - t0, build: t2 - t1, solve: t3 - t2, evaluate: performance.now() - t3, total: performance.now() - t0 },
+        timeMs: { riskModel: t1 - t0, build: t2 - t1, solve: t3 - t2, evaluate: 0, total: performance.now() - t0 },
       },
     };
   }
-  const hasPoint = r.x.length === qp.problem.n && r.x.every((v) => Number.isFinite(v));
-  if (!hasPoint) {
+  if (!a.hasPoint) {
     return {
       targets: current,
       changes: [],
       info: { ...base, ...solverInfo, status: 'not_solved', checks: [], violations: [], size, timeMs: { riskModel: t1 - t0, build: t2 - t1, solve: t3 - t2, evaluate: 0, total: performance.now() - t0 } },
     };
   }
-  const w = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let v = r.x[qp.layout.w + i]!;
-    if (Math.abs(v - current[i]!) < SNAP) v = current[i]!;
-    else if (Math.abs(v) < SNAP) v = 0;
-    w[i] = v;
-  }
-  const ev = evaluateRotationWeights(universe, config, risk.sigma, w, options.tol);
+  const { w, ev } = a;
   const t4 = performance.now();
-  const converged = r.status === 'solved';
-  const status: QpRotationStatus = converged && ev.pass ? 'optimal' : 'inaccurate';
+  // Optimal = converged, every constraint within tolerance (evaluator), and an optimality
+  // certificate with a relative duality gap within the 1e-6 the objective is promised to.
+  const certifiedOptimal = !a.certificate || a.certificate.relativeGap <= 1e-6;
+  const status: QpRotationStatus = r.status === 'solved' && ev.pass && certifiedOptimal ? 'optimal' : 'inaccurate';
   const targets = status === 'optimal' ? w : current;
   const changes: RotationChange[] = [];
   if (status === 'optimal') {
@@ -146,6 +182,7 @@ export function solveQpRotation(problem: RotationProblem, options: QpRotationOpt
       ...solverInfo,
       status,
       objective: ev.objective,
+      ...(a.certificate ? { certificate: a.certificate } : {}),
       checks: ev.checks,
       violations: ev.violations,
       size,
