@@ -55,6 +55,8 @@ switch (task) {
   case 'test':
     must('pnpm', ['typecheck']);
     must('pnpm', ['test:unit']);
+    must('pnpm', ['--filter', '@keel/solver-native', 'test:rust']);
+    must('pnpm', ['test:e2e']);
     must('pnpm', ['bench:ci']);
     break;
   default:
