@@ -202,3 +202,16 @@ describe('authentication', () => {
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
+
+describe('express lane', () => {
+  it('runs a tiny request while long runs hold every regular slot', async () => {
+    const { app, queue } = setup({ concurrency: 1, maxQueued: 8 });
+    const long = await post(app, '/v1/execution/schedules?async=true', { work: 400 });
+    expect(long.status).toBe(202);
+    const t0 = Date.now();
+    const quick = await post(app, '/v1/execution/schedules', { work: 0 });
+    expect(await quick.json()).toMatchObject({ state: 'succeeded' });
+    expect(Date.now() - t0).toBeLessThan(300);
+    await queue.drain();
+  });
+});

@@ -12,6 +12,11 @@ export interface QueueSettings {
   readonly timeLimitMs: number;
   /** Minimum spacing of stored progress events per run, in ms (live listeners see all). */
   readonly progressEveryMs: number;
+  /**
+   * Extra slots only express runs (tiny requests, e.g. a 390-bin schedule) may use, so they
+   * never wait behind long solves. Express runs take free regular slots first.
+   */
+  readonly expressSlots?: number;
 }
 
 export const DEFAULT_QUEUE_SETTINGS: QueueSettings = Object.freeze({
@@ -19,6 +24,7 @@ export const DEFAULT_QUEUE_SETTINGS: QueueSettings = Object.freeze({
   maxQueued: 64,
   timeLimitMs: 300_000,
   progressEveryMs: 250,
+  expressSlots: 1,
 });
 
 export class QueueFullError extends Error {
@@ -29,6 +35,7 @@ export class QueueFullError extends Error {
 }
 
 interface Pending {
+  readonly express: boolean;
   readonly id: string;
   readonly kind: RunKind;
   readonly input: unknown;
@@ -44,21 +51,27 @@ type Listener = (ev: RunEvent) => void;
  */
 export class JobQueue {
   private readonly pending: Pending[] = [];
+  private readonly expressPending: Pending[] = [];
   private active = 0;
+  private activeNormal = 0;
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly avgRunMs = { value: 1000 };
   private closed = false;
   private idle: (() => void) | null = null;
 
+  readonly settings: QueueSettings;
+
   constructor(
     private readonly store: RunStore,
     private readonly runner: EngineRunner,
-    readonly settings: QueueSettings = DEFAULT_QUEUE_SETTINGS,
+    settings: Partial<QueueSettings> = {},
     private readonly metrics?: MetricsRegistry,
-  ) {}
+  ) {
+    this.settings = { ...DEFAULT_QUEUE_SETTINGS, ...settings };
+  }
 
   get depth(): number {
-    return this.pending.length;
+    return this.pending.length + this.expressPending.length;
   }
 
   get running(): number {
@@ -66,25 +79,32 @@ export class JobQueue {
   }
 
   /** Accepts a run (or throws QueueFullError) and returns it with a promise of its terminal record. */
-  async submit(id: string, kind: RunKind, input: unknown, meta: { inputHash: string; version: string }): Promise<{ run: RunSummary; done: Promise<RunRecord> }> {
+  async submit(
+    id: string,
+    kind: RunKind,
+    input: unknown,
+    meta: { inputHash: string; version: string; express?: boolean },
+  ): Promise<{ run: RunSummary; done: Promise<RunRecord> }> {
     if (this.closed) throw new QueueFullError(5);
-    if (this.pending.length >= this.settings.maxQueued) {
-      const waves = Math.ceil((this.pending.length + this.active) / this.settings.concurrency);
+    if (this.depth >= this.settings.maxQueued) {
+      const waves = Math.ceil((this.depth + this.active) / this.settings.concurrency);
       throw new QueueFullError(Math.max(1, Math.ceil((waves * this.avgRunMs.value) / 1000)));
     }
     // Reserve the slot before the first await so concurrent submits cannot overfill the queue.
     let resolve!: (r: RunRecord) => void;
     const done = new Promise<RunRecord>((r) => (resolve = r));
-    const item: Pending = { id, kind, input, enqueuedAt: Date.now(), resolve };
-    this.pending.push(item);
+    const express = meta.express ?? false;
+    const item: Pending = { express, id, kind, input, enqueuedAt: Date.now(), resolve };
+    const lane = express ? this.expressPending : this.pending;
+    lane.push(item);
     let run: RunSummary;
     try {
-      run = await this.store.create({ id, kind, input, ...meta });
+      run = await this.store.create({ id, kind, input, inputHash: meta.inputHash, version: meta.version });
     } catch (e) {
-      this.pending.splice(this.pending.indexOf(item), 1);
+      lane.splice(lane.indexOf(item), 1);
       throw e;
     }
-    this.metrics?.gauge('keel_queue_depth', this.pending.length);
+    this.metrics?.gauge('keel_queue_depth', this.depth);
     this.pump();
     return { run, done };
   }
@@ -103,7 +123,7 @@ export class JobQueue {
   /** Stops accepting runs and waits for the active and queued ones to finish. */
   async drain(): Promise<void> {
     this.closed = true;
-    if (this.active === 0 && this.pending.length === 0) return;
+    if (this.active === 0 && this.depth === 0) return;
     await new Promise<void>((r) => (this.idle = r));
   }
 
@@ -112,16 +132,24 @@ export class JobQueue {
   }
 
   private pump(): void {
-    while (this.active < this.settings.concurrency && this.pending.length) {
-      const item = this.pending.shift()!;
+    const { concurrency } = this.settings;
+    const total = concurrency + (this.settings.expressSlots ?? 0);
+    for (;;) {
+      let item: Pending | undefined;
+      if (this.expressPending.length && this.active < total) item = this.expressPending.shift();
+      else if (this.pending.length && this.activeNormal < concurrency && this.active < concurrency) item = this.pending.shift();
+      if (!item) break;
       this.active++;
-      this.metrics?.gauge('keel_queue_depth', this.pending.length);
+      if (!item.express) this.activeNormal++;
+      this.metrics?.gauge('keel_queue_depth', this.depth);
       this.metrics?.gauge('keel_runs_active', this.active);
+      const express = item.express;
       void this.execute(item).finally(() => {
         this.active--;
+        if (!express) this.activeNormal--;
         this.metrics?.gauge('keel_runs_active', this.active);
         this.pump();
-        if (this.idle && this.active === 0 && this.pending.length === 0) this.idle();
+        if (this.idle && this.active === 0 && this.depth === 0) this.idle();
       });
     }
   }

@@ -8,7 +8,7 @@ import type { WorkerReply, WorkerTask } from './worker.js';
 import type { RunKind } from '../store/types.js';
 
 export interface WorkerRunnerOptions {
-  /** Worker threads (one per core by default on this 2-core class of machine). */
+  /** Worker threads (the queue's regular slots plus its express slot by default). */
   readonly threads?: number;
   /** Compiled worker module; defaults to the sibling `worker.js` of this file's build. */
   readonly filename?: string;
@@ -23,7 +23,7 @@ export interface WorkerRunnerOptions {
 export function workerRunner(opts: WorkerRunnerOptions = {}): EngineRunner {
   const filename = opts.filename ?? fileURLToPath(new URL('./worker.js', import.meta.url));
   if (!existsSync(filename)) throw new Error(`worker module not found: ${filename} (build @keel/api first)`);
-  const threads = opts.threads ?? 2;
+  const threads = opts.threads ?? 3;
   const pool = new Piscina({
     filename,
     minThreads: 1,
