@@ -387,11 +387,12 @@ function separate(
       if (s > 0 && !tp.scenarioDependent) break;
       const g = at.rowValues[i * W + s]!;
       const residual = tp.sense * (g - tp.rhs) + shift;
-      // Validator-consistent tolerance: relative to the limit and the value's size.
-      const allow = 0.25 * tol * (Math.abs(tp.rhs) + Math.abs(g) + tp.normaliser);
+      // A quarter of the validator's tolerance (validate.ts: tol·max(1, |rhs| + Σ|terms|), and
+      // Σ|terms| ≥ |g|), so whatever constraint generation accepts, the validator accepts.
+      const allow = 0.25 * tol * Math.max(1, Math.abs(tp.rhs) + Math.abs(g));
       if (residual > allow) violated.push({ s, amount: residual });
     }
-    violated.sort((p, q) => q.amount - p.amount);
+    violated.sort((p, q) => q.amount - p.amount || p.s - q.s);
     let n = 0;
     for (const { s, amount } of violated) {
       if (n >= perRound) break;
@@ -399,7 +400,7 @@ function separate(
       // In LP rounds a present row can look violated only because the relaxation widened a
       // split the evaluation takes exactly; tightening it then would cut off valid allocations.
       if (present && !mip) continue;
-      form.addScenarioRow(i, s, present ? amount + 0.1 * tol * (Math.abs(tp.rhs) + tp.normaliser) : 0);
+      form.addScenarioRow(i, s, present ? amount + 0.5 * tol * Math.max(1, Math.abs(tp.rhs)) : 0);
       counters.rowsAdded++;
       added++;
       n++;

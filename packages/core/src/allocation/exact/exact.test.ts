@@ -1,0 +1,195 @@
+import { describe, expect, it } from 'vitest';
+import { allocate } from '../allocate.js';
+import { buildAllocationModel } from '../model.js';
+import { evaluateObjective } from '../objective.js';
+import { parseAllocationRequest } from '../parse.js';
+import { generateAllocationBook } from '../sample/index.js';
+import { buildScenarioSet } from '../scenario-set.js';
+import type { AllocationRequestInput } from '../schema.js';
+import { AllocationFormulation, defaultGroups } from './formulation.js';
+import { solveAllocationMip } from './solve.js';
+import { mipSettingsFrom, runMipStrategy } from './strategy.js';
+import type { AllocationStrategy } from '../types.js';
+import { enumerateFeasible, rawFinancingCost } from './test-support/brute-force.js';
+
+const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(1, Math.abs(b));
+
+function tinyBook(seed: number, extra: Partial<Parameters<typeof generateAllocationBook>[0]> = {}): AllocationRequestInput {
+  return generateAllocationBook({ trades: 8, accounts: 3, scenarios: 20, constraintsPerAccount: 6, seed, slack: [0, 0.12], ...extra });
+}
+
+describe('exact', () => {
+  it('equals brute-force enumeration of financing cost on tiny books (ratio, ≤, ≥, linear, minimum balance)', async () => {
+    let binding = 0;
+    for (let seed = 1; seed <= 5; seed++) {
+      const input = tinyBook(seed);
+      const req = parseAllocationRequest(input);
+      const { feasible, total, unconstrainedMin } = enumerateFeasible(req, buildScenarioSet(req));
+      expect(total).toBe(3 ** 8);
+      const r = await allocate(input, { strategy: 'exact' });
+      if (feasible.length === 0) {
+        expect(r.status).toBe('infeasible');
+        continue;
+      }
+      const ref = Math.min(...feasible.map((f) => f.financing));
+      if (ref > unconstrainedMin * (1 + 1e-9)) binding++;
+      expect(r.status, r.message).toBe('optimal');
+      expect(rel(rawFinancingCost(req, r.assignments), ref)).toBeLessThan(1e-6);
+    }
+    // The constraints must matter somewhere, or the test would not test them.
+    expect(binding).toBeGreaterThan(0);
+  });
+
+  it('uses sign indicators only where a minimum balance rewards a wider split, and stays exact there', async () => {
+    // Seven trades in one bond, both sides, so positions cross zero with more groups than the
+    // hull formulation takes: the split is modelled with P⁺, P⁻ columns.
+    const book = (minGross: boolean): AllocationRequestInput => ({
+      securities: [{ id: 'B', type: 'government', price: 100, accrued: 0, dv01: 0.08, duration: 8 }],
+      trades: [3, -4, 2, -5, 6, -1, 2].map((q, i) => ({
+        id: `T${i}`,
+        side: q > 0 ? ('buy' as const) : ('sell' as const),
+        security: 'B',
+        quantity: Math.abs(q) * 1_000_000,
+      })),
+      accounts: ['A', 'C'].map((id, a) => ({
+        id,
+        cash: 50_000_000,
+        positions: { B: a === 0 ? 1_000_000 : -2_000_000 },
+        financing: { government: { long: 0.04 + 0.01 * a, short: 0.03 + 0.01 * (1 - a) } },
+        metrics: [{ id: 'gross', terms: [{ value: 'gross' as const }] }],
+        constraints: minGross && a === 0 ? [{ id: 'minBalance', metric: 'gross', op: '>=' as const, limit: 5_000_000 }] : [],
+      })),
+      scenarios: { returns: [[-0.02], [0.01]] },
+      options: { horizonDays: 30 },
+    });
+    for (const minGross of [false, true]) {
+      const input = book(minGross);
+      const req = parseAllocationRequest(input);
+      const model = buildAllocationModel(req);
+      const sc = buildScenarioSet(req);
+      const form = new AllocationFormulation(model, sc, { groups: defaultGroups(model), terms: req.objective.terms, risk: 'cuts', elastic: 'none' });
+      expect(form.signIndicators).toBe(minGross ? 1 : 0);
+      const { feasible } = enumerateFeasible(req, sc);
+      const ref = Math.min(...feasible.map((f) => f.financing));
+      const r = await allocate(input, { strategy: 'exact' });
+      expect(r.status).toBe('optimal');
+      expect(rel(rawFinancingCost(req, r.assignments), ref)).toBeLessThan(1e-9);
+    }
+  });
+
+  it('matches the extensive form to 1e-6 with headroom and CVaR terms, adding rows and cuts on demand', async () => {
+    for (const seed of [11, 12]) {
+      const input = generateAllocationBook({
+        trades: 12,
+        accounts: 3,
+        scenarios: 60,
+        constraintsPerAccount: 6,
+        seed,
+        slack: [0.05, 0.3],
+        objective: {
+          terms: [
+            { kind: 'financingCost', weight: 1 },
+            { kind: 'headroom', weight: 0.5 },
+            { kind: 'risk', weight: 0.5, measure: 'cvar', alpha: 0.9 },
+          ],
+        },
+      });
+      const req = parseAllocationRequest(input);
+      const model = buildAllocationModel(req);
+      const sc = buildScenarioSet(req);
+      const base = { timeLimitSec: 60, mipRelGap: 1e-9, feasibilityTolerance: 1e-9 };
+      const cg = await solveAllocationMip(model, sc, { ...base, mode: 'cg', prescreen: 0 });
+      const ext = await solveAllocationMip(model, sc, { ...base, mode: 'extensive' });
+      expect(cg.kind).toBe('solved');
+      expect(ext.kind).toBe('solved');
+      if (cg.kind !== 'solved' || ext.kind !== 'solved') return;
+      expect(cg.proven && ext.proven).toBe(true);
+      expect(cg.info.scenarioRowsAdded).toBeGreaterThan(0);
+      expect(cg.info.cvarCuts).toBeGreaterThan(0);
+      expect(cg.info.rows).toBeLessThan(ext.info.rows);
+      const vCg = evaluateObjective(model, cg.quantities, sc).value;
+      const vExt = evaluateObjective(model, ext.quantities, sc).value;
+      expect(rel(vCg, vExt)).toBeLessThan(1e-6);
+      // Each model's own objective agrees with the independent evaluation of its allocation.
+      expect(rel(cg.info.weightedObjective, vCg)).toBeLessThan(1e-6);
+      expect(rel(ext.info.weightedObjective, vExt)).toBeLessThan(1e-6);
+    }
+  });
+
+  it('bucketed and greedy never beat exact', async () => {
+    for (const seed of [1, 2, 3]) {
+      const input = tinyBook(seed, { trades: 10, slack: [0.05, 0.3] });
+      const results = await Promise.all(
+        (['exact', 'bucketed', 'greedy'] as const).map((strategy) => allocate(input, { strategy })),
+      );
+      const [exact, ...others] = results;
+      expect(exact!.status).toBe('optimal');
+      for (const o of others) {
+        if (o.status === 'feasible' || o.status === 'optimal' || o.status === 'fallback') {
+          expect(o.objective.value).toBeGreaterThanOrEqual(exact!.objective.value - 1e-9 * Math.max(1, exact!.objective.value));
+        }
+      }
+    }
+  });
+
+  it('lexicographic: financing first, then the most headroom among the cheapest allocations', async () => {
+    const input = tinyBook(4, { slack: [0.05, 0.3] });
+    input.objective = {
+      terms: [
+        { kind: 'financingCost', weight: 1 },
+        { kind: 'headroom', weight: 1 },
+      ],
+      lexicographic: true,
+      lexicographicTolerance: 1e-6,
+    };
+    const req = parseAllocationRequest(input);
+    const sc = buildScenarioSet(req);
+    const scale = evaluateObjective(buildAllocationModel(req), new Float64Array(8 * 3), sc).scale.financingCost;
+    const { feasible } = enumerateFeasible(req, sc);
+    const fMin = Math.min(...feasible.map((f) => f.financing));
+    const keep = feasible.filter((f) => f.financing / scale <= fMin / scale + 1e-6);
+    const hMax = Math.max(...keep.map((f) => f.headroom));
+    const r = await allocate(input, { strategy: 'exact' });
+    expect(r.status, r.message).toBe('optimal');
+    expect(rawFinancingCost(req, r.assignments) / scale).toBeLessThanOrEqual(fMin / scale + 1e-6 + 1e-12);
+    const h = Math.min(...r.compliance.filter((c) => !c.soft).map((c) => c.headroom));
+    expect(Math.abs(h - hMax)).toBeLessThan(1e-7);
+  });
+
+  it('allowSplit: integer lots equal the enumeration of every lot distribution', async () => {
+    for (const seed of [21, 22]) {
+      const input = generateAllocationBook({ trades: 4, accounts: 2, scenarios: 15, constraintsPerAccount: 6, seed, allowSplit: true, slack: [0, 0.1] });
+      // Small lots counts keep the enumeration small: 1–4 lots of 1M each.
+      input.trades = input.trades!.map((t, i) => ({ ...t, quantity: (1 + ((i * 3 + seed) % 4)) * 1_000_000 }));
+      const req = parseAllocationRequest(input);
+      const { feasible } = enumerateFeasible(req, buildScenarioSet(req));
+      const r = await allocate(input, { strategy: 'exact' });
+      if (feasible.length === 0) {
+        expect(r.status).toBe('infeasible');
+        continue;
+      }
+      const ref = Math.min(...feasible.map((f) => f.financing));
+      expect(r.status, r.message).toBe('optimal');
+      expect(rel(rawFinancingCost(req, r.assignments), ref)).toBeLessThan(1e-6);
+      // Whole lots only.
+      for (const row of r.assignments) expect(row.quantity % 1_000_000).toBe(0);
+    }
+  });
+
+  it('hands over to greedy when the MIP ends without an incumbent (fallback)', async () => {
+    // The MIP gets almost no time (greedy, run by the orchestrator afterwards, keeps the
+    // request's limit): it ends without an incumbent and the result says `fallback`.
+    const impatient: AllocationStrategy = {
+      name: 'exact',
+      run: async (ctx) => {
+        const { mip: _mip, ...outcome } = await runMipStrategy(ctx.model, ctx.scenarios, mipSettingsFrom(ctx, { timeLimitSec: 1e-4 }), 'highs');
+        expect(outcome.kind).toBe('no_incumbent');
+        return outcome;
+      },
+    };
+    const r = await allocate(tinyBook(2, { slack: [0.1, 0.3] }), { strategy: 'exact', strategyImpl: impatient });
+    expect(r.status, r.message).toBe('fallback');
+    expect(r.message).toMatch(/greedy fallback/);
+    expect(r.compliance.every((c) => c.pass || c.soft)).toBe(true);
+  });
+});
