@@ -130,4 +130,27 @@ describe('solveModel with HiGHS', () => {
     const r2 = await solveModel(unb.build(), { ...main, presolve: false });
     expect(['unbounded', 'infeasible_or_unbounded']).toContain(r2.status);
   });
+
+  it("the 'qp' solver (OSQP algorithm) agrees with HiGHS on the same model: LPs, a maximisation and a QP", async () => {
+    const qp = { solver: 'qp' as const, thread: 'main' as const, qp: { epsAbs: 1e-9, epsRel: 1e-9, polish: true, maxIter: 200_000 } };
+    const models = [1, 2, 3].map((seed) => build(randomProblem(seed, 3, 3), false).build());
+    const mx = new ModelBuilder({ sense: 'maximize' });
+    mx.addVars(2, { upper: 4 });
+    mx.setCost(0, 1).setCost(1, 2).setOffset(3);
+    mx.addRow([0, 1], [1, 1], -Infinity, 5);
+    mx.addQuadratic(0, 0, -1).addQuadratic(1, 1, -2).addQuadratic(0, 1, 0.5);
+    models.push(mx.build());
+    for (const m of models) {
+      const h = await solveModel(m, main);
+      const o = await solveModel(m, qp);
+      expect(o.status).toBe('optimal');
+      expect(o.info.solver).toBe('qp');
+      expect(Math.abs(o.objective - h.objective) / Math.max(1, Math.abs(h.objective))).toBeLessThan(1e-6);
+      o.x.forEach((v, j) => expect(v).toBeCloseTo(h.x[j]!, 4));
+      if (!m.Q) o.rowDual!.forEach((v, i) => expect(v).toBeCloseTo(h.rowDual![i]!, 4));
+    }
+    const int = new ModelBuilder();
+    int.addVar({ integer: true, upper: 2 });
+    await expect(solveModel(int.build(), qp)).rejects.toThrow(/continuous/);
+  });
 });
