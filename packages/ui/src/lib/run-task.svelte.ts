@@ -1,4 +1,4 @@
-import { api, describeError, KeelApiError, type FieldIssue, type RunEvent, type RunKind, type RunRecord } from './api.js';
+import { api, describeError, KeelApiError, requestJson, type FieldIssue, type RunEvent, type RunKind, type RunRecord } from './api.js';
 
 export const TASK_PHASES = ['idle', 'submitting', 'running', 'done', 'invalid', 'failed'] as const;
 export type TaskPhase = (typeof TASK_PHASES)[number];
@@ -40,7 +40,11 @@ export class RunTask<R = unknown> {
     this.record = undefined;
   }
 
-  async start(body: unknown): Promise<RunRecord | undefined> {
+  /**
+   * Submits `body` to the engine's route (or `path`, a variant route under /v1 such as
+   * `/rotation/replay`) in the background and follows it to the end.
+   */
+  async start(body: unknown, path?: string): Promise<RunRecord | undefined> {
     this.#abort?.abort();
     const abort = (this.#abort = new AbortController());
     this.phase = 'submitting';
@@ -51,7 +55,9 @@ export class RunTask<R = unknown> {
     this.startedAt = performance.now();
     this.elapsedMs = undefined;
     try {
-      const answer = await api.run(this.kind, body, { async: true, signal: abort.signal });
+      const answer = path
+        ? await requestJson<{ runId: string }>('POST', `/v1${path}?async=true`, body, abort.signal)
+        : await api.run(this.kind, body, { async: true, signal: abort.signal });
       this.runId = answer.runId;
       this.phase = 'running';
       this.progress = { message: 'queued' };

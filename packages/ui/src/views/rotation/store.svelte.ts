@@ -1,0 +1,105 @@
+import { api, describeError, getSample } from '../../lib/api.js';
+import { JsonDoc } from '../../lib/json-doc.svelte.js';
+import { RunTask } from '../../lib/run-task.svelte.js';
+import type { RotationEngine, RotationRequestLike, RotationResult } from './types.js';
+
+/** The big matrices stay out of the editor (a 500×500 correlation is 5 MB of text). */
+const ASIDE = ['correlation', 'covariance', 'returns'] as const;
+type Aside = Partial<Record<(typeof ASIDE)[number], unknown>>;
+
+function split(request: RotationRequestLike): { shown: RotationRequestLike; aside: Aside } {
+  const shown: Record<string, unknown> = { ...request };
+  const aside: Aside = {};
+  for (const k of ASIDE) {
+    if (k in shown) {
+      aside[k] = shown[k];
+      delete shown[k];
+    }
+  }
+  return { shown: shown as RotationRequestLike, aside };
+}
+
+export function asideSummary(aside: Aside): string | undefined {
+  const parts = ASIDE.flatMap((k) => {
+    const v = aside[k];
+    if (!Array.isArray(v)) return [];
+    const cols = Array.isArray(v[0]) ? (v[0] as unknown[]).length : undefined;
+    return [`${k} ${v.length}${cols !== undefined ? `×${cols}` : ''}`];
+  });
+  return parts.length ? parts.join(', ') : undefined;
+}
+
+class RotationStore {
+  readonly doc = new JsonDoc<RotationRequestLike>();
+  readonly task = new RunTask<RotationResult>('rotation');
+  aside = $state.raw<Aside>({});
+  engine = $state<RotationEngine>('greedy');
+  sampleState = $state<'idle' | 'loading' | 'loaded' | 'error'>('idle');
+  sampleError = $state<string | undefined>(undefined);
+  ranOn = $state.raw<RotationRequestLike | undefined>(undefined);
+  /** The replay runs in the background on the server (a day of cycles, twice). */
+  readonly replayTask = new RunTask<unknown>('rotation');
+
+  load(request: RotationRequestLike): void {
+    const { shown, aside } = split(request);
+    this.aside = aside;
+    if (request.engine === 'greedy' || request.engine === 'qp') this.engine = request.engine;
+    delete shown.engine;
+    this.doc.set(shown);
+  }
+
+  async loadSample(force = false): Promise<void> {
+    if (!force && !this.doc.empty) return;
+    this.sampleState = 'loading';
+    try {
+      this.load(await getSample<RotationRequestLike>('rotation'));
+      this.sampleState = 'loaded';
+    } catch (e) {
+      this.sampleState = 'error';
+      this.sampleError = describeError(e);
+    }
+  }
+
+  /** The request as sent: the editor's JSON, the matrices kept aside (unless the JSON has its own), the engine. */
+  body(): RotationRequestLike | undefined {
+    const shown = this.doc.value;
+    if (!shown || typeof shown !== 'object') return undefined;
+    const own = ASIDE.some((k) => k in shown);
+    return { ...(own ? {} : this.aside), ...shown, engine: this.engine };
+  }
+
+  async run(): Promise<void> {
+    const body = this.body();
+    if (!body) return;
+    const rec = await this.task.start(body);
+    if (rec) this.ranOn = body;
+  }
+
+  async runReplay(): Promise<void> {
+    await this.replayTask.start({ engine: this.engine }, '/rotation/replay');
+  }
+
+  async open(id: string): Promise<string | undefined> {
+    try {
+      const { run, log } = await api.getRun(id);
+      if (run.kind !== 'rotation') return `run ${id} is a ${run.kind} run`;
+      // The stored input is the API's `{mode, engine, request}`: a cycle, or a replay of the sample day.
+      const input = run.input as { mode?: string; engine?: RotationEngine; request?: RotationRequestLike } | null;
+      if (input?.mode === 'replay') {
+        this.replayTask.adopt(run, log);
+        if (input.engine) this.engine = input.engine;
+        return undefined;
+      }
+      this.task.adopt(run, log);
+      const req = input?.request ?? (run.input as RotationRequestLike);
+      this.ranOn = req;
+      if (input?.engine) this.engine = input.engine;
+      if (this.doc.empty && req) this.load(req);
+      return undefined;
+    } catch (e) {
+      return describeError(e);
+    }
+  }
+}
+
+export const rotation = new RotationStore();
