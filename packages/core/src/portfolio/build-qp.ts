@@ -1,0 +1,602 @@
+/**
+ * Builds the QP of MODELS.md §2 in the solver's form (min ½xᵀPx + qᵀx, l ≤ Ax ≤ u), assembled
+ * directly in CSC. Variables are fractions of NAV (x = h / NAV) and the objective is in basis
+ * points of NAV (κ = 1e4), which keeps a $1bn book's numbers near 1.
+ *
+ * Variables: x (holdings), u⁺/u⁻ (market buys/sells), x⁺/x⁻ (long/short parts), f = Bᵀx (k
+ * factor exposures, so risk is fᵀFf + Σdx² and the matrix stays sparse at 15k), s⁺/s⁻ per
+ * conversion (ETF create/redeem, EFP), t⁺/t⁻ per non-numeraire currency (FX trades), z⁺/z⁻ per
+ * hedged package and r⁺/r⁻ per instrument in a package (margin with hedge credit, only when a
+ * margin constraint exists), and two slacks per soft row.
+ *
+ * An instrument not held now and in no conversion has x = u⁺ − u⁻, so its trade split is also
+ * its long/short split: it gets no x⁺/x⁻ of its own ("aliased"). This removes a third of the
+ * split variables and, more importantly, the degenerate double kink at x = u = 0 that an extra
+ * split would create there.
+ *
+ * Rows: trade balance x − u⁺ + u⁻ − Σ_c T(s⁺−s⁻) = x0; split x − x⁺ + x⁻ = 0 (non-aliased);
+ * factors f − Bᵀx = 0; margin residuals x − Σ_p P(z⁺−z⁻) − r⁺ + r⁻ = 0; one row per
+ * group/portfolio constraint, per soft instrument constraint and per cash band; then one
+ * identity row per variable carrying its bounds (the solver's form has no variable bounds).
+ * The pattern depends only on the structure, so a price update changes values, not the pattern.
+ */
+import type { CscMatrix, QpProblem } from '@keel/solver-native/qp';
+import type { Universe } from '../data/universe.js';
+import type { PortfolioConfig } from './config.js';
+import type { ConstraintSpec } from './constraints.js';
+import { instrumentBounds, type InstrumentBounds } from './instrument-bounds.js';
+import { carryRates, impactCoefficients, marginFundingRate, processAlpha, riskHorizonFactor, usesMarginModel } from './objective-terms.js';
+import type { Conversion, HedgePackage } from './synthetics.js';
+import { TripletBuilder } from './triplets.js';
+
+/** Objective scale: basis points of NAV. */
+export const OBJECTIVE_SCALE = 1e4;
+
+export interface VariableLayout {
+  readonly n: number;
+  readonly k: number;
+  readonly x: number;
+  readonly up: number;
+  readonly um: number;
+  /** Column of x⁺_i / x⁻_i (for aliased instruments these are u⁺_i / u⁻_i). */
+  readonly longCol: Int32Array;
+  readonly shortCol: Int32Array;
+  /** Own split variables: x⁺ at split + j, x⁻ at split + nSplit + j. */
+  readonly split: number;
+  readonly nSplit: number;
+  readonly f: number;
+  /** s⁺ at conv + c, s⁻ at conv + nConv + c. */
+  readonly conv: number;
+  readonly nConv: number;
+  /** t⁺ at fx + j, t⁻ at fx + nFx + j, j over `fxCurrencies`. */
+  readonly fx: number;
+  readonly nFx: number;
+  readonly fxCurrencies: readonly string[];
+  /** z⁺ at pkg + p, z⁻ at pkg + nPkg + p. */
+  readonly pkg: number;
+  readonly nPkg: number;
+  /** r⁺ at res + slot, r⁻ at res + nRes + slot; slot = resSlot[i] (−1: not in a package). */
+  readonly res: number;
+  readonly nRes: number;
+  readonly resSlot: Int32Array;
+  /** Slack pairs: lower-side slack at slack + 2s, upper-side at slack + 2s + 1. */
+  readonly slack: number;
+  readonly nSlack: number;
+  readonly nVars: number;
+}
+
+/**
+ * Who owns a side of a variable's bound: the constraint, and how the bound moves with the
+ * constraint's own bound (+1: same direction; −1: opposite, e.g. x⁻ ≤ −lower).
+ */
+export interface BoundOwner {
+  readonly constraint: ConstraintSpec;
+  readonly coef: 1 | -1;
+}
+
+export interface PortfolioQp {
+  readonly problem: QpProblem;
+  readonly layout: VariableLayout;
+  /** Rows of each constraint compiled as rows (group, portfolio, soft instrument limits). */
+  readonly constraintRows: ReadonlyMap<string, { readonly rows: readonly number[]; readonly abs: boolean }>;
+  readonly lowerOwner: readonly (BoundOwner | null)[];
+  readonly upperOwner: readonly (BoundOwner | null)[];
+  /** Row index of the first identity row; variable v's bound row is identityRow + v. */
+  readonly identityRow: number;
+  readonly nav: number;
+  readonly kappa: number;
+  readonly conversions: readonly Conversion[];
+  readonly packages: readonly HedgePackage[];
+  readonly bounds: InstrumentBounds;
+  /** Instrument of each row (−1: spans many; −2: identity row). */
+  readonly rowInstrument: Int32Array;
+}
+
+export interface BuildQpInput {
+  readonly universe: Universe;
+  readonly config: PortfolioConfig;
+  readonly constraints: readonly ConstraintSpec[];
+  readonly conversions: readonly Conversion[];
+  readonly packages: readonly HedgePackage[];
+}
+
+/** Whether a constraint becomes a row (soft, or not expressible as a variable bound). */
+function needsRow(c: ConstraintSpec): boolean {
+  if (c.level === 'instrument') return c.soft;
+  if (c.factor !== undefined) return c.soft;
+  return true;
+}
+
+const isAbsKind = (c: ConstraintSpec) => c.kind === 'positionAdv' || c.kind === 'marginContribution';
+
+function layoutFor(input: BuildQpInput, usesMargin: boolean, nSlack: number): VariableLayout {
+  const { universe, conversions } = input;
+  const n = universe.instruments.length;
+  const k = universe.factors.length;
+  const inConversion = new Uint8Array(n);
+  for (const cv of conversions) {
+    inConversion[cv.leader] = 1;
+    for (const m of cv.members) inConversion[m] = 1;
+  }
+  const longCol = new Int32Array(n);
+  const shortCol = new Int32Array(n);
+  const own: number[] = [];
+  for (const u of universe.instruments) if (u.notional0 !== 0 || inConversion[u.index]) own.push(u.index);
+  const nSplit = own.length;
+  const up = n;
+  const um = 2 * n;
+  const split = 3 * n;
+  for (let i = 0; i < n; i++) {
+    longCol[i] = up + i;
+    shortCol[i] = um + i;
+  }
+  own.forEach((i, j) => {
+    longCol[i] = split + j;
+    shortCol[i] = split + nSplit + j;
+  });
+  const f = split + 2 * nSplit;
+  const nConv = conversions.length;
+  const fxCurrencies = universe.currencies.map((c) => c.code).filter((c) => c !== universe.numeraire);
+  const nFx = fxCurrencies.length;
+  const packages = usesMargin ? input.packages : [];
+  const nPkg = packages.length;
+  const resSlot = new Int32Array(n).fill(-1);
+  let nRes = 0;
+  for (const p of packages) {
+    if (resSlot[p.leader] === -1) resSlot[p.leader] = nRes++;
+    for (const i of p.members) if (resSlot[i] === -1) resSlot[i] = nRes++;
+  }
+  const conv = f + k;
+  const fx = conv + 2 * nConv;
+  const pkg = fx + 2 * nFx;
+  const res = pkg + 2 * nPkg;
+  const slack = res + 2 * nRes;
+  return { n, k, x: 0, up, um, longCol, shortCol, split, nSplit, f, conv, nConv, fx, nFx, fxCurrencies, pkg, nPkg, res, nRes, resSlot, slack, nSlack, nVars: slack + 2 * nSlack };
+}
+
+export function buildPortfolioQp(input: BuildQpInput): PortfolioQp {
+  const { universe, config, constraints, conversions } = input;
+  const nav = universe.nav;
+  const kappa = OBJECTIVE_SCALE;
+  const usesMargin = usesMarginModel(config, constraints.some((c) => c.measure === 'margin'));
+  const rowConstraints = constraints.filter(needsRow);
+  const nSlack = rowConstraints.reduce((s, c) => s + (c.soft ? (c.kind === 'tradeNotional' || c.kind === 'tradeAdv' ? 2 : 1) : 0), 0);
+  const L = layoutFor(input, usesMargin, nSlack);
+  const packages = usesMargin ? input.packages : [];
+  const { n, k } = L;
+  const inst = universe.instruments;
+  const bounds = instrumentBounds(universe, constraints);
+  const isOwnSplit = (i: number) => (L.longCol[i] as number) >= L.split;
+
+  const A = new TripletBuilder(Math.max(1024, 48 * n));
+  const lower: number[] = [];
+  const upper: number[] = [];
+  /** Instrument a row belongs to (−1: spans many; −2: identity row), for the KKT ordering. */
+  const rowInst: number[] = [];
+  let row = 0;
+  let rowOwner = -1;
+  const endRow = (l: number, u: number) => {
+    lower.push(l);
+    upper.push(u);
+    rowInst.push(rowOwner);
+    row++;
+  };
+
+  // Conversion legs per instrument as flat lists (leader +1, member −w).
+  const legStart = new Int32Array(n + 1);
+  for (const cv of conversions) {
+    legStart[cv.leader + 1]!++;
+    for (const m of cv.members) legStart[m + 1]!++;
+  }
+  for (let i = 0; i < n; i++) legStart[i + 1] = (legStart[i + 1] as number) + (legStart[i] as number);
+  const legConv = new Int32Array(legStart[n] as number);
+  const legCoef = new Float64Array(legStart[n] as number);
+  const legNext = Int32Array.from(legStart.subarray(0, n));
+  conversions.forEach((cv, c) => {
+    const put = (i: number, t: number) => {
+      const p = legNext[i] as number;
+      legConv[p] = c;
+      legCoef[p] = t;
+      legNext[i] = p + 1;
+    };
+    put(cv.leader, 1);
+    cv.members.forEach((m, j) => put(m, -(cv.weights[j] as number)));
+  });
+
+  // --- trade balance: x − u⁺ + u⁻ − Σ T (s⁺ − s⁻) = x0
+  for (let i = 0; i < n; i++) {
+    A.add(row, L.x + i, 1);
+    A.add(row, L.up + i, -1);
+    A.add(row, L.um + i, 1);
+    for (let p = legStart[i] as number; p < (legStart[i + 1] as number); p++) {
+      A.add(row, L.conv + (legConv[p] as number), -(legCoef[p] as number));
+      A.add(row, L.conv + L.nConv + (legConv[p] as number), legCoef[p] as number);
+    }
+    const x0 = (inst[i] as (typeof inst)[number]).notional0 / nav;
+    rowOwner = i;
+    endRow(x0, x0);
+  }
+  rowOwner = -1;
+  // --- split: x − x⁺ + x⁻ = 0 (own split only)
+  for (let i = 0; i < n; i++) {
+    if (!isOwnSplit(i)) continue;
+    A.add(row, L.x + i, 1);
+    A.add(row, L.longCol[i] as number, -1);
+    A.add(row, L.shortCol[i] as number, 1);
+    rowOwner = i;
+    endRow(0, 0);
+  }
+  rowOwner = -1;
+  // --- factors: f − Bᵀx = 0 (loadings are by instrument: count per factor, then fill)
+  const fStart = new Int32Array(k + 1);
+  for (let p = 0; p < universe.loadingFactor.length; p++) fStart[(universe.loadingFactor[p] as number) + 1]!++;
+  for (let a = 0; a < k; a++) fStart[a + 1] = (fStart[a + 1] as number) + (fStart[a] as number);
+  const fInst = new Int32Array(universe.loadingFactor.length);
+  const fVal = new Float64Array(universe.loadingFactor.length);
+  const fNext = Int32Array.from(fStart.subarray(0, k));
+  for (let i = 0; i < n; i++) {
+    for (let p = universe.loadingPtr[i] as number; p < (universe.loadingPtr[i + 1] as number); p++) {
+      const a = universe.loadingFactor[p] as number;
+      const q = fNext[a] as number;
+      fInst[q] = i;
+      fVal[q] = universe.loadingValue[p] as number;
+      fNext[a] = q + 1;
+    }
+  }
+  for (let a = 0; a < k; a++) {
+    for (let p = fStart[a] as number; p < (fStart[a + 1] as number); p++) A.add(row, L.x + (fInst[p] as number), -(fVal[p] as number));
+    A.add(row, L.f + a, 1);
+    endRow(0, 0);
+  }
+  // --- margin residuals: x_j − Σ_p P_jp (z⁺ − z⁻) − r⁺ + r⁻ = 0
+  if (L.nRes > 0) {
+    const pk: { p: number; t: number }[][] = Array.from({ length: n }, () => []);
+    packages.forEach((pg, p) => {
+      (pk[pg.leader] as { p: number; t: number }[]).push({ p, t: 1 });
+      pg.members.forEach((m, j) => (pk[m] as { p: number; t: number }[]).push({ p, t: -(pg.weights[j] as number) }));
+    });
+    for (let i = 0; i < n; i++) {
+      const slot = L.resSlot[i] as number;
+      if (slot < 0) continue;
+      A.add(row, L.x + i, 1);
+      for (const { p, t } of pk[i] as { p: number; t: number }[]) {
+        A.add(row, L.pkg + p, -t);
+        A.add(row, L.pkg + L.nPkg + p, t);
+      }
+      A.add(row, L.res + slot, -1);
+      A.add(row, L.res + L.nRes + slot, 1);
+      rowOwner = i;
+      endRow(0, 0);
+    }
+    rowOwner = -1;
+  }
+
+  // --- constraint rows
+  const constraintRows = new Map<string, { rows: number[]; abs: boolean }>();
+  let slackNext = 0;
+  const addMeasure = (c: ConstraintSpec) => {
+    const members = c.members as Int32Array;
+    switch (c.measure) {
+      case 'net':
+        for (const i of members) A.add(row, L.x + i, 1);
+        break;
+      case 'gross':
+        for (const i of members) {
+          A.add(row, L.longCol[i] as number, 1);
+          A.add(row, L.shortCol[i] as number, 1);
+        }
+        break;
+      case 'long':
+        for (const i of members) A.add(row, L.longCol[i] as number, 1);
+        break;
+      case 'short':
+        for (const i of members) A.add(row, L.shortCol[i] as number, 1);
+        break;
+      case 'turnover':
+        for (const i of members) {
+          A.add(row, L.up + i, 1);
+          A.add(row, L.um + i, 1);
+        }
+        break;
+      case 'margin': {
+        const inSet = new Uint8Array(n);
+        for (const i of members) inSet[i] = 1;
+        for (const i of members) {
+          const m = (inst[i] as (typeof inst)[number]).marginRate;
+          const slot = L.resSlot[i] as number;
+          if (slot < 0) {
+            A.add(row, L.longCol[i] as number, m);
+            A.add(row, L.shortCol[i] as number, m);
+          } else {
+            A.add(row, L.res + slot, m);
+            A.add(row, L.res + L.nRes + slot, m);
+          }
+        }
+        packages.forEach((pg, p) => {
+          if (!inSet[pg.leader]) return;
+          A.add(row, L.pkg + p, pg.rate);
+          A.add(row, L.pkg + L.nPkg + p, pg.rate);
+        });
+        break;
+      }
+      default:
+        break;
+    }
+  };
+  const addCash = (ccy: string) => {
+    for (const u of inst) {
+      if (u.currency !== ccy || u.type === 'Future') continue;
+      A.add(row, L.up + u.index, -1);
+      A.add(row, L.um + u.index, 1);
+    }
+    conversions.forEach((cv, c) => {
+      if (cv.kind !== 'efp') return;
+      let w = 0;
+      cv.members.forEach((m, j) => {
+        if ((inst[m] as (typeof inst)[number]).currency === ccy) w += cv.weights[j] as number;
+      });
+      // Always stored (also 0) so the pattern does not depend on the basket's currency mix.
+      A.add(row, L.conv + c, w);
+      A.add(row, L.conv + L.nConv + c, -w);
+    });
+    if (ccy === universe.numeraire) {
+      for (let j = 0; j < L.nFx; j++) {
+        A.add(row, L.fx + j, -1);
+        A.add(row, L.fx + L.nFx + j, 1);
+      }
+    } else {
+      const j = L.fxCurrencies.indexOf(ccy);
+      if (j >= 0) {
+        A.add(row, L.fx + j, 1);
+        A.add(row, L.fx + L.nFx + j, -1);
+      }
+    }
+  };
+  const addSlack = () => {
+    const sl = slackNext++;
+    A.add(row, L.slack + 2 * sl, 1);
+    A.add(row, L.slack + 2 * sl + 1, -1);
+  };
+
+  for (const c of rowConstraints) {
+    const s = c.scale / nav;
+    let lo = c.lower * s;
+    let hi = c.upper * s;
+    let abs = false;
+    const i = c.instrument ?? -1;
+    rowOwner = i;
+    if (c.level === 'instrument') {
+      if (c.kind === 'tradeNotional' || c.kind === 'tradeAdv') {
+        const rows: number[] = [];
+        for (const col of [L.up + i, L.um + i]) {
+          A.add(row, col, 1);
+          addSlack();
+          rows.push(row);
+          endRow(-Infinity, hi);
+        }
+        constraintRows.set(c.id, { rows, abs: true });
+        continue;
+      }
+      A.add(row, L.x + i, 1);
+      if (isAbsKind(c)) {
+        const cap = c.kind === 'marginContribution' ? hi / (inst[i] as (typeof inst)[number]).marginRate : hi;
+        lo = -cap;
+        hi = cap;
+        abs = true;
+      }
+    } else if (c.factor !== undefined) {
+      A.add(row, L.f + c.factor, 1);
+    } else if (c.kind === 'cash') {
+      addCash(c.currency as string);
+      const cash0 = (universe.currencies.find((x) => x.code === c.currency)?.cashNumeraire ?? 0) / nav;
+      lo -= cash0;
+      hi -= cash0;
+    } else addMeasure(c);
+    if (c.soft) addSlack();
+    constraintRows.set(c.id, { rows: [row], abs });
+    endRow(lo, hi);
+  }
+
+  // --- variable bounds (identity rows), each side with its owner for dual attribution
+  const vlo = new Float64Array(L.nVars).fill(-Infinity);
+  const vhi = new Float64Array(L.nVars).fill(Infinity);
+  const loOwner: (BoundOwner | null)[] = new Array(L.nVars).fill(null);
+  const hiOwner: (BoundOwner | null)[] = new Array(L.nVars).fill(null);
+  const tightenHi = (v: number, value: number, owner: BoundOwner | null) => {
+    if (value < (vhi[v] as number)) {
+      vhi[v] = value;
+      hiOwner[v] = owner;
+    }
+  };
+  const tightenLo = (v: number, value: number, owner: BoundOwner | null) => {
+    if (value > (vlo[v] as number)) {
+      vlo[v] = value;
+      loOwner[v] = owner;
+    }
+  };
+  // Non-negative blocks: u±, own splits, s±, t±, z±, r±, slacks.
+  for (let v = L.up; v < L.f; v++) vlo[v] = 0;
+  for (let v = L.conv; v < L.nVars; v++) vlo[v] = 0;
+  const impact = impactCoefficients(universe, config);
+  for (let i = 0; i < n; i++) {
+    const fixedBy = bounds.fixedBy[i];
+    const noTrade = bounds.fixed[i] === 1 || !Number.isFinite(impact[i] as number);
+    const capOwner = fixedBy ? { constraint: fixedBy, coef: 1 as const } : bounds.tradeCapBy[i] ? { constraint: bounds.tradeCapBy[i] as ConstraintSpec, coef: 1 as const } : null;
+    const cap = noTrade ? 0 : (bounds.tradeCap[i] as number) / nav;
+    tightenHi(L.up + i, cap, capOwner);
+    tightenHi(L.um + i, cap, capOwner);
+    // Position limits: on the long/short split when the interval contains 0 (no degenerate
+    // x ≥ 0 row next to x⁻ ≥ 0), on x otherwise.
+    const lo = (bounds.posLo[i] as number) / nav;
+    const hi = (bounds.posHi[i] as number) / nav;
+    const loC = bounds.posLoBy[i];
+    const hiC = bounds.posHiBy[i];
+    if (lo <= 0 && hi >= 0) {
+      if (hiC) tightenHi(L.longCol[i] as number, hi, { constraint: hiC, coef: 1 });
+      if (loC) tightenHi(L.shortCol[i] as number, -lo, { constraint: loC, coef: isAbsKind(loC) ? 1 : -1 });
+    } else {
+      if (hiC) tightenHi(L.x + i, hi, { constraint: hiC, coef: 1 });
+      if (loC) tightenLo(L.x + i, lo, { constraint: loC, coef: isAbsKind(loC) ? -1 : 1 });
+    }
+  }
+  for (const c of constraints) {
+    if (c.factor === undefined || c.soft) continue;
+    const v = L.f + c.factor;
+    tightenLo(v, (c.lower * c.scale) / nav, { constraint: c, coef: 1 });
+    tightenHi(v, (c.upper * c.scale) / nav, { constraint: c, coef: 1 });
+  }
+  conversions.forEach((cv, c) => {
+    tightenHi(L.conv + c, cv.cap / nav, null);
+    tightenHi(L.conv + L.nConv + c, cv.cap / nav, null);
+  });
+  const identityRow = row;
+  rowOwner = -2;
+  for (let v = 0; v < L.nVars; v++) {
+    A.add(row, v, 1);
+    endRow(vlo[v] as number, vhi[v] as number);
+  }
+  const m = row;
+  const Amat = A.toCsc(m, L.nVars);
+
+  // --- objective
+  const q = new Float64Array(L.nVars);
+  const alpha = processAlpha(universe, config);
+  const carry = carryRates(universe, config);
+  const lam = config.risk.aversion * riskHorizonFactor(config);
+  const pDiag = new Float64Array(3 * n);
+  for (let i = 0; i < n; i++) {
+    const u = inst[i] as (typeof inst)[number];
+    q[L.x + i] = -kappa * ((alpha[i] as number) + (carry.dividend[i] as number));
+    pDiag[L.x + i] = 2 * kappa * lam * u.idioVariance;
+    const c1 = config.costs.linear ? u.linearCost : 0;
+    q[L.up + i] = kappa * c1;
+    q[L.um + i] = kappa * c1;
+    const imp = Number.isFinite(impact[i] as number) ? (impact[i] as number) : 0;
+    pDiag[L.up + i] = 2 * kappa * imp * nav;
+    pDiag[L.um + i] = 2 * kappa * imp * nav;
+    // Financing on the long part, borrow on the short part (added: aliased columns are u±).
+    q[L.longCol[i] as number] = (q[L.longCol[i] as number] as number) + kappa * (carry.financing[i] as number);
+    q[L.shortCol[i] as number] = (q[L.shortCol[i] as number] as number) + kappa * (carry.borrow[i] as number);
+  }
+  conversions.forEach((cv, c) => {
+    q[L.conv + c] = kappa * cv.cost;
+    q[L.conv + L.nConv + c] = kappa * cv.cost;
+  });
+  for (let j = 0; j < L.nFx; j++) {
+    q[L.fx + j] = kappa * config.costs.fxCost;
+    q[L.fx + L.nFx + j] = kappa * config.costs.fxCost;
+  }
+  // Margin funding: rate · margin, margin = Σ m|x| off packages, m|r| on them, m_p|z| per package.
+  const mf = usesMargin ? marginFundingRate(config) : 0;
+  if (mf > 0) {
+    packages.forEach((pg, p) => {
+      q[L.pkg + p] = (q[L.pkg + p] as number) + kappa * mf * pg.rate;
+      q[L.pkg + L.nPkg + p] = (q[L.pkg + L.nPkg + p] as number) + kappa * mf * pg.rate;
+    });
+    for (let i = 0; i < n; i++) {
+      const w = kappa * mf * (inst[i] as (typeof inst)[number]).marginRate;
+      const slot = L.resSlot[i] as number;
+      const a = slot < 0 ? (L.longCol[i] as number) : L.res + slot;
+      const b = slot < 0 ? (L.shortCol[i] as number) : L.res + L.nRes + slot;
+      q[a] = (q[a] as number) + w;
+      q[b] = (q[b] as number) + w;
+    }
+  }
+  slackNext = 0;
+  for (const c of rowConstraints) {
+    if (!c.soft) continue;
+    const count = c.kind === 'tradeNotional' || c.kind === 'tradeAdv' ? 2 : 1;
+    for (let t = 0; t < count; t++) {
+      const sl = slackNext++;
+      // A slack s (NAV fraction) is s · NAV money of violation; penalty is money per money.
+      q[L.slack + 2 * sl] = kappa * c.penalty;
+      q[L.slack + 2 * sl + 1] = kappa * c.penalty;
+    }
+  }
+  // P column by column (upper triangle, rows ascending): diagonals of x, u⁺, u⁻ (zeros kept so
+  // the pattern never depends on values), then the dense factor block.
+  const full = config.risk.model === 'full';
+  const colPtr = new Int32Array(L.nVars + 1);
+  const nnzP = 3 * n + (full ? (k * (k + 1)) / 2 : 0);
+  const pRows = new Int32Array(nnzP);
+  const pVals = new Float64Array(nnzP);
+  let t = 0;
+  for (let v = 0; v < L.nVars; v++) {
+    if (v < 3 * n) {
+      pRows[t] = v;
+      pVals[t++] = pDiag[v] as number;
+    } else if (full && v >= L.f && v < L.f + k) {
+      const a = v - L.f;
+      for (let b = 0; b <= a; b++) {
+        pRows[t] = L.f + b;
+        pVals[t++] = 2 * kappa * lam * (universe.factorCov[b * k + a] as number);
+      }
+    }
+    colPtr[v + 1] = t;
+  }
+  const Pmat: CscMatrix = { nRows: L.nVars, nCols: L.nVars, colPtr, rowIdx: pRows, values: pVals };
+
+  return {
+    problem: { n: L.nVars, m, P: Pmat, q, A: Amat, l: Float64Array.from(lower), u: Float64Array.from(upper) },
+    layout: L,
+    constraintRows,
+    lowerOwner: loOwner,
+    upperOwner: hiOwner,
+    identityRow,
+    nav,
+    kappa,
+    conversions,
+    packages,
+    bounds,
+    rowInstrument: Int32Array.from(rowInst),
+  };
+}
+
+/**
+ * A fill-reducing order of the KKT matrix [P A'; A −D] from the model's block structure:
+ * identity rows first (degree one), then instrument by instrument its own variables, its own
+ * rows and its holding x last, then everything that spans instruments (factor exposures,
+ * conversions, FX, packages, slacks, factor and group rows). Eliminating an instrument's
+ * block only fills in among the few shared rows it touches, so nnz(L) grows linearly with n.
+ */
+export function kktOrdering(qp: PortfolioQp): Int32Array {
+  const L = qp.layout;
+  const { n: nv, m } = qp.problem;
+  const varInst = new Int32Array(nv).fill(-1);
+  for (let i = 0; i < L.n; i++) {
+    varInst[L.x + i] = i;
+    varInst[L.up + i] = i;
+    varInst[L.um + i] = i;
+    varInst[L.longCol[i] as number] = i;
+    varInst[L.shortCol[i] as number] = i;
+    const slot = L.resSlot[i] as number;
+    if (slot >= 0) {
+      varInst[L.res + slot] = i;
+      varInst[L.res + L.nRes + slot] = i;
+    }
+  }
+  const order = new Int32Array(nv + m);
+  let k = 0;
+  for (let r = 0; r < m; r++) if (qp.rowInstrument[r] === -2) order[k++] = nv + r;
+  // Bucket the local nodes by instrument: variables (x last), then rows.
+  const start = new Int32Array(L.n + 1);
+  for (let v = 0; v < nv; v++) if ((varInst[v] as number) >= 0) start[(varInst[v] as number) + 1]!++;
+  for (let r = 0; r < m; r++) if ((qp.rowInstrument[r] as number) >= 0) start[(qp.rowInstrument[r] as number) + 1]!++;
+  for (let i = 0; i < L.n; i++) start[i + 1] = (start[i + 1] as number) + (start[i] as number);
+  const local = new Int32Array(start[L.n] as number);
+  const next = Int32Array.from(start.subarray(0, L.n));
+  for (let v = 0; v < nv; v++) {
+    const i = varInst[v] as number;
+    if (i >= 0 && v !== L.x + i) local[next[i]!++] = v;
+  }
+  for (let r = 0; r < m; r++) {
+    const i = qp.rowInstrument[r] as number;
+    if (i >= 0) local[next[i]!++] = nv + r;
+  }
+  for (let i = 0; i < L.n; i++) local[next[i]!++] = L.x + i;
+  order.set(local, k);
+  k += local.length;
+  for (let v = 0; v < nv; v++) if (varInst[v] === -1) order[k++] = v;
+  for (let r = 0; r < m; r++) if (qp.rowInstrument[r] === -1) order[k++] = nv + r;
+  return order;
+}
