@@ -51,6 +51,9 @@ export class RunTask<R = unknown> {
     this.issues = [];
     this.error = undefined;
     this.events = [];
+    // The result on show is always the current request's: the previous one stays in the run store.
+    this.record = undefined;
+    this.runId = undefined;
     this.progress = { message: 'validating' };
     this.startedAt = performance.now();
     this.elapsedMs = undefined;

@@ -36,7 +36,7 @@ describe('grid model', () => {
     expect(ids(f)).toBe('BC');
     expect(ids(sortIndex(rows, cols[1]!, 'asc', f))).toBe('CB');
     expect(ids(filterIndex(text, '  '))).toBe('BACD');
-    expect(ids(filterIndex(text, 'tech 2.00%'))).toBe('B');
+    expect(ids(filterIndex(text, 'tech 0.02'))).toBe('B');
   });
   it('windows a long list with overscan and clamps at the ends', () => {
     expect(windowRange(0, 240, 24, 15000, 5)).toEqual({ start: 0, end: 16 });
