@@ -29,8 +29,6 @@ describe.skipIf(skip)('virtual grid, 15,000 rows', () => {
       w.__long = [];
       new PerformanceObserver((l) => l.getEntries().forEach((e) => w.__long.push(e.duration))).observe({ type: 'longtask', buffered: false });
     });
-    const frames = () => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r())));
-    void frames;
 
     const first = await page.evaluate(async () => {
       const t0 = performance.now();

@@ -34,7 +34,7 @@ export const getSample = <T = unknown>(kind: SampleKind, signal?: AbortSignal): 
 /** A short human message for anything a request threw. */
 export function describeError(e: unknown): string {
   if (e instanceof KeelApiError) {
-    if (e.status === 404 && e.code === 'not_found') return `${e.message} (this server does not have that route yet)`;
+    if (e.status === 404 && /^no route/.test(e.message)) return `${e.message} (this server does not have that route yet)`;
     return e.issues.length ? `${e.message}: ${e.issues.length} field issue${e.issues.length > 1 ? 's' : ''}` : `${e.message} (HTTP ${e.status})`;
   }
   if (e instanceof DOMException && e.name === 'AbortError') return 'cancelled';
