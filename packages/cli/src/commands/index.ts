@@ -9,6 +9,7 @@ import { rotateCommand } from './rotate.js';
 import { replayCommand } from './replay.js';
 import { qpCommand } from './qp.js';
 import { scheduleCommand } from './schedule.js';
+import { optimizeCommand } from './optimize.js';
 
 /** Every `keel` command, in the order `keel help` lists them. Add one line per command. */
-export const commands: readonly Command[] = [allocateCommand, serveCommand, mcpCommand, keysCommand, versionCommand, benchCommand, rotateCommand, replayCommand, qpCommand, scheduleCommand];
+export const commands: readonly Command[] = [allocateCommand, serveCommand, mcpCommand, keysCommand, versionCommand, benchCommand, rotateCommand, replayCommand, qpCommand, scheduleCommand, optimizeCommand];

@@ -66,19 +66,21 @@ export interface VariableLayout {
 }
 
 /**
- * Who owns a side of a variable's bound: the constraint, and how the bound moves with the
- * constraint's own bound (+1: same direction; −1: opposite, e.g. x⁻ ≤ −lower).
+ * Who owns a side of a variable's bound: the constraint, and d(variable bound)/d(constraint
+ * bound) in units of scale/NAV: +1 same direction, −1 opposite (x⁻ ≤ −lower), 1/m for a margin
+ * contribution cap (|x| ≤ cap/m).
  */
 export interface BoundOwner {
   readonly constraint: ConstraintSpec;
-  readonly coef: 1 | -1;
+  readonly coef: number;
 }
 
 export interface PortfolioQp {
   readonly problem: QpProblem;
   readonly layout: VariableLayout;
   /** Rows of each constraint compiled as rows (group, portfolio, soft instrument limits). */
-  readonly constraintRows: ReadonlyMap<string, { readonly rows: readonly number[]; readonly abs: boolean }>;
+  /** `coef`: d(row bound)/d(constraint bound) in units of scale/NAV (1/m for a margin contribution cap). */
+  readonly constraintRows: ReadonlyMap<string, { readonly rows: readonly number[]; readonly abs: boolean; readonly coef: number }>;
   readonly lowerOwner: readonly (BoundOwner | null)[];
   readonly upperOwner: readonly (BoundOwner | null)[];
   /** Row index of the first identity row; variable v's bound row is identityRow + v. */
@@ -272,7 +274,7 @@ export function buildPortfolioQp(input: BuildQpInput): PortfolioQp {
   }
 
   // --- constraint rows
-  const constraintRows = new Map<string, { rows: number[]; abs: boolean }>();
+  const constraintRows = new Map<string, { rows: number[]; abs: boolean; coef: number }>();
   let slackNext = 0;
   const addMeasure = (c: ConstraintSpec) => {
     const members = c.members as Int32Array;
@@ -363,6 +365,7 @@ export function buildPortfolioQp(input: BuildQpInput): PortfolioQp {
     let lo = c.lower * s;
     let hi = c.upper * s;
     let abs = false;
+    let coef = 1;
     const i = c.instrument ?? -1;
     rowOwner = i;
     if (c.level === 'instrument') {
@@ -374,12 +377,13 @@ export function buildPortfolioQp(input: BuildQpInput): PortfolioQp {
           rows.push(row);
           endRow(-Infinity, hi);
         }
-        constraintRows.set(c.id, { rows, abs: true });
+        constraintRows.set(c.id, { rows, abs: true, coef: 1 });
         continue;
       }
       A.add(row, L.x + i, 1);
       if (isAbsKind(c)) {
-        const cap = c.kind === 'marginContribution' ? hi / (inst[i] as (typeof inst)[number]).marginRate : hi;
+        if (c.kind === 'marginContribution') coef = 1 / (inst[i] as (typeof inst)[number]).marginRate;
+        const cap = hi * coef;
         lo = -cap;
         hi = cap;
         abs = true;
@@ -393,7 +397,7 @@ export function buildPortfolioQp(input: BuildQpInput): PortfolioQp {
       hi -= cash0;
     } else addMeasure(c);
     if (c.soft) addSlack();
-    constraintRows.set(c.id, { rows: [row], abs });
+    constraintRows.set(c.id, { rows: [row], abs, coef });
     endRow(lo, hi);
   }
 
@@ -421,7 +425,7 @@ export function buildPortfolioQp(input: BuildQpInput): PortfolioQp {
   for (let i = 0; i < n; i++) {
     const fixedBy = bounds.fixedBy[i];
     const noTrade = bounds.fixed[i] === 1 || !Number.isFinite(impact[i] as number);
-    const capOwner = fixedBy ? { constraint: fixedBy, coef: 1 as const } : bounds.tradeCapBy[i] ? { constraint: bounds.tradeCapBy[i] as ConstraintSpec, coef: 1 as const } : null;
+    const capOwner = fixedBy ? { constraint: fixedBy, coef: 1 } : bounds.tradeCapBy[i] ? { constraint: bounds.tradeCapBy[i] as ConstraintSpec, coef: 1 } : null;
     const cap = noTrade ? 0 : (bounds.tradeCap[i] as number) / nav;
     tightenHi(L.up + i, cap, capOwner);
     tightenHi(L.um + i, cap, capOwner);
@@ -431,12 +435,13 @@ export function buildPortfolioQp(input: BuildQpInput): PortfolioQp {
     const hi = (bounds.posHi[i] as number) / nav;
     const loC = bounds.posLoBy[i];
     const hiC = bounds.posHiBy[i];
+    const per = (c: ConstraintSpec) => (c.kind === 'marginContribution' ? 1 / (inst[i] as (typeof inst)[number]).marginRate : 1);
     if (lo <= 0 && hi >= 0) {
-      if (hiC) tightenHi(L.longCol[i] as number, hi, { constraint: hiC, coef: 1 });
-      if (loC) tightenHi(L.shortCol[i] as number, -lo, { constraint: loC, coef: isAbsKind(loC) ? 1 : -1 });
+      if (hiC) tightenHi(L.longCol[i] as number, hi, { constraint: hiC, coef: per(hiC) });
+      if (loC) tightenHi(L.shortCol[i] as number, -lo, { constraint: loC, coef: isAbsKind(loC) ? per(loC) : -1 });
     } else {
-      if (hiC) tightenHi(L.x + i, hi, { constraint: hiC, coef: 1 });
-      if (loC) tightenLo(L.x + i, lo, { constraint: loC, coef: isAbsKind(loC) ? -1 : 1 });
+      if (hiC) tightenHi(L.x + i, hi, { constraint: hiC, coef: per(hiC) });
+      if (loC) tightenLo(L.x + i, lo, { constraint: loC, coef: isAbsKind(loC) ? -per(loC) : 1 });
     }
   }
   for (const c of constraints) {

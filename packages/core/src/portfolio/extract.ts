@@ -50,7 +50,7 @@ export function constraintDuals(qp: PortfolioQp, constraints: readonly Constrain
   for (const c of constraints) acc.set(c.id, 0);
   // Rows: y > 0 upper side, y < 0 lower side; for |·| ≤ cap rows the gain is |y|.
   for (const [id, r] of qp.constraintRows) {
-    acc.set(id, r.abs ? r.rows.reduce((s, row) => s + Math.abs(y[row] as number), 0) : (y[r.rows[0] as number] as number));
+    acc.set(id, r.coef * (r.abs ? r.rows.reduce((s, row) => s + Math.abs(y[row] as number), 0) : (y[r.rows[0] as number] as number)));
   }
   // Variable bounds: the owner of the active side collects coef · y.
   const nVars = qp.layout.nVars;

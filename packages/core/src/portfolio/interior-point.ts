@@ -40,6 +40,9 @@ export interface InteriorPointResult {
   readonly timeMs: number;
 }
 
+// Refinement stops once each block is accurate to this, relative to its right-hand side.
+const REFINE_TOL = 1e-12;
+
 const enum RowKind {
   Free = 0,
   Lower = 1,
@@ -160,7 +163,7 @@ export function solveQpInteriorPoint(p: QpProblem, ws: KktWorkspace, settings: P
         if (k < n) rx = Math.max(rx, Math.abs(res[k] as number));
         else rr = Math.max(rr, Math.abs(res[k] as number));
       }
-      if (rx <= 1e-15 * (1 + bx) && rr <= 1e-15 * (1 + br)) break;
+      if (rx <= REFINE_TOL * (1 + bx) && rr <= REFINE_TOL * (1 + br)) break;
       ws.solve(res, scratch);
       for (let k = 0; k < N; k++) sol[k] = (sol[k] as number) + (res[k] as number);
     }
