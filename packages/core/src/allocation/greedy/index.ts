@@ -16,11 +16,12 @@
  * 4. Repair — while hard violations remain, apply the single move (a placed trade or lot chunk to
  *    another account) that reduces total violation most; then swaps of two chunks between a
  *    violating account and another one.
- * 5. If violations remain, start again from the pre-trade book in `feasibility` mode (a log
+ * 5. Then, time permitting, all of it again from the pre-trade book in `feasibility` mode (a log
  *    barrier on every constraint's headroom steers trades away from tight accounts; see
- *    state.ts), then repair again. The first feasible result (or the least violated) is kept.
- * 6. Improvement — single moves that keep every hard constraint and lower the objective, in
- *    passes until none improves or the time limit is reached.
+ *    state.ts). The feasible result with the lower objective (or the least violated) is kept.
+ * 6. Improvement — single moves, then swaps of two chunks between accounts, that keep every
+ *    hard constraint and lower the objective, in passes until none improves or the time limit
+ *    is reached.
  */
 import { evaluateAllocationMetrics, evaluateConstraintSlacks } from '../metrics.js';
 import { evaluateObjective } from '../objective.js';
@@ -44,6 +45,10 @@ const REPAIR_MAX_STEPS = 400;
 const BREAKOUT_FACTOR = 2;
 /** Steps during which a chunk may not return to the account it just left. */
 const TABU_TENURE = 7;
+/** Improvement passes (single moves, then swaps when moves stall). */
+const IMPROVE_MAX_PASSES = 30;
+/** Money: a swap must lower financing by more than this to be looked at. */
+const FINANCING_TOL = 1e-6;
 
 /** Lexicographic comparison of (dViolation, dLevels...) with per-level tolerance. */
 function compareMoves(x: MoveEval, y: MoveEval, levelTol: number): number {
@@ -95,34 +100,33 @@ export async function runGreedy(ctx: StrategyContext): Promise<StrategyOutcome> 
   }
 
   let rounds = 0;
+  const toQuantities = (placed: readonly Placement[]) => {
+    const q = new Float64Array(model.nTrade * nAcc);
+    for (const p of placed) q[p.trade * nAcc + p.account]! += p.qty;
+    return q;
+  };
   const attempt = (mode: GreedyMode) => {
     const st = freshState();
     const attemptNotes: string[] = [];
     const placed = placeAll(st, mode, attemptNotes);
     repair(st, placed);
-    return { st, placed, violation: st.totalViolation(), notes: attemptNotes };
+    const violation = st.totalViolation();
+    if (violation === 0) improve(st, placed);
+    const quantities = toQuantities(placed);
+    return { mode, violation, quantities, value: evaluateObjective(model, quantities, scenarios).value, notes: attemptNotes };
   };
 
-  // 2–5. Placement and repair; a feasibility-first restart when violations remain.
+  // 2–6. Objective-first placement, repair, improvement; then, time permitting, the same from a
+  // feasibility-first placement (it often lands in another basin). The feasible, cheaper one wins.
   let run = attempt('objective');
-  if (run.violation > 0 && !outOfTime()) {
+  if (!outOfTime() && performance.now() - started < 0.5 * settings.timeLimitSec * 1000) {
     const second = attempt('feasibility');
-    notes.push(
-      second.violation < run.violation
-        ? 'objective-first placement left violations; the feasibility-first restart was kept'
-        : 'objective-first placement left violations; a feasibility-first restart did not do better',
-    );
-    if (second.violation < run.violation) run = second;
+    const better = run.violation > 0 ? second.violation < run.violation : second.violation === 0 && second.value < run.value - 1e-12;
+    notes.push(`feasibility-first restart ${better ? 'kept' : 'not better'} (objective-first: ${describe(run)}; feasibility-first: ${describe(second)})`);
+    if (better) run = second;
   }
   notes.push(...run.notes);
-  const { st, placed } = run;
-
-  // 6. Improvement.
-  if (st.totalViolation() === 0) improve(st, placed);
-
-  const quantities = new Float64Array(model.nTrade * nAcc);
-  for (const p of placed) quantities[p.trade * nAcc + p.account]! += p.qty;
-  const violation = st.totalViolation();
+  const { quantities, violation } = run;
   if (violation > 0) notes.push(`hard constraints still violated after repair (Σ normalised violation ${violation.toExponential(3)})`);
   return {
     kind: 'allocation',
@@ -136,12 +140,16 @@ export async function runGreedy(ctx: StrategyContext): Promise<StrategyOutcome> 
       nodes: null,
       rounds,
       scenarioRowsAdded: null,
-      objective: evaluateObjective(model, quantities, scenarios).value,
+      objective: run.value,
     },
     notes,
   };
 
   // ---------------------------------------------------------------------------------------
+
+  function describe(r: { violation: number; value: number }): string {
+    return r.violation > 0 ? `violation ${r.violation.toExponential(2)}` : `objective ${r.value.toFixed(6)}`;
+  }
 
   function placeAll(st: GreedyState, mode: GreedyMode, attemptNotes: string[]): Placement[] {
     const pending: Chunk[] = Array.from({ length: model.nTrade }, (_, t) => ({ trade: t, qty: model.tradeQty[t]! }));
@@ -371,30 +379,76 @@ export async function runGreedy(ctx: StrategyContext): Promise<StrategyOutcome> 
   }
 
   function improve(st: GreedyState, placed: Placement[]) {
-    for (let pass = 0; pass < 20 && !outOfTime(); pass++) {
+    for (let pass = 0; pass < IMPROVE_MAX_PASSES && !outOfTime(); pass++) {
       ctx.progress({ phase: 'improvement', message: `pass ${pass + 1}` });
-      let improved = false;
-      for (let i = 0; i < placed.length && !outOfTime(); i++) {
-        let bestB = -1;
-        let bestE: MoveEval | null = null;
-        for (let b = 0; b < nAcc; b++) {
-          if (b === placed[i]!.account) continue;
-          const e = moveEval(st, placed[i]!, b, true);
-          if (!e.acceptable || e.dViolation > 0) continue;
-          const zero: MoveEval = { acceptable: true, dViolation: 0, dLevels: new Float64Array(e.dLevels.length) };
-          if (compareMoves(e, zero, levelTol) < 0 && (!bestE || compareMoves(e, bestE, levelTol) < 0)) {
-            bestE = e;
-            bestB = b;
-          }
-        }
-        if (bestB >= 0) {
-          move(st, placed, i, bestB);
-          improved = true;
+      rounds++;
+      if (improveMoves(st, placed)) continue;
+      if (!improveSwaps(st, placed)) break;
+    }
+  }
+
+  /** One pass of objective-lowering single moves that keep every hard constraint. */
+  function improveMoves(st: GreedyState, placed: Placement[]): boolean {
+    let improved = false;
+    for (let i = 0; i < placed.length && !outOfTime(); i++) {
+      let bestB = -1;
+      let bestE: MoveEval | null = null;
+      for (let b = 0; b < nAcc; b++) {
+        if (b === placed[i]!.account) continue;
+        const e = moveEval(st, placed[i]!, b, true);
+        if (!e.acceptable || e.dViolation > 0) continue;
+        if (lowers(e) && (!bestE || compareMoves(e, bestE, levelTol) < 0)) {
+          bestE = e;
+          bestB = b;
         }
       }
-      rounds++;
-      if (!improved) break;
+      if (bestB >= 0) {
+        move(st, placed, i, bestB);
+        improved = true;
+      }
     }
+    return improved;
+  }
+
+  /**
+   * One pass of objective-lowering swaps (two chunks in different accounts trade places) that
+   * keep every hard constraint: what single moves cannot do when a minimum balance or a hedge
+   * pins an account's size.
+   */
+  function improveSwaps(st: GreedyState, placed: Placement[]): boolean {
+    // Swaps are screened by their financing change (O(1)); only those that lower financing get
+    // the full check. Without financing leading the objective, there are no swaps.
+    const obj = model.request.objective;
+    const fin = obj.terms.find((t) => t.kind === 'financingCost');
+    if (!fin || (obj.lexicographic ? obj.terms[0] !== fin : fin.weight <= 0)) return false;
+    let improved = false;
+    for (let i = 0; i < placed.length; i++) {
+      for (let j = i + 1; j < placed.length; j++) {
+        if (outOfTime()) return improved;
+        const p = placed[i]!;
+        const r = placed[j]!;
+        if (p.account === r.account) continue;
+        if (st.swapFinancingDelta(p.account, p.trade, p.qty, r.account, r.trade, r.qty) >= -FINANCING_TOL) continue;
+        const ea = st.evaluateChanges(p.account, [{ t: p.trade, dq: -p.qty }, { t: r.trade, dq: r.qty }], true);
+        if (!ea.acceptable || ea.dViolation > 0) continue;
+        const eb = st.evaluateChanges(r.account, [{ t: r.trade, dq: -r.qty }, { t: p.trade, dq: p.qty }], true);
+        if (!eb.acceptable || eb.dViolation > 0) continue;
+        const e: MoveEval = { acceptable: true, dViolation: 0, dLevels: Float64Array.from(ea.dLevels, (v, k) => v + eb.dLevels[k]!) };
+        if (!lowers(e)) continue;
+        st.apply(p.account, p.trade, -p.qty);
+        st.apply(p.account, r.trade, r.qty);
+        st.apply(r.account, r.trade, -r.qty);
+        st.apply(r.account, p.trade, p.qty);
+        placed[i] = { ...p, account: r.account };
+        placed[j] = { ...r, account: p.account };
+        improved = true;
+      }
+    }
+    return improved;
+  }
+
+  function lowers(e: MoveEval): boolean {
+    return compareMoves(e, { acceptable: true, dViolation: 0, dLevels: new Float64Array(e.dLevels.length) }, levelTol) < 0;
   }
 }
 

@@ -276,6 +276,156 @@ export class GreedyState {
     return { acceptable, dViolation, dLevels };
   }
 
+  /**
+   * Evaluates several changes to account a at once (e.g. one side of a swap: a chunk out, another
+   * in), in `objective` mode. Changes on the same security are netted first, since |P| is not
+   * additive; each constraint's slack then moves by A + Σ_j B_j·R[σ, s_j].
+   */
+  evaluateChanges(a: number, changes: readonly { readonly t: number; readonly dq: number }[], quick = false): MoveEval {
+    const m = this.model;
+    const acc = m.accounts[a]!;
+    const secs: number[] = [];
+    const dPs: number[] = [];
+    let dCash = 0;
+    for (const ch of changes) {
+      const s = m.tradeSec[ch.t]!;
+      const d = m.tradeSign[ch.t]! * ch.dq;
+      let j = secs.indexOf(s);
+      if (j < 0) {
+        j = secs.push(s) - 1;
+        dPs.push(0);
+      }
+      dPs[j]! += d;
+      dCash -= d * m.tradeCashPerFace[ch.t]!;
+    }
+    const J = secs.length;
+    const K = acc.metrics.length;
+    const alpha = new Float64Array(K);
+    const beta = new Float64Array(K * J);
+    acc.metrics.forEach((mt, i) => {
+      let al = mt.cash * dCash;
+      for (let j = 0; j < J; j++) {
+        const s = secs[j]!;
+        const p0 = this.P[a * m.nSec + s]!;
+        const de = exposure(mt, s, p0 + dPs[j]!) - exposure(mt, s, p0);
+        al += (de * (m.price[s]! + m.accrued[s]!)) / 100 + (mt.dv01[s]! * dPs[j]! * m.dv01[s]!) / 100;
+        beta[i * J + j] = (de * m.price[s]!) / 100;
+      }
+      alpha[i] = al;
+    });
+    const C = acc.constraints.length;
+    const A = new Float64Array(C);
+    const B = new Float64Array(C * J);
+    acc.constraints.forEach((c, ci) => {
+      const sign = c.op === '<=' ? -1 : 1;
+      for (const r of c.rows) {
+        A[ci]! += sign * r.coef * alpha[r.metric]!;
+        for (let j = 0; j < J; j++) B[ci * J + j]! += sign * r.coef * beta[r.metric * J + j]!;
+      }
+    });
+    const scan = (c: number): number => {
+      const sl = this.slack[a]!;
+      const o = c * this.W;
+      let min = sl[o]! + A[c]!;
+      for (let k = 0; k < this.S; k++) {
+        let v = sl[o + 1 + k]! + A[c]!;
+        for (let j = 0; j < J; j++) v += B[c * J + j]! * this.Rt[secs[j]! * this.S + k]!;
+        if (v < min) min = v;
+      }
+      return min;
+    };
+    const levels = this.levels.length;
+    let acceptable = true;
+    let dViolation = 0;
+    let dSoft = 0;
+    let newHeadroomA = Infinity;
+    const mins = this.minSlack[a]!;
+    for (let c = 0; c < C; c++) {
+      const con = acc.constraints[c]!;
+      const old = mins[c]!;
+      const soft = con.softPenalty !== undefined;
+      let lb = old + A[c]!;
+      for (let j = 0; j < J; j++) {
+        const b = B[c * J + j]!;
+        lb += Math.min(b * this.rmin[secs[j]!]!, b * this.rmax[secs[j]!]!);
+      }
+      if (lb >= 0 && old >= 0 && !(this.useHeadroom && !soft)) continue;
+      if (quick && old >= 0 && !soft) {
+        const k = this.argMin[a]![c]!;
+        let atWorst = old + A[c]!;
+        if (k > 0) for (let j = 0; j < J; j++) atWorst += B[c * J + j]! * this.Rt[secs[j]! * this.S + k - 1]!;
+        if (atWorst < 0 || scan(c) < 0) return { acceptable: false, dViolation: Infinity, dLevels: new Float64Array(levels) };
+      }
+      const newMin = scan(c);
+      const vOld = Math.max(0, -old) / con.normaliser;
+      const vNew = Math.max(0, -newMin) / con.normaliser;
+      if (soft) dSoft += con.softPenalty! * (vNew - vOld);
+      else {
+        if (vNew > vOld + 1e-15) acceptable = false;
+        dViolation += this.violationWeight[a]![c]! * (vNew - vOld);
+        if (this.useHeadroom) newHeadroomA = Math.min(newHeadroomA, newMin / con.normaliser);
+      }
+    }
+    const dLevels = new Float64Array(levels);
+    const add = (kind: 'financingCost' | 'headroom' | 'risk' | 'soft', v: number) => {
+      if (levels === 1) dLevels[0]! += v;
+      else {
+        const i = kind === 'soft' ? 0 : this.levels.indexOf(kind);
+        if (i >= 0) dLevels[i]! += v;
+      }
+    };
+    if (this.weights.financingCost > 0) {
+      let df = 0;
+      for (let j = 0; j < J; j++) {
+        const p0 = this.P[a * m.nSec + secs[j]!]!;
+        df += positionFinancing(m, a, secs[j]!, p0 + dPs[j]!) - positionFinancing(m, a, secs[j]!, p0);
+      }
+      add('financingCost', (this.weights.financingCost * df) / this.scales.financingCost);
+    }
+    if (this.useHeadroom) {
+      let others = Infinity;
+      let current = Infinity;
+      for (let b = 0; b < m.nAcc; b++) {
+        const hb = this.accountHeadroom(b);
+        current = Math.min(current, hb);
+        if (b !== a) others = Math.min(others, hb);
+      }
+      add('headroom', -this.weights.headroom * (Math.min(others, newHeadroomA) - current));
+    }
+    if (this.useRisk) {
+      const tmp = Float64Array.from(this.losses![a]!);
+      for (let j = 0; j < J; j++) {
+        const k = (-dPs[j]! * m.price[secs[j]!]!) / 100;
+        const ro = secs[j]! * this.S;
+        for (let q = 0; q < this.S; q++) tmp[q]! += k * this.Rt[ro + q]!;
+      }
+      add('risk', (this.weights.risk * (cvarOf(tmp, this.riskAlpha) - this.cvar[a]!)) / this.scales.risk);
+    }
+    if (this.hasSoft) add('soft', dSoft);
+    return { acceptable, dViolation, dLevels };
+  }
+
+  /**
+   * Financing change (money) of swapping chunk (t1, q1) in account a1 with chunk (t2, q2) in a2:
+   * each account loses its chunk and gains the other; same-security chunks net.
+   */
+  swapFinancingDelta(a1: number, t1: number, q1: number, a2: number, t2: number, q2: number): number {
+    const m = this.model;
+    const side = (a: number, tOut: number, qOut: number, tIn: number, qIn: number) => {
+      const sOut = m.tradeSec[tOut]!;
+      const sIn = m.tradeSec[tIn]!;
+      const dOut = -m.tradeSign[tOut]! * qOut;
+      const dIn = m.tradeSign[tIn]! * qIn;
+      const P = (s: number) => this.P[a * m.nSec + s]!;
+      if (sOut === sIn) return positionFinancing(m, a, sOut, P(sOut) + dOut + dIn) - positionFinancing(m, a, sOut, P(sOut));
+      return (
+        positionFinancing(m, a, sOut, P(sOut) + dOut) - positionFinancing(m, a, sOut, P(sOut)) +
+        positionFinancing(m, a, sIn, P(sIn) + dIn) - positionFinancing(m, a, sIn, P(sIn))
+      );
+    };
+    return side(a1, t1, q1, t2, q2) + side(a2, t2, q2, t1, q1);
+  }
+
   /** Smallest normalised hard slack of account a (∞ without hard constraints). */
   accountHeadroom(a: number): number {
     const acc = this.model.accounts[a]!;
