@@ -333,6 +333,8 @@ export function generatePortfolioSample(spec: SampleSpec): PortfolioTables {
     etfBaskets.push(idx, idx);
   }
   for (let issuer = 0; issuer < etfIssuers; issuer++) for (const bk of basketList.filter((b) => b.id.startsWith('SEC_'))) etfBaskets.push(bk);
+  // Small books have sectors too thin for a basket: more broad-index ETFs keep the count exact.
+  for (let r = 0; etfBaskets.length < nEtfs; r++) etfBaskets.push(indexBasket.get((REGIONS[r % REGIONS.length] as Region).code) as Basket);
   for (const bk of etfBaskets.slice(0, nEtfs)) {
     etfCount++;
     const price = round(Math.exp(basketLevel(bk)) * rng.uniform(0.5, 2.5), 6);

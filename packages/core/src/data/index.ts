@@ -1,6 +1,7 @@
 export * from './tables.js';
 export * from './diagnostics.js';
 export { coerceTable, type RawColumn, type CoercedTable } from './coerce-table.js';
+export { validateTables } from './validate-tables.js';
 export { readPortfolioTables, readTableFile, readRawColumns, TABLE_FORMATS, type TableFormat, type TableFileInfo, type ReadTablesResult } from './read-tables.js';
 export { writePortfolioTables, tableToCsv } from './write-tables.js';
 export {

@@ -91,7 +91,7 @@ export function diagnoseConstraints(universe: Universe, constraints: readonly Co
     const lower = c.lower * c.scale;
     const upper = c.upper * c.scale;
     const members = [...c.members];
-    const limitSource = commonSource(members.flatMap((i) => [b.posHiBy[i] ?? null, b.posLoBy[i] ?? null]));
+    const limitSource = commonSource(members.flatMap((i) => [b.posHiBy[i] ?? null, b.posLoBy[i] ?? null, b.tradeCapBy[i] ?? null, b.fixedBy[i] ?? null]));
     const minAbs = (i: number) => ((lo[i] as number) > 0 ? (lo[i] as number) : (hi[i] as number) < 0 ? -(hi[i] as number) : 0);
     if (c.measure === 'net') {
       const maxNet = members.reduce((s, i) => s + (hi[i] as number), 0);

@@ -10,6 +10,7 @@ import { countDiagnostics, throwOnErrors, type Diagnostic } from '../data/diagno
 import type { TableFileInfo } from '../data/read-tables.js';
 import type { PortfolioTables } from '../data/tables.js';
 import { buildUniverse, type Universe } from '../data/universe.js';
+import { validateTables } from '../data/validate-tables.js';
 import type { FxOrder, OmsOrder } from '../orders/index.js';
 import { KEEL_VERSION } from '../version.js';
 import { buildPortfolioQp, type PortfolioQp } from './build-qp.js';
@@ -187,10 +188,20 @@ export interface PreparedPortfolio {
   readonly timingsMs: Record<string, number>;
 }
 
-export function preparePortfolio(tables: PortfolioTables, rawConfig: unknown, readDiagnostics: readonly Diagnostic[] = []): PreparedPortfolio {
+/**
+ * Tables from `readPortfolioTables` come with their reader's findings (`readDiagnostics`);
+ * tables built in memory are put through the same schema checks here.
+ */
+export function preparePortfolio(tablesIn: PortfolioTables, rawConfig: unknown, readDiagnostics?: readonly Diagnostic[]): PreparedPortfolio {
   const timingsMs: Record<string, number> = {};
   let t = performance.now();
   const config = parsePortfolioConfig(rawConfig);
+  let tables = tablesIn;
+  if (!readDiagnostics) {
+    const v = validateTables(tablesIn);
+    tables = v.tables;
+    readDiagnostics = v.diagnostics;
+  }
   throwOnErrors(readDiagnostics);
   const universe = buildUniverse(tables, { numeraire: config.numeraire, ...(config.asOf ? { asOf: config.asOf } : {}), ...config.universe });
   const diagnostics = [...readDiagnostics, ...universe.diagnostics];
