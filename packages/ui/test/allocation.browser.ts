@@ -1,10 +1,19 @@
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvRows, download, openDesk, shot, skipReason, type Desk } from './harness.js';
 
 const skip = skipReason();
+
+/** Keeps the exact MIP to a few seconds (the test budget), edited the way a user would: in the JSON. */
+async function limitSolveTime(page: Page, sec: number): Promise<void> {
+  const editor = page.getByTestId('alloc-json-text');
+  const request = JSON.parse(await editor.inputValue()) as { options?: Record<string, unknown> };
+  request.options = { ...request.options, timeLimitSec: sec };
+  await editor.fill(JSON.stringify(request, null, 2));
+}
 if (skip) console.warn(`[ui browser tests] skipped: ${skip}`);
 
 describe.skipIf(skip)('PB allocation view', () => {
@@ -21,11 +30,7 @@ describe.skipIf(skip)('PB allocation view', () => {
     await page.goto(`${url}/#/allocation`);
     // Usable at first load: the sample book is in the editor without any click.
     await page.getByTestId('alloc-counts').filter({ hasText: '48 trades × 5 accounts × 1,000 scenarios' }).waitFor();
-    // Keep the exact MIP to a few seconds (the test budget), edited the way a user would: in the JSON.
-    const editor = page.getByTestId('alloc-json-text');
-    const request = JSON.parse(await editor.inputValue()) as { options?: Record<string, unknown> };
-    request.options = { ...request.options, timeLimitSec: 4 };
-    await editor.fill(JSON.stringify(request, null, 2));
+    await limitSolveTime(page, 3);
     await page.getByTestId('alloc-run').click();
     // Every strategy reaches an end the server agrees with (its stored run state).
     const states: Record<string, string> = {};
@@ -94,5 +99,37 @@ describe.skipIf(skip)('PB allocation view', () => {
     expect(await page.getByTestId('alloc-json-text').inputValue()).toBe(before);
     expect(await field.locator('input').inputValue()).toBe('lots');
     await shot(page, 'allocation-bad-upload');
+  });
+});
+
+describe.skipIf(skip)('PB allocation view, infeasible book', () => {
+  let desk: Desk;
+  beforeAll(async () => {
+    desk = await openDesk();
+  });
+  afterAll(async () => {
+    await desk?.close();
+  });
+
+  it('shows the elastic relaxations that would make the book feasible', async () => {
+    const { page, url } = desk;
+    await page.goto(`${url}/#/allocation`);
+    await page.getByTestId('alloc-limits').waitFor();
+    for (const k of ['bucketed', 'greedy']) await page.getByTestId(`alloc-strategy-${k}`).uncheck();
+    // PB-A must end with 10bn of cash: no allocation of this book can do that.
+    await page.getByLabel('PB-A cash limit', { exact: true }).fill('10000000000');
+    await limitSolveTime(page, 3);
+    await page.getByTestId('tab-exact').click();
+    await page.getByTestId('alloc-run').click();
+    const result = page.getByTestId('alloc-result');
+    await result.waitFor({ timeout: 90_000 });
+    expect(await result.getAttribute('data-status')).toBe('infeasible');
+    const relax = page.getByTestId('alloc-relaxations');
+    await relax.waitFor();
+    const text = (await relax.textContent()) ?? '';
+    expect(text).toContain('PB-A');
+    expect(text).toContain('cash');
+    await shot(page, 'allocation-infeasible');
+    expect(desk.errors).toEqual([]);
   });
 });

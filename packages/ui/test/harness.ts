@@ -45,7 +45,7 @@ export async function openDesk(viewport = { width: 1440, height: 1000 }): Promis
   const external = process.env.KEEL_UI_TEST_URL;
   const server: RunningServer = external
     ? { url: external.replace(/\/$/, ''), recovered: 0, close: async () => {} }
-    : await startServer({ port: 0, uiDir: UI_DIR, dataDir, runner: 'inline', log: () => {} });
+    : await startServer({ port: 0, uiDir: UI_DIR, dataDir, runner: (process.env.KEEL_UI_TEST_RUNNER as 'inline' | 'workers' | undefined) ?? 'workers', log: () => {} });
   const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport, acceptDownloads: true });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
   const page = context.pages()[0] ?? (await context.newPage());
