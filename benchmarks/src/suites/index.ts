@@ -4,6 +4,7 @@ import { rotationSuite } from './rotation.js';
 import { qpMarosSuite } from './qp-maros.js';
 import { qpClassesSuite } from './qp-classes.js';
 import { executionSuite } from './execution.js';
+import { qpPortfolioSuite } from './qp-portfolio.js';
 
 /** Every benchmark suite; add one line per suite. */
-export const suites: readonly BenchSuite[] = [scenarioKernelsSuite, rotationSuite, qpMarosSuite, qpClassesSuite, executionSuite];
+export const suites: readonly BenchSuite[] = [scenarioKernelsSuite, rotationSuite, qpMarosSuite, qpClassesSuite, executionSuite, qpPortfolioSuite];

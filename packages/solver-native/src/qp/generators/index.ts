@@ -4,3 +4,4 @@ export { TripletMatrix, randomSparse } from './triplets.js';
 export { generateRandomQp, type RandomQpSpec } from './random-qp.js';
 export { generateLasso, type LassoSpec } from './lasso.js';
 export { generateHuber, type HuberSpec } from './huber.js';
+export { generatePortfolioQp, type PortfolioQpLayout, type PortfolioQpSpec } from './portfolio.js';
