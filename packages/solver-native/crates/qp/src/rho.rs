@@ -99,12 +99,10 @@ pub fn estimate(rho: f64, r: &RhoEstimateInput) -> f64 {
     }
 }
 
-/// ADMM iterations between ρ updates when the setting is 0: as many as fit in 2.5
-/// factorisation times (refactoring then costs at most ~40 % of the iterations), rounded to a
-/// multiple of the termination-check interval and at least one such interval.
-pub fn interval_from_times(factor_sec: f64, iter_sec: f64, check_every: u32) -> u32 {
-    let base = if check_every > 0 { check_every } else { 25 } as f64;
-    let raw = if iter_sec > 0.0 { 2.5 * factor_sec / iter_sec } else { base };
-    let rounded = ((raw / base).round() * base).clamp(base, 1e6);
-    rounded as u32
+/// ADMM iterations between ρ updates when the setting is 0: every fourth termination check
+/// (OSQP 1.0's iteration rule; 100 with the default check interval). Deterministic, unlike
+/// OSQP 0.6's fraction of the measured setup time, so a problem always takes the same path
+/// and the native and TypeScript backends take the same one.
+pub fn default_interval(check_every: u32) -> u32 {
+    4 * if check_every > 0 { check_every } else { 25 }
 }

@@ -20,8 +20,8 @@ pub struct Settings {
     /// Ruiz equilibration passes; 0 disables scaling.
     pub scaling_iterations: u32,
     pub adaptive_rho: bool,
-    /// Iterations between ρ updates; 0 chooses it from the measured factorisation and
-    /// iteration times (so that refactoring costs at most ~40 % of the iterations' time).
+    /// Iterations between ρ updates; 0 means every fourth termination check (OSQP 1.0's
+    /// iteration rule: deterministic, so every run of a problem takes the same path).
     pub adaptive_rho_interval: u32,
     /// Refactor only when the proposed ρ differs by more than this factor.
     pub adaptive_rho_tolerance: f64,

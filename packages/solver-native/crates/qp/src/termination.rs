@@ -1,6 +1,8 @@
-//! OSQP's termination test: ‖r_prim‖∞ ≤ ε_abs + ε_rel·max(‖Ax‖∞, ‖z‖∞) and
-//! ‖r_dual‖∞ ≤ ε_abs + ε_rel·max(‖Px‖∞, ‖Aᵀy‖∞, ‖q‖∞), in user units by default; otherwise
-//! the infeasibility tests on δy and δx.
+//! OSQP's termination test: ‖r_prim‖∞ < ε_abs + ε_rel·max(‖Ax‖∞, ‖z‖∞),
+//! ‖r_dual‖∞ < ε_abs + ε_rel·max(‖Px‖∞, ‖Aᵀy‖∞, ‖q‖∞) and, as in OSQP 1.0, the duality gap
+//! |xᵀPx + qᵀx + S(y)| < ε_abs + ε_rel·max(|xᵀPx|, |qᵀx|, |S(y)|) — in user units by default;
+//! otherwise the infeasibility tests on δy and δx. (Without the gap test, residuals within
+//! tolerance still allowed objectives far off on badly scaled problems.)
 use crate::residuals::Residuals;
 
 /// Residuals beyond this mean the iterates diverge (OSQP_INFTY).
@@ -36,6 +38,13 @@ impl Tolerances {
     }
 }
 
+/// Optimality only (residuals and gap), e.g. to accept a polished point.
+pub fn meets(r: &Residuals, tol: Tolerances, m: usize) -> bool {
+    (m == 0 || r.prim < tol.eps_abs + tol.eps_rel * r.prim_norm)
+        && r.dual < tol.eps_abs + tol.eps_rel * r.dual_norm
+        && r.gap < tol.eps_abs + tol.eps_rel * r.gap_norm
+}
+
 /// Decides from the residuals; the infeasibility tests run only when the matching residual
 /// test fails (they are passed as closures so they cost nothing otherwise).
 pub fn check(
@@ -48,9 +57,9 @@ pub fn check(
     if !(r.prim <= DIVERGED && r.dual <= DIVERGED) {
         return Verdict::Diverged;
     }
-    let prim_ok = m == 0 || r.prim <= tol.eps_abs + tol.eps_rel * r.prim_norm;
-    let dual_ok = r.dual <= tol.eps_abs + tol.eps_rel * r.dual_norm;
-    if prim_ok && dual_ok {
+    let prim_ok = m == 0 || r.prim < tol.eps_abs + tol.eps_rel * r.prim_norm;
+    let dual_ok = r.dual < tol.eps_abs + tol.eps_rel * r.dual_norm;
+    if prim_ok && dual_ok && r.gap < tol.eps_abs + tol.eps_rel * r.gap_norm {
         return Verdict::Solved;
     }
     if !prim_ok && primal_infeasible(tol.eps_prim_inf) {

@@ -9,7 +9,7 @@ use crate::error::{QpError, QpResult};
 use crate::infeasibility::{is_dual_infeasible, is_primal_infeasible};
 use crate::info::Info;
 use crate::kkt::{KktError, KktSolver, LdlKkt};
-use crate::polish;
+use crate::polish::{PolishParams, Polisher};
 use crate::problem::{check_bounds, check_vector, Problem};
 use crate::residuals::{self, ResidualWork, Residuals};
 use crate::rho::{self, Rho};
@@ -18,9 +18,6 @@ use crate::settings::{Settings, SettingsUpdate};
 use crate::solution::Solution;
 use crate::status::{PolishStatus, Status};
 use crate::termination::{self, Tolerances, Verdict};
-
-/// Iterations timed to estimate the cost of one iteration (for the adaptive-ρ interval).
-const PROBE_ITERS: u32 = 10;
 
 pub struct Workspace {
     settings: Settings,
@@ -34,9 +31,8 @@ pub struct Workspace {
     res_work: ResidualWork,
     tmp_n: Vec<f64>,
     tmp_m: Vec<f64>,
-    /// ρ-update interval chosen from timings when the setting is 0 (0: not chosen yet).
-    rho_interval: u32,
-    factor_sec: f64,
+    polisher: Option<Polisher>,
+    debug: bool,
     setup_ms: f64,
     solved_once: bool,
     /// Set by `warm_start`: the next solve starts from the given point even without the
@@ -67,9 +63,7 @@ impl Workspace {
         let (n, m) = (prob.n, prob.m);
         let (data, scaling) = ScaledData::new(&prob, settings.scaling_iterations);
         let rho = Rho::new(settings.rho, &data.l, &data.u);
-        let tf = Instant::now();
         let kkt = LdlKkt::new(&data.p, &data.a, settings.sigma, &rho.vec).map_err(kkt_error)?;
-        let factor_sec = secs(tf);
         let mut ws = Workspace {
             settings,
             prob,
@@ -81,8 +75,8 @@ impl Workspace {
             res_work: ResidualWork::new(n, m),
             tmp_n: vec![0.0; n],
             tmp_m: vec![0.0; m],
-            rho_interval: 0,
-            factor_sec,
+            polisher: None,
+            debug: std::env::var_os("KEEL_QP_DEBUG").is_some(),
             setup_ms: 0.0,
             solved_once: false,
             pending_warm_start: false,
@@ -90,6 +84,9 @@ impl Workspace {
             solution: Solution::default(),
         };
         ws.setup_ms = secs(t0) * 1e3;
+        if ws.debug {
+            eprintln!("keel-qp setup: n={n} m={m} nnz(P)={} nnz(A)={} nnz(L)={} setup {:.1} ms", ws.prob.p.nnz(), ws.prob.a.nnz(), ws.kkt.nnz_l(), ws.setup_ms);
+        }
         ws.info.setup_time_ms = ws.setup_ms;
         Ok(ws)
     }
@@ -128,7 +125,20 @@ impl Workspace {
         } else {
             f64::INFINITY
         };
-        let interval = |ws: &Self| if st.adaptive_rho_interval > 0 { st.adaptive_rho_interval } else { ws.rho_interval };
+        let rho_every = match (st.adaptive_rho, st.adaptive_rho_interval) {
+            (false, _) => 0,
+            (true, 0) => rho::default_interval(st.check_termination),
+            (true, k) => k,
+        };
+        let params = |accept| PolishParams {
+            delta: st.polish_delta,
+            refine_iter: st.polish_refine_iter,
+            scaled_termination: st.scaled_termination,
+            accept,
+        };
+        if st.polish {
+            self.polisher.get_or_insert_with(|| Polisher::new(n, m)).begin_solve();
+        }
 
         let mut verdict = Verdict::Continue;
         let mut limit: Option<Status> = None;
@@ -136,6 +146,7 @@ impl Workspace {
         let mut res_iter = 0u32;
         let mut rho_updates = 0u32;
         let mut iter = 0u32;
+        let mut polished_early = false;
         for k in 1..=st.max_iter {
             iter = k;
             let Workspace { it, data, rho, kkt, .. } = self;
@@ -145,31 +156,52 @@ impl Workspace {
             admm::update_z(it, data, rho, st.alpha);
             admm::update_y(it, rho, st.alpha);
 
-            let elapsed = secs(t_start);
-            if elapsed >= budget {
+            if secs(t_start) >= budget {
                 limit = Some(Status::TimeLimitReached);
                 break;
             }
-            if st.adaptive_rho && st.adaptive_rho_interval == 0 && self.rho_interval == 0 && k == PROBE_ITERS {
-                self.rho_interval = rho::interval_from_times(self.factor_sec, elapsed / k as f64, st.check_termination);
-            }
-            let every = interval(self);
             let check_now = st.check_termination > 0 && k % st.check_termination == 0;
-            let adapt_now = st.adaptive_rho && every > 0 && k % every == 0;
+            let adapt_now = rho_every > 0 && k % rho_every == 0;
             if check_now || adapt_now {
                 res = self.residuals();
                 res_iter = k;
+            }
+            if check_now && self.debug {
+                eprintln!(
+                    "it {k:6} prim {:.2e}/{:.2e} dual {:.2e}/{:.2e} gap {:.2e}/{:.2e} rho {:.2e} est {:.2e}",
+                    res.prim,
+                    tol.eps_abs + tol.eps_rel * res.prim_norm,
+                    res.dual,
+                    tol.eps_abs + tol.eps_rel * res.dual_norm,
+                    res.gap,
+                    tol.eps_abs + tol.eps_rel * res.gap_norm,
+                    self.rho.value,
+                    rho::estimate(self.rho.value, &res.scaled)
+                );
             }
             if check_now {
                 verdict = self.check(&res, tol);
                 if verdict != Verdict::Continue {
                     break;
                 }
+                // Early polish: once the active set settles, a polished point that meets the
+                // tolerances ends the run.
+                if let Some(pol) = self.polisher.as_mut().filter(|_| st.polish) {
+                    if pol.active_set_settled(&self.data, &self.it.z, &self.it.y, k) {
+                        let Workspace { data, scaling, it, kkt, res_work, .. } = self;
+                        if let Some(r) = pol.polish(data, scaling, it, &res, kkt, res_work, &params(Some(tol))) {
+                            res = r;
+                            verdict = Verdict::Solved;
+                            polished_early = true;
+                            break;
+                        }
+                    }
+                }
             }
             if adapt_now {
                 let proposed = rho::estimate(self.rho.value, &res.scaled);
-                let tol_factor = st.adaptive_rho_tolerance;
-                if proposed > self.rho.value * tol_factor || proposed < self.rho.value / tol_factor {
+                let band = st.adaptive_rho_tolerance;
+                if proposed > self.rho.value * band || proposed < self.rho.value / band {
                     self.rho.set_value(proposed);
                     rho_updates += 1;
                     if self.kkt.update_rho(&self.rho.vec).is_err() {
@@ -191,7 +223,7 @@ impl Workspace {
                 limit = Some(Status::SolvedInaccurate);
             }
         }
-        let status = match verdict {
+        let mut status = match verdict {
             Verdict::Solved => limit.filter(|s| *s == Status::SolvedInaccurate).unwrap_or(Status::Solved),
             Verdict::PrimalInfeasible => Status::PrimalInfeasible,
             Verdict::DualInfeasible => Status::DualInfeasible,
@@ -200,33 +232,26 @@ impl Workspace {
         };
         let solve_ms = secs(t_start) * 1e3;
 
-        // Polishing.
+        // Polishing: a solved point is kept only if polishing improves it; an unfinished run
+        // becomes `solved` only if the polished point meets the tolerances.
         let t_pol = Instant::now();
-        let mut polish_status = PolishStatus::NotRun;
-        if st.polish && status == Status::Solved {
-            let p = polish::polish(
-                &self.data,
-                &self.scaling,
-                &self.it.x,
-                &self.it.z,
-                &self.it.y,
-                &res,
-                st.polish_delta,
-                st.polish_refine_iter,
-                st.scaled_termination,
-                &mut self.res_work,
-            );
-            polish_status = match p {
-                Some(p) => {
-                    self.it.x.copy_from_slice(&p.x);
-                    self.it.z.copy_from_slice(&p.z);
-                    self.it.y.copy_from_slice(&p.y);
-                    PolishStatus::Success
-                }
-                None => PolishStatus::Failed,
+        let mut polish_status = if polished_early { PolishStatus::Success } else { PolishStatus::NotRun };
+        if let Some(pol) = self.polisher.as_mut().filter(|_| st.polish && !polished_early) {
+            let accept = match status {
+                Status::Solved => Some(None),
+                Status::SolvedInaccurate | Status::MaxIterReached | Status::TimeLimitReached => Some(Some(tol)),
+                _ => None,
             };
+            if let Some(accept) = accept {
+                let Workspace { data, scaling, it, kkt, res_work, .. } = self;
+                let ok = pol.polish(data, scaling, it, &res, kkt, res_work, &params(accept)).is_some();
+                polish_status = if ok { PolishStatus::Success } else { PolishStatus::Failed };
+                if ok {
+                    status = Status::Solved;
+                }
+            }
         }
-        let polish_ms = if polish_status == PolishStatus::NotRun { 0.0 } else { secs(t_pol) * 1e3 };
+        let polish_ms = if polish_status == PolishStatus::NotRun || polished_early { 0.0 } else { secs(t_pol) * 1e3 };
 
         self.store(status, n, m);
         self.info.status = status;

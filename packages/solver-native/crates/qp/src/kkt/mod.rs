@@ -48,6 +48,8 @@ pub struct LdlKkt {
     rho_slot: Vec<usize>,
     factor: Factor,
     work: Vec<f64>,
+    /// The polishing system on the same pattern (allocated on first use).
+    polish: Option<(Vec<f64>, Factor)>,
 }
 
 #[derive(Clone, Copy)]
@@ -161,6 +163,7 @@ impl LdlKkt {
             rho_slot,
             factor: Factor::new(sym),
             work: vec![0.0; dim],
+            polish: None,
         };
         kkt.write_matrices(p, a);
         kkt.write_rho(rho);
@@ -205,6 +208,47 @@ impl LdlKkt {
             return Err(KktError::WrongInertia { positive: self.factor.positive, expected: self.n });
         }
         Ok(())
+    }
+}
+
+impl LdlKkt {
+    /// Factors the polishing system on the same pattern (so no new ordering or analysis):
+    /// [P + δI, Aₐᵀ; Aₐ, −δI] on the `active` rows, whose A entries are kept; inactive rows
+    /// get 0 entries and −1 on the diagonal, which decouples them.
+    pub fn factor_polish(&mut self, p: &Csc, a: &Csc, delta: f64, active: &[bool]) -> Result<(), KktError> {
+        let (values, factor) = self.polish.get_or_insert_with(|| (vec![0.0; self.values.len()], self.factor.clone()));
+        values.iter_mut().for_each(|v| *v = 0.0);
+        for j in 0..self.n {
+            values[self.diag_slot[j]] = delta;
+        }
+        for k in 0..p.nnz() {
+            values[self.p_slot[k]] += p.values[k];
+        }
+        for j in 0..a.ncols {
+            for k in a.colptr[j]..a.colptr[j + 1] {
+                values[self.a_slot[k]] = if active[a.rowidx[k]] { a.values[k] } else { 0.0 };
+            }
+        }
+        for i in 0..self.m {
+            values[self.rho_slot[i]] = if active[i] { -delta } else { -1.0 };
+        }
+        factor.factor(&self.colptr, &self.rowidx, values).map_err(|_| KktError::Singular)?;
+        if factor.positive != self.n {
+            return Err(KktError::WrongInertia { positive: factor.positive, expected: self.n });
+        }
+        Ok(())
+    }
+
+    /// Solves with the last `factor_polish` factorisation, in place.
+    pub fn solve_polish(&mut self, rhs: &mut [f64]) {
+        let Some((_, factor)) = &self.polish else { return };
+        for (k, &v) in self.perm.iter().enumerate() {
+            self.work[k] = rhs[v];
+        }
+        factor.solve(&mut self.work);
+        for (k, &v) in self.perm.iter().enumerate() {
+            rhs[v] = self.work[k];
+        }
     }
 }
 
