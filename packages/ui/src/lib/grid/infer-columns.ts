@@ -45,6 +45,6 @@ export function inferColumns<R extends object>(rows: readonly R[], order: readon
     if (values.some((v) => typeof v === 'object' && v !== null)) return [];
     const kind = kindFor(key, values);
     const digits = kind === 'pct' ? 3 : undefined;
-    return [{ key, label: label(key), kind, ...(digits !== undefined ? { digits } : {}), width: kind === 'text' ? Math.min(220, Math.max(70, 8 * Math.max(label(key).length, ...values.slice(0, 50).map((v) => String(v ?? '').length)))) : 110 }];
+    return [{ key, label: label(key), kind, ...(digits !== undefined ? { digits } : {}), width: kind === 'text' ? Math.min(220, Math.max(70, 8 * Math.max(label(key).length, ...values.slice(0, 50).map((v) => String(v ?? '').length)))) : Math.max(90, Math.min(170, 8 * label(key).length + 18)) }];
   });
 }

@@ -100,42 +100,75 @@ export interface ConstraintDiagnostic {
   [k: string]: unknown;
 }
 
+export interface AttributionRow {
+  component: string;
+  current: number | undefined;
+  optimal: number | undefined;
+  rounded: number | undefined;
+}
+export interface MetricRow {
+  key: string;
+  current: number | undefined;
+  optimal: number | undefined;
+  rounded: number | undefined;
+}
+
 export interface PortfolioView {
   status: string | undefined;
   summary: Record<string, unknown>;
+  nav: number | undefined;
   optimal: Record<string, unknown>[];
   trades: Record<string, unknown>[];
+  conversions: Record<string, unknown>[];
   constraints: ConstraintDiagnostic[];
-  attribution: [string, number][];
-  objective: number | undefined;
-  /** Post-trade book metrics (and pre-trade ones where given). */
-  metrics: { key: string; after: number; before: number | undefined }[];
+  /** Objective terms of the current, optimal (unrounded) and rounded books; `objective` is the total. */
+  attribution: AttributionRow[];
+  objective: { current: number | undefined; optimal: number | undefined; rounded: number | undefined };
+  metrics: MetricRow[];
   orders: Record<string, unknown>[];
   fxOrders: Record<string, unknown>[];
+  /** Pre-solve contradictions (from the run log). */
   issues: ConstraintIssue[];
-  notes: string[];
+  /** When infeasible: the constraints the elastic solve had to relax, with weights. */
+  infeasibility: { constraint: string; weight: number }[];
+  roundingViolations: { id: string; value: number; lower: number | null; upper: number | null; violation: number }[];
+  dataDiagnostics: Diagnostic[];
+  solver: { method: string | undefined; timeMs: number | undefined; iterations: number | undefined; kktOk: boolean | undefined };
 }
 
 const obj = (x: unknown): Record<string, unknown> | undefined => (x && typeof x === 'object' && !Array.isArray(x) ? (x as Record<string, unknown>) : undefined);
 const arr = (x: unknown): Record<string, unknown>[] => (Array.isArray(x) ? (x.filter((r) => obj(r)) as Record<string, unknown>[]) : []);
-const pick = (o: Record<string, unknown> | undefined, ...keys: string[]): unknown => {
-  for (const k of keys) if (o && o[k] !== undefined) return o[k];
-  return undefined;
-};
 const num = (x: unknown): number | undefined => (typeof x === 'number' && Number.isFinite(x) ? x : undefined);
-/** JSON has no ±∞: the engine may write null or ±1e308 for an absent bound. */
+/** JSON has no ±∞: the engine writes null (or a huge number) for an absent bound. */
 const bound = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) && Math.abs(x) < 1e300 ? x : null);
 
+/**
+ * The run result (core's PortfolioRunResult as the API returns it: ±∞ as null) in the shape the
+ * view shows. Missing parts come back empty, never as an exception.
+ */
 export function readPortfolioResult(raw: unknown): PortfolioView {
   const r = obj(raw) ?? {};
   const summary = obj(r.summary) ?? {};
-  const att = obj(pick(summary, 'attribution', 'objectiveSplit')) ?? obj(pick(r, 'attribution', 'objectiveAttribution')) ?? {};
-  const attribution = Object.entries(att).flatMap(([k, v]) => (typeof v === 'number' && k !== 'objective' ? [[k, v] as [string, number]] : []));
-  const metricsAfter = obj(pick(summary, 'metrics', 'postTrade')) ?? obj(pick(r, 'metrics', 'postTrade')) ?? {};
-  const metricsBefore = obj(pick(summary, 'before', 'preTrade')) ?? obj(pick(r, 'before', 'preTrade')) ?? {};
-  const metrics = Object.entries(metricsAfter).flatMap(([key, v]) => (typeof v === 'number' ? [{ key, after: v, before: num(metricsBefore[key]) }] : []));
-  const diag = pick(r, 'constraintDiagnostics', 'diagnostics', 'constraints');
-  const constraints = arr(Array.isArray(diag) ? diag : pick(obj(diag), 'constraints')).flatMap((c) => {
+  const log = obj(r.runLog) ?? {};
+  const objective = obj(summary.objective) ?? {};
+  const books = ['current', 'optimal', 'rounded'] as const;
+  const att = Object.fromEntries(books.map((b) => [b, obj(objective[b]) ?? {}])) as Record<(typeof books)[number], Record<string, unknown>>;
+  const components = [...new Set(books.flatMap((b) => Object.keys(att[b])))].filter((k) => k !== 'objective' && books.some((b) => num(att[b][k]) !== undefined));
+  const attribution = components.map((component) => ({ component, current: num(att.current[component]), optimal: num(att.optimal[component]), rounded: num(att.rounded[component]) }));
+  const metricsIn = obj(summary.metrics) ?? {};
+  const m = Object.fromEntries(books.map((b) => [b, obj(metricsIn[b]) ?? {}])) as Record<(typeof books)[number], Record<string, unknown>>;
+  const metricKeys = [...new Set(books.flatMap((b) => Object.keys(m[b])))];
+  const metrics: MetricRow[] = metricKeys.flatMap((key) => {
+    const cash = books.map((b) => obj(m[b][key]));
+    if (cash.some(Boolean)) {
+      // Cash per currency: one row each.
+      const ccys = [...new Set(cash.flatMap((c) => Object.keys(c ?? {})))];
+      return ccys.map((c) => ({ key: `${key} ${c}`, current: num(cash[0]?.[c]), optimal: num(cash[1]?.[c]), rounded: num(cash[2]?.[c]) }));
+    }
+    const row = { key, current: num(m.current[key]), optimal: num(m.optimal[key]), rounded: num(m.rounded[key]) };
+    return row.current === undefined && row.optimal === undefined && row.rounded === undefined ? [] : [row];
+  });
+  const constraints = arr(r.diagnostics).flatMap((c) => {
     const value = num(c.value);
     if (typeof c.id !== 'string' || value === undefined) return [];
     const lower = bound(c.lower);
@@ -143,28 +176,37 @@ export function readPortfolioResult(raw: unknown): PortfolioView {
     const slack = num(c.slack) ?? Math.min(lower === null ? Infinity : value - lower, upper === null ? Infinity : upper - value);
     return [{ ...c, id: c.id, value, lower, upper, slack, dual: num(c.dual) ?? null, binding: c.binding === true } as ConstraintDiagnostic];
   });
-  const issues = arr(pick(r, 'constraintIssues', 'presolve', 'preSolve')) as unknown as ConstraintIssue[];
-  const notes = (Array.isArray(r.notes) ? r.notes : Array.isArray(summary.notes) ? summary.notes : []).filter((n): n is string => typeof n === 'string');
-  const status = pick(r, 'status') ?? pick(summary, 'status');
+  const trades = arr(r.trades).map((t) => (typeof t.tradeShares === 'number' && t.side === undefined ? { symbol: t.symbol, side: t.tradeShares >= 0 ? 'buy' : 'sell', ...t } : t));
+  const solver = obj(summary.solver) ?? {};
+  const iterations = num(obj(solver.admm)?.iterations) ?? num(obj(solver.interiorPoint)?.iterations);
+  const sd = obj(log.solverDiagnostics) ?? {};
+  const cons = obj(summary.constraints) ?? {};
+  const status = r.status ?? summary.status;
   return {
     status: typeof status === 'string' ? status : undefined,
     summary,
-    optimal: arr(pick(r, 'optimal', 'holdings', 'positions')),
-    trades: arr(pick(r, 'trades')),
+    nav: num(summary.nav),
+    optimal: arr(r.optimal),
+    trades,
+    conversions: arr(r.conversions),
     constraints,
     attribution,
-    objective: num(att.objective) ?? num(pick(summary, 'objective')) ?? num(r.objective),
+    objective: { current: num(att.current.objective), optimal: num(att.optimal.objective), rounded: num(att.rounded.objective) },
     metrics,
-    orders: arr(pick(r, 'orders', 'omsOrders')),
-    fxOrders: arr(pick(r, 'fxOrders', 'fx')),
-    issues,
-    notes,
+    orders: arr(r.orders),
+    fxOrders: arr(r.fxOrders),
+    issues: arr(obj(log.constraintSets)?.presolveIssues) as unknown as ConstraintIssue[],
+    infeasibility: arr(sd.infeasibility).flatMap((x) => (typeof x.constraint === 'string' ? [{ constraint: x.constraint, weight: num(x.weight) ?? Number.NaN }] : [])),
+    roundingViolations: arr(cons.violatedByRounding).flatMap((v) =>
+      typeof v.id === 'string' ? [{ id: v.id, value: num(v.value) ?? Number.NaN, lower: bound(v.lower), upper: bound(v.upper), violation: num(v.violation) ?? Number.NaN }] : [],
+    ),
+    dataDiagnostics: arr(obj(log.dataQc)?.diagnostics) as unknown as Diagnostic[],
+    solver: { method: typeof solver.method === 'string' ? solver.method : undefined, timeMs: num(solver.timeMs), iterations, kktOk: typeof solver.kktOk === 'boolean' ? solver.kktOk : undefined },
   };
 }
 
-/** Violated beyond numerical noise: the evaluator's `holds` when given, else a relative tolerance on the slack. */
+/** Violated beyond numerical noise (a relative tolerance on the slack). */
 export function isViolated(c: ConstraintDiagnostic): boolean {
-  if (typeof c.holds === 'boolean') return !c.holds;
   const scale = Math.max(1, Math.abs(c.lower ?? 0), Math.abs(c.upper ?? 0), Math.abs(c.value));
   return c.slack < -1e-6 * scale;
 }
