@@ -5,6 +5,7 @@ import { qpMarosSuite } from './qp-maros.js';
 import { qpClassesSuite } from './qp-classes.js';
 import { executionSuite } from './execution.js';
 import { qpPortfolioSuite } from './qp-portfolio.js';
+import { portfolioSuite } from './portfolio.js';
 
 /** Every benchmark suite; add one line per suite. */
-export const suites: readonly BenchSuite[] = [scenarioKernelsSuite, rotationSuite, qpMarosSuite, qpClassesSuite, executionSuite, qpPortfolioSuite];
+export const suites: readonly BenchSuite[] = [scenarioKernelsSuite, rotationSuite, qpMarosSuite, qpClassesSuite, executionSuite, qpPortfolioSuite, portfolioSuite];

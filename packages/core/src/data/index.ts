@@ -6,6 +6,7 @@ export { readPortfolioTables, readTableFile, readRawColumns, TABLE_FORMATS, type
 export { writePortfolioTables, tableToCsv } from './write-tables.js';
 export {
   buildUniverse,
+  repriceUniverse,
   DEFAULT_UNIVERSE_SETTINGS,
   type Universe,
   type UniverseSettings,

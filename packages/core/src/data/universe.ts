@@ -274,11 +274,14 @@ export function buildUniverse(tables: PortfolioTables, settingsIn: Partial<Unive
   const marIdx = lookup(tables.margin_model);
   const alphaIdx = lookup(tables.alpha);
 
-  // --- loadings (CSR by instrument)
+  // --- loadings (CSR by instrument): count, then fill; duplicates found through a numeric key.
   const lt = tables.risk_model;
-  const perInst: { f: number; v: number }[][] = instRows.map(() => []);
+  const nInst = instRows.length;
+  const rowInst = new Int32Array(lt?.rows.length ?? 0).fill(-1);
+  const rowFactor = new Int32Array(lt?.rows.length ?? 0);
+  const loadingPtr = new Int32Array(nInst + 1);
   if (lt) {
-    const seen = new Set<string>();
+    const seen = new Set<number>();
     let unknownFactors = 0;
     lt.rows.forEach((r, i) => {
       const ii = byId.get(r.instrument_id);
@@ -292,30 +295,47 @@ export function buildUniverse(tables: PortfolioTables, settingsIn: Partial<Unive
         if (unknownFactors++ < 10) f.add('error', 'unknown_factor', lt.file, `factor "${r.factor}" has no row in the factor covariance`, { row, column: 'factor', instrumentId: r.instrument_id });
         return;
       }
-      const key = `${r.instrument_id}\u0000${r.factor}`;
+      const key = ii * k + fi;
       if (seen.has(key)) {
         f.add('error', 'duplicate_key', lt.file, `duplicate loading of ${r.instrument_id} on ${r.factor}`, { row, column: 'factor', instrumentId: r.instrument_id });
         return;
       }
       seen.add(key);
-      if (r.loading !== 0) (perInst[ii] as { f: number; v: number }[]).push({ f: fi, v: r.loading });
+      if (r.loading === 0) return;
+      rowInst[i] = ii;
+      rowFactor[i] = fi;
+      loadingPtr[ii + 1]!++;
     });
   }
-  const loadingPtr = new Int32Array(instRows.length + 1);
-  let nnz = 0;
-  perInst.forEach((l, i) => {
-    nnz += l.length;
-    loadingPtr[i + 1] = nnz;
-  });
+  for (let i = 0; i < nInst; i++) loadingPtr[i + 1] = (loadingPtr[i + 1] as number) + (loadingPtr[i] as number);
+  const nnz = loadingPtr[nInst] as number;
   const loadingFactor = new Int32Array(nnz);
   const loadingValue = new Float64Array(nnz);
-  perInst.forEach((l, i) => {
-    l.sort((a, b) => a.f - b.f);
-    l.forEach((e, j) => {
-      loadingFactor[(loadingPtr[i] as number) + j] = e.f;
-      loadingValue[(loadingPtr[i] as number) + j] = e.v;
+  {
+    const next = Int32Array.from(loadingPtr.subarray(0, nInst));
+    lt?.rows.forEach((r, i) => {
+      const ii = rowInst[i] as number;
+      if (ii < 0) return;
+      const p = next[ii]!++;
+      loadingFactor[p] = rowFactor[i] as number;
+      loadingValue[p] = r.loading;
     });
-  });
+    // Factor order within an instrument (insertion sort: a handful of entries each).
+    for (let i = 0; i < nInst; i++) {
+      for (let p = (loadingPtr[i] as number) + 1; p < (loadingPtr[i + 1] as number); p++) {
+        const fk = loadingFactor[p] as number;
+        const vk = loadingValue[p] as number;
+        let q = p - 1;
+        while (q >= (loadingPtr[i] as number) && (loadingFactor[q] as number) > fk) {
+          loadingFactor[q + 1] = loadingFactor[q] as number;
+          loadingValue[q + 1] = loadingValue[q] as number;
+          q--;
+        }
+        loadingFactor[q + 1] = fk;
+        loadingValue[q + 1] = vk;
+      }
+    }
+  }
 
   // --- positions: currency must match, every instrument needs a price.
   const posT = tables.positions;
@@ -571,4 +591,49 @@ export function buildUniverse(tables: PortfolioTables, settingsIn: Partial<Unive
     totals: { net0, gross0, long0, short0, cash0 },
     diagnostics: f.list,
   };
+}
+
+/**
+ * The universe after a price update (local prices by instrument id; others unchanged): every
+ * price-derived field — unit value, position notional, weights, position/ADV, margin and
+ * haircut exposure, NAV and totals — recomputed; structure, risk, costs and validations kept.
+ * An intraday re-run uses this instead of re-reading and re-joining the tables.
+ */
+export function repriceUniverse(universe: Universe, prices: ReadonlyMap<string, number>): Universe {
+  const insts = universe.instruments.map((u) => {
+    const p = prices.get(u.id);
+    if (p === undefined || p === u.price) return u;
+    if (!(Number.isFinite(p) && p > 0)) throw new Error(`repriceUniverse: price of ${u.id} must be a finite number > 0 (got ${p})`);
+    const unitValue = p * u.multiplier * u.fx;
+    const notional0 = u.shares0 * unitValue;
+    return { ...u, price: p, unitValue, notional0, marginExposure0: Math.abs(notional0) * u.marginRate, haircutExposure0: Math.abs(notional0) * u.haircut };
+  });
+  let net0 = 0;
+  let gross0 = 0;
+  let long0 = 0;
+  let short0 = 0;
+  let invested = 0;
+  for (const u of insts) {
+    net0 += u.notional0;
+    gross0 += Math.abs(u.notional0);
+    long0 += Math.max(u.notional0, 0);
+    short0 += Math.max(-u.notional0, 0);
+    if (u.type !== 'Future') invested += u.notional0;
+  }
+  const cash0 = universe.totals.cash0;
+  const nav = invested + cash0;
+  const maxLeg = Math.max(long0, short0);
+  const instruments = insts.map((u) => {
+    const abs0 = Math.abs(u.notional0);
+    return {
+      ...u,
+      weightNet: nav > 0 ? u.notional0 / nav : 0,
+      weightGross: gross0 > 0 ? abs0 / gross0 : 0,
+      weightLongLeg: long0 > 0 ? Math.max(u.notional0, 0) / long0 : 0,
+      weightShortLeg: short0 > 0 ? Math.max(-u.notional0, 0) / short0 : 0,
+      weightMaxLeg: maxLeg > 0 ? abs0 / maxLeg : 0,
+      positionToAdv: u.advNotional > 0 ? abs0 / u.advNotional : abs0 > 0 ? Infinity : 0,
+    };
+  });
+  return { ...universe, instruments, nav, totals: { net0, gross0, long0, short0, cash0 } };
 }

@@ -100,6 +100,8 @@ export interface BuildQpInput {
   readonly constraints: readonly ConstraintSpec[];
   readonly conversions: readonly Conversion[];
   readonly packages: readonly HedgePackage[];
+  /** Precomputed `instrumentBounds(universe, constraints)` (the pre-solve checks need it too). */
+  readonly bounds?: InstrumentBounds;
 }
 
 /** Whether a constraint becomes a row (soft, or not expressible as a variable bound). */
@@ -167,7 +169,7 @@ export function buildPortfolioQp(input: BuildQpInput): PortfolioQp {
   const packages = usesMargin ? input.packages : [];
   const { n, k } = L;
   const inst = universe.instruments;
-  const bounds = instrumentBounds(universe, constraints);
+  const bounds = input.bounds ?? instrumentBounds(universe, constraints);
   const isOwnSplit = (i: number) => (L.longCol[i] as number) >= L.split;
 
   const A = new TripletBuilder(Math.max(1024, 48 * n));

@@ -141,7 +141,7 @@ export const PORTFOLIO_DEFAULTS = {
     hedgedMarginRate: 0.02,
   },
   rounding: { enabled: true },
-  solver: { method: 'auto' as const, backend: 'auto' as const, epsAbs: 1e-6, epsRel: 1e-6, maxIter: 2000, polish: true, timeLimitSec: 0 },
+  solver: { method: 'auto' as const, backend: 'auto' as const, epsAbs: 1e-6, epsRel: 1e-6, maxIter: 500, polish: true, timeLimitSec: 0 },
 } as const;
 
 const D = PORTFOLIO_DEFAULTS;

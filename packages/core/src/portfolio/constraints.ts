@@ -160,47 +160,46 @@ export function normalizeConstraints(config: PortfolioConfig, universe: Universe
   const { limits, paths } = resolveInstrumentLimits(config, universe);
   const all = Int32Array.from(universe.instruments.map((u) => u.index));
 
+  // Per instrument: objects of one literal shape (no spreads: 60k of them at 15k instruments).
+  const mk = (id: string, kind: ConstraintKind, i: number, lower: number, upper: number, b: BoundSpec | undefined, unit: ConstraintUnit, scale: number, source: string): ConstraintSpec => ({
+    id,
+    level: 'instrument',
+    kind,
+    lower,
+    upper,
+    soft: b?.soft ?? false,
+    penalty: b?.soft ? (b.penalty ?? 0) : 0,
+    unit,
+    scale,
+    source,
+    instrument: i,
+  });
   for (const u of universe.instruments) {
     const i = u.index;
     const l = limits[i] as InstrumentLimits;
     const p = paths[i] as Record<string, string>;
-    const base = { level: 'instrument' as const, instrument: i };
+    const pre = `instrument:${u.id}:`;
     if (!u.tradable) {
-      out.push({ ...base, id: `instrument:${u.id}:frozen`, kind: 'frozen', lower: 0, upper: 0, soft: false, penalty: 0, unit: 'money', scale: 1, source: `universe (${u.frozenReason})` });
+      out.push(mk(`${pre}frozen`, 'frozen', i, 0, 0, undefined, 'money', 1, `universe (${u.frozenReason})`));
       continue;
     }
-    if (u.restricted) {
-      out.push({ ...base, id: `instrument:${u.id}:restricted`, kind: 'restricted', lower: 0, upper: 0, soft: false, penalty: 0, unit: 'money', scale: 1, source: 'restrictions.restricted' });
+    if (u.restricted) out.push(mk(`${pre}restricted`, 'restricted', i, 0, 0, undefined, 'money', 1, 'restrictions.restricted'));
+    const pn = l.positionNotional;
+    if (pn) out.push(mk(`${pre}positionNotional`, 'positionNotional', i, lo(pn), hi(pn), pn, pn.unit, unitScale(pn.unit, nav), p.positionNotional as string));
+    const pa = l.positionAdv;
+    if (pa && u.advNotional > 0) out.push(mk(`${pre}positionAdv`, 'positionAdv', i, -Infinity, hi(pa), pa, 'adv', u.advNotional, p.positionAdv as string));
+    const tn = l.tradeNotional;
+    if (tn) out.push(mk(`${pre}tradeNotional`, 'tradeNotional', i, -Infinity, hi(tn), tn, tn.unit, unitScale(tn.unit, nav), p.tradeNotional as string));
+    const ta = l.tradeAdv;
+    // No ADV means no capacity: the cap is zero trades (scale 1, upper 0).
+    if (ta) out.push(mk(`${pre}tradeAdv`, 'tradeAdv', i, -Infinity, u.advNotional > 0 ? hi(ta) : 0, ta, 'adv', u.advNotional > 0 ? u.advNotional : 1, p.tradeAdv as string));
+    const mc = l.marginContribution;
+    if (mc && u.marginRate > 0) out.push(mk(`${pre}marginContribution`, 'marginContribution', i, -Infinity, hi(mc), mc, mc.unit, unitScale(mc.unit, nav), p.marginContribution as string));
+    if (u.noNewShorts || l.noNewShorts === true) {
+      out.push(mk(`${pre}noNewShorts`, 'noNewShorts', i, Math.min(u.notional0, 0), Infinity, undefined, 'money', 1, u.noNewShorts ? 'restrictions.no_new_shorts' : (p.noNewShorts as string)));
     }
-    const soft = (b: BoundSpec) => ({ soft: b.soft, penalty: b.soft ? (b.penalty ?? 0) : 0 });
-    if (l.positionNotional) {
-      const b = l.positionNotional;
-      out.push({ ...base, id: `instrument:${u.id}:positionNotional`, kind: 'positionNotional', lower: lo(b), upper: hi(b), ...soft(b), unit: b.unit, scale: unitScale(b.unit, nav), source: p.positionNotional as string });
-    }
-    if (l.positionAdv && u.advNotional > 0) {
-      const b = l.positionAdv;
-      out.push({ ...base, id: `instrument:${u.id}:positionAdv`, kind: 'positionAdv', lower: -Infinity, upper: hi(b), ...soft(b), unit: 'adv', scale: u.advNotional, source: p.positionAdv as string });
-    }
-    if (l.tradeNotional) {
-      const b = l.tradeNotional;
-      out.push({ ...base, id: `instrument:${u.id}:tradeNotional`, kind: 'tradeNotional', lower: -Infinity, upper: hi(b), ...soft(b), unit: b.unit, scale: unitScale(b.unit, nav), source: p.tradeNotional as string });
-    }
-    if (l.tradeAdv) {
-      const b = l.tradeAdv;
-      // No ADV means no capacity: the cap is zero trades (scale 1, upper 0).
-      out.push({ ...base, id: `instrument:${u.id}:tradeAdv`, kind: 'tradeAdv', lower: -Infinity, upper: u.advNotional > 0 ? hi(b) : 0, ...soft(b), unit: 'adv', scale: u.advNotional > 0 ? u.advNotional : 1, source: p.tradeAdv as string });
-    }
-    if (l.marginContribution && u.marginRate > 0) {
-      const b = l.marginContribution;
-      out.push({ ...base, id: `instrument:${u.id}:marginContribution`, kind: 'marginContribution', lower: -Infinity, upper: hi(b), ...soft(b), unit: b.unit, scale: unitScale(b.unit, nav), source: p.marginContribution as string });
-    }
-    const nns = u.noNewShorts || l.noNewShorts === true;
-    const nnl = u.noNewLongs || l.noNewLongs === true;
-    if (nns) {
-      out.push({ ...base, id: `instrument:${u.id}:noNewShorts`, kind: 'noNewShorts', lower: Math.min(u.notional0, 0), upper: Infinity, soft: false, penalty: 0, unit: 'money', scale: 1, source: u.noNewShorts ? 'restrictions.no_new_shorts' : (p.noNewShorts as string) });
-    }
-    if (nnl) {
-      out.push({ ...base, id: `instrument:${u.id}:noNewLongs`, kind: 'noNewLongs', lower: -Infinity, upper: Math.max(u.notional0, 0), soft: false, penalty: 0, unit: 'money', scale: 1, source: u.noNewLongs ? 'restrictions.no_new_longs' : (p.noNewLongs as string) });
+    if (u.noNewLongs || l.noNewLongs === true) {
+      out.push(mk(`${pre}noNewLongs`, 'noNewLongs', i, -Infinity, Math.max(u.notional0, 0), undefined, 'money', 1, u.noNewLongs ? 'restrictions.no_new_longs' : (p.noNewLongs as string)));
     }
   }
 

@@ -49,9 +49,21 @@ function commonSource(cs: (ConstraintSpec | null)[]): string {
   return best;
 }
 
-export function diagnoseConstraints(universe: Universe, constraints: readonly ConstraintSpec[], conversions: readonly Conversion[], hasHedgeCredit: boolean): ConstraintIssue[] {
+const reduceMembers = (members: Int32Array, f: (acc: number, i: number) => number, init: number): number => {
+  let acc = init;
+  for (const i of members) acc = f(acc, i);
+  return acc;
+};
+
+export function diagnoseConstraints(
+  universe: Universe,
+  constraints: readonly ConstraintSpec[],
+  conversions: readonly Conversion[],
+  hasHedgeCredit: boolean,
+  bounds?: InstrumentBounds,
+): ConstraintIssue[] {
   const issues: ConstraintIssue[] = [];
-  const b = instrumentBounds(universe, constraints);
+  const b = bounds ?? instrumentBounds(universe, constraints);
   const n = universe.instruments.length;
   const { lo, hi, reach } = reachableRanges(universe, b, conversions);
   const id = (c: ConstraintSpec | null) => c?.id ?? 'none';
@@ -90,31 +102,33 @@ export function diagnoseConstraints(universe: Universe, constraints: readonly Co
     if (!c.members || !c.measure) continue;
     const lower = c.lower * c.scale;
     const upper = c.upper * c.scale;
-    const members = [...c.members];
-    const limitSource = commonSource(members.flatMap((i) => [b.posHiBy[i] ?? null, b.posLoBy[i] ?? null, b.tradeCapBy[i] ?? null, b.fixedBy[i] ?? null]));
+    const members = c.members;
+    // Named only when there is something to report: the scan is O(members).
+    let cached: string | undefined;
+    const source = () => (cached ??= commonSource([...members].flatMap((i) => [b.posHiBy[i] ?? null, b.posLoBy[i] ?? null, b.tradeCapBy[i] ?? null, b.fixedBy[i] ?? null])));
     const minAbs = (i: number) => ((lo[i] as number) > 0 ? (lo[i] as number) : (hi[i] as number) < 0 ? -(hi[i] as number) : 0);
     if (c.measure === 'net') {
-      const maxNet = members.reduce((s, i) => s + (hi[i] as number), 0);
-      const minNet = members.reduce((s, i) => s + (lo[i] as number), 0);
-      if (maxNet < lower) issues.push({ severity: 'error', constraints: [c.id, 'instrument limits'], paths: [c.source, limitSource], message: `${c.id}: floor ${fmt(lower)} is above the sum of its ${members.length} members' reachable maxima ${fmt(maxNet)} (position limits, trade caps, restrictions)` });
-      if (minNet > upper) issues.push({ severity: 'error', constraints: [c.id, 'instrument limits'], paths: [c.source, limitSource], message: `${c.id}: cap ${fmt(upper)} is below the sum of its ${members.length} members' reachable minima ${fmt(minNet)}` });
+      const maxNet = reduceMembers(members, (s, i) => s + (hi[i] as number), 0);
+      const minNet = reduceMembers(members, (s, i) => s + (lo[i] as number), 0);
+      if (maxNet < lower) issues.push({ severity: 'error', constraints: [c.id, 'instrument limits'], paths: [c.source, source()], message: `${c.id}: floor ${fmt(lower)} is above the sum of its ${members.length} members' reachable maxima ${fmt(maxNet)} (position limits, trade caps, restrictions)` });
+      if (minNet > upper) issues.push({ severity: 'error', constraints: [c.id, 'instrument limits'], paths: [c.source, source()], message: `${c.id}: cap ${fmt(upper)} is below the sum of its ${members.length} members' reachable minima ${fmt(minNet)}` });
     } else if (c.measure === 'gross' || c.measure === 'long' || c.measure === 'short') {
-      const forced = members.reduce((s, i) => {
+      const forced = reduceMembers(members, (s, i) => {
         const l = lo[i] as number;
         const h = hi[i] as number;
         return s + (c.measure === 'gross' ? minAbs(i) : c.measure === 'long' ? Math.max(l, 0) : Math.max(-h, 0));
       }, 0);
-      if (forced > upper) issues.push({ severity: 'error', constraints: [c.id, 'instrument limits'], paths: [c.source, limitSource], message: `${c.id}: cap ${fmt(upper)} is below the ${c.measure} exposure its members cannot avoid, ${fmt(forced)}` });
+      if (forced > upper) issues.push({ severity: 'error', constraints: [c.id, 'instrument limits'], paths: [c.source, source()], message: `${c.id}: cap ${fmt(upper)} is below the ${c.measure} exposure its members cannot avoid, ${fmt(forced)}` });
     } else if (c.measure === 'turnover') {
-      const forced = members.reduce((s, i) => {
+      const forced = reduceMembers(members, (s, i) => {
         const h0 = (universe.instruments[i] as (typeof universe.instruments)[number]).notional0;
         const dist = Math.max((b.posLo[i] as number) - h0, h0 - (b.posHi[i] as number), 0);
         return s + Math.max(dist - (reach[i] as number), 0);
       }, 0);
-      if (forced > upper) issues.push({ severity: 'error', constraints: [c.id, 'instrument limits'], paths: [c.source, limitSource], message: `${c.id}: cap ${fmt(upper)} is below the trading the position limits force, ${fmt(forced)}` });
+      if (forced > upper) issues.push({ severity: 'error', constraints: [c.id, 'instrument limits'], paths: [c.source, source()], message: `${c.id}: cap ${fmt(upper)} is below the trading the position limits force, ${fmt(forced)}` });
     } else if (c.measure === 'margin' && !hasHedgeCredit) {
-      const forced = members.reduce((s, i) => s + minAbs(i) * (universe.instruments[i] as (typeof universe.instruments)[number]).marginRate, 0);
-      if (forced > upper) issues.push({ severity: 'error', constraints: [c.id, 'instrument limits'], paths: [c.source, limitSource], message: `${c.id}: budget ${fmt(upper)} is below the margin its members cannot avoid, ${fmt(forced)}` });
+      const forced = reduceMembers(members, (s, i) => s + minAbs(i) * (universe.instruments[i] as (typeof universe.instruments)[number]).marginRate, 0);
+      if (forced > upper) issues.push({ severity: 'error', constraints: [c.id, 'instrument limits'], paths: [c.source, source()], message: `${c.id}: budget ${fmt(upper)} is below the margin its members cannot avoid, ${fmt(forced)}` });
     }
   }
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '@keel/solver-native/errors';
 import { formatFxCsv, formatOmsCsv } from '../orders/index.js';
 import { portfolioOutputFiles } from './report.js';
-import { runPortfolio } from './run-portfolio.js';
+import { preparePortfolio, repricePortfolio, runPortfolio } from './run-portfolio.js';
+import { PortfolioSolver } from './solve-portfolio.js';
 import { microBook } from './test-support/micro-book.js';
 import { microConfig, runMicro } from './test-support/run-micro.js';
 
@@ -104,5 +105,21 @@ describe('runPortfolio', () => {
     const a = admm.summary.objective.optimal.objective;
     const b = ipm.summary.objective.optimal.objective;
     expect(Math.abs(a - b) / Math.abs(b)).toBeLessThan(1e-5);
+  });
+
+  it('re-solves warm after a price update: same pattern, values updated in place, same optimum as a cold solve', () => {
+    for (const method of ['interior-point', 'auto'] as const) {
+      const prep = preparePortfolio(microBook(), microConfig({ solver: { method }, constraints: { portfolio: { gross: { upper: 200_000 } } } }));
+      const solver = new PortfolioSolver(prep.qp, prep.config);
+      solver.solve();
+      const next = repricePortfolio(prep, new Map([['A', 105], ['F', 9.5]]));
+      expect(next.universe.nav).toBeCloseTo(prep.universe.nav + 5_000 - 1_100, 6);
+      solver.update(next.qp);
+      const warm = solver.solve();
+      solver.dispose();
+      const cold = new PortfolioSolver(next.qp, next.config).solve();
+      expect(warm.info.kktOk && cold.info.kktOk).toBe(true);
+      expect(Math.abs(warm.info.kkt.objective - cold.info.kkt.objective)).toBeLessThan(1e-7 * Math.abs(cold.info.kkt.objective));
+    }
   });
 });

@@ -9,7 +9,7 @@ import { InputError } from '@keel/solver-native/errors';
 import { countDiagnostics, throwOnErrors, type Diagnostic } from '../data/diagnostics.js';
 import type { TableFileInfo } from '../data/read-tables.js';
 import type { PortfolioTables } from '../data/tables.js';
-import { buildUniverse, type Universe } from '../data/universe.js';
+import { buildUniverse, repriceUniverse, type Universe } from '../data/universe.js';
 import { validateTables } from '../data/validate-tables.js';
 import type { FxOrder, OmsOrder } from '../orders/index.js';
 import { KEEL_VERSION } from '../version.js';
@@ -17,6 +17,7 @@ import { buildPortfolioQp, type PortfolioQp } from './build-qp.js';
 import { parsePortfolioConfig, type PortfolioConfig } from './config.js';
 import { checkConfigReferences, normalizeConstraints, type ConstraintIssue, type ConstraintSpec } from './constraints.js';
 import { diagnoseConstraints } from './diagnose.js';
+import { instrumentBounds } from './instrument-bounds.js';
 import { evaluatePortfolio, type BookMetrics, type Evaluation, type EvaluateInput, type ObjectiveAttribution, type PortfolioBook } from './evaluate.js';
 import { bookFromSolution, constraintDuals } from './extract.js';
 import { roundBook, type RoundedBook } from './round.js';
@@ -213,16 +214,40 @@ export function preparePortfolio(tablesIn: PortfolioTables, rawConfig: unknown, 
   const constraints = normalizeConstraints(config, universe);
   const conversions = listConversions(universe, config);
   const packages = listHedgePackages(universe, config);
-  const issues = diagnoseConstraints(universe, constraints, conversions, packages.length > 0);
+  const bounds = instrumentBounds(universe, constraints);
+  const issues = diagnoseConstraints(universe, constraints, conversions, packages.length > 0, bounds);
   const errors = issues.filter((i) => i.severity === 'error');
   if (errors.length) {
     throw new InputError(errors.slice(0, 50).map((i) => ({ path: i.paths.join(' vs '), message: `${i.message} [${i.constraints.join(' vs ')}]` })));
   }
   timingsMs.constraints = performance.now() - t;
   t = performance.now();
-  const qp = buildPortfolioQp({ universe, config, constraints, conversions, packages });
+  const qp = buildPortfolioQp({ universe, config, constraints, conversions, packages, bounds });
   timingsMs.build = performance.now() - t;
   return { config, universe, constraints, conversions, packages, issues, qp, diagnostics, timingsMs };
+}
+
+/**
+ * The same problem after a price update: universe repriced, constraints re-expanded (money and
+ * NAV-relative bounds move with prices), pre-solve checks re-run, QP rebuilt. The QP's pattern
+ * is the old one (prices change values only), so a `PortfolioSolver` can `update` in place.
+ */
+export function repricePortfolio(prep: PreparedPortfolio, prices: ReadonlyMap<string, number>): PreparedPortfolio {
+  const timingsMs: Record<string, number> = {};
+  let t = performance.now();
+  const universe = repriceUniverse(prep.universe, prices);
+  const constraints = normalizeConstraints(prep.config, universe);
+  const bounds = instrumentBounds(universe, constraints);
+  const issues = diagnoseConstraints(universe, constraints, prep.conversions, prep.packages.length > 0, bounds);
+  const errors = issues.filter((i) => i.severity === 'error');
+  if (errors.length) {
+    throw new InputError(errors.slice(0, 50).map((i) => ({ path: i.paths.join(' vs '), message: `${i.message} [${i.constraints.join(' vs ')}]` })));
+  }
+  timingsMs.constraints = performance.now() - t;
+  t = performance.now();
+  const qp = buildPortfolioQp({ universe, config: prep.config, constraints, conversions: prep.conversions, packages: prep.packages, bounds });
+  timingsMs.build = performance.now() - t;
+  return { ...prep, universe, constraints, issues, qp, timingsMs };
 }
 
 function infeasibilityHint(prep: PreparedPortfolio, cert: Float64Array | undefined): { constraint: string; weight: number }[] | undefined {
