@@ -19,7 +19,7 @@ export interface EngineOutcome {
  */
 export interface Engine<I = unknown> {
   readonly kind: RunKind;
-  parse(body: unknown): I;
+  parse(body: unknown): I | Promise<I>;
   /** A size measure of parsed input; requests above the engine's threshold run asynchronously. */
   size(input: I): number;
   readonly asyncAbove: number;
@@ -28,7 +28,7 @@ export interface Engine<I = unknown> {
    * Further POST routes (relative to /v1) that run this engine on a differently shaped body,
    * e.g. the rotation replay; each parses to the engine's own input type.
    */
-  readonly variants?: Readonly<Record<string, (body: unknown) => I>>;
+  readonly variants?: Readonly<Record<string, (body: unknown) => I | Promise<I>>>;
   /** The bundled sample request (what `keel <command>` runs without a file). */
   sample?(): unknown;
   /** OMS orders of a finished run as CSV, for engines that produce orders. */

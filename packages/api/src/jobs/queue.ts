@@ -83,7 +83,7 @@ export class JobQueue {
     id: string,
     kind: RunKind,
     input: unknown,
-    meta: { inputHash: string; version: string; express?: boolean },
+    meta: { inputHash: string; version: string; express?: boolean; /** What the store keeps as the run's input (the request as sent); default `input`. */ stored?: unknown },
   ): Promise<{ run: RunSummary; done: Promise<RunRecord> }> {
     if (this.closed) throw new QueueFullError(5);
     if (this.depth >= this.settings.maxQueued) {
@@ -99,7 +99,7 @@ export class JobQueue {
     lane.push(item);
     let run: RunSummary;
     try {
-      run = await this.store.create({ id, kind, input, inputHash: meta.inputHash, version: meta.version });
+      run = await this.store.create({ id, kind, input: meta.stored === undefined ? input : meta.stored, inputHash: meta.inputHash, version: meta.version });
     } catch (e) {
       lane.splice(lane.indexOf(item), 1);
       throw e;

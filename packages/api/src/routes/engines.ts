@@ -32,7 +32,7 @@ export function engineRoutes(engines: EngineRegistry, queue: JobQueue) {
     if (!engine) continue;
     const handle = (parse: (body: unknown) => unknown) => async (c: Context) => {
       const body = await readJsonBody(c);
-      const input = parse(body);
+      const input = await parse(body);
       const asyncFlag = c.req.query('async');
       if (asyncFlag !== undefined && asyncFlag !== 'true' && asyncFlag !== 'false')
         throw new ApiError(400, 'invalid_input', 'invalid query', [{ path: 'query.async', message: 'must be true or false' }]);
@@ -40,7 +40,7 @@ export function engineRoutes(engines: EngineRegistry, queue: JobQueue) {
       const id = randomUUID();
       // Tiny requests (a hundredth of the async threshold) take the express lane.
       const express = !runAsync && engine.size(input) * 100 <= engine.asyncAbove;
-      const { run, done } = await queue.submit(id, kind, input, { inputHash: hashInput(body), version: KEEL_VERSION, express });
+      const { run, done } = await queue.submit(id, kind, input, { inputHash: hashInput(body), version: KEEL_VERSION, express, stored: body });
       const links = { self: `/v1/runs/${id}`, events: `/v1/runs/${id}/events` };
       if (runAsync) {
         c.header('Location', links.self);
