@@ -6,6 +6,7 @@ import { qpClassesSuite } from './qp-classes.js';
 import { executionSuite } from './execution.js';
 import { qpPortfolioSuite } from './qp-portfolio.js';
 import { portfolioSuite } from './portfolio.js';
+import { allocationSuite } from './allocation.js';
 
 /** Every benchmark suite; add one line per suite. */
-export const suites: readonly BenchSuite[] = [scenarioKernelsSuite, rotationSuite, qpMarosSuite, qpClassesSuite, executionSuite, qpPortfolioSuite, portfolioSuite];
+export const suites: readonly BenchSuite[] = [scenarioKernelsSuite, rotationSuite, qpMarosSuite, qpClassesSuite, executionSuite, portfolioSuite, allocationSuite, qpPortfolioSuite];
