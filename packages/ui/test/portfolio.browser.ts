@@ -1,11 +1,18 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvRows, download, openDesk, shot, skipReason, type Desk } from './harness.js';
+
+/** The embedded sample's own files, uploaded as a user would upload theirs. */
+const SAMPLE_DIR = fileURLToPath(new URL('../../core/samples/portfolio/', import.meta.url));
 
 const skip = skipReason();
 
 describe.skipIf(skip)('portfolio workflow (five tabs)', () => {
   let desk: Desk;
   let missing: string | undefined;
+  let sampleCount = 0;
   beforeAll(async () => {
     desk = await openDesk();
     const r = await fetch(`${desk.url}/v1/samples/portfolio`);
@@ -40,7 +47,29 @@ describe.skipIf(skip)('portfolio workflow (five tabs)', () => {
     await page.getByTestId('pf-universe').waitFor({ timeout: 60_000 });
     const count = Number((await page.getByTestId('pf-universe-count').textContent())?.replace(/,/g, '').match(/^(\d+)/)?.[1]);
     expect(count).toBeGreaterThan(0);
+    sampleCount = count;
     await shot(page, 'portfolio-universe');
+  });
+
+  it('uploads Parquet tables and the config, builds the same universe, saves the config', async (ctx) => {
+    if (missing) return ctx.skip();
+    const { page } = desk;
+    const files = readdirSync(SAMPLE_DIR).filter((f) => f.endsWith('.parquet'));
+    expect(files.length).toBeGreaterThanOrEqual(10);
+    await page.getByLabel('Uploaded tables').check();
+    await page.getByTestId('pf-upload').setInputFiles(files.map((f) => join(SAMPLE_DIR, f)));
+    // Each file found its table from its name.
+    for (const f of files) expect(await page.getByLabel(`Table for ${f}`).inputValue()).toBe(f.replace('.parquet', ''));
+    await page.getByTestId('pf-build-universe').click();
+    await page.getByTestId('pf-universe-count').filter({ hasText: new RegExp(`^${sampleCount.toLocaleString('en-US')} rows`) }).waitFor({ timeout: 60_000 });
+    await shot(page, 'portfolio-upload');
+    await page.getByLabel('Embedded sample', { exact: false }).check();
+
+    await page.getByTestId('tab-config').click();
+    await page.getByTestId('pf-config-json-upload').setInputFiles(join(SAMPLE_DIR, 'config.json'));
+    await page.getByText('from config.json').waitFor();
+    const saved = await download(page, '[data-testid=pf-config-json] button:has-text("Save…")');
+    expect(JSON.parse(saved.text)).toEqual(JSON.parse(await page.getByTestId('pf-config-json-text').inputValue()));
   });
 
   it('constraints: lower > upper and a non-numeric bound get the server message beside the field, typing kept', async (ctx) => {
