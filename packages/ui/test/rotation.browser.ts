@@ -46,6 +46,18 @@ describe.skipIf(skip)('rotation view', () => {
     await page.getByTestId('rot-replay-chart').locator('canvas').first().waitFor();
     expect(await res.textContent()).toMatch(/Turnover with bands/);
     await shot(page, 'rotation-replay');
+
+    // The URL names both runs: a fresh page on the same link shows the same cycle and replay.
+    const link = page.url();
+    expect(link).toMatch(/run=[\w-]+/);
+    expect(link).toMatch(/replay=[\w-]+/);
+    const reduction = await res.textContent();
+    const page2 = await desk.context.newPage();
+    await page2.goto(link);
+    await page2.getByTestId('rot-result').waitFor();
+    await page2.getByTestId('rot-replay-result').waitFor();
+    expect(await page2.getByTestId('rot-replay-result').textContent()).toBe(reduction);
+    await page2.close();
     expect(desk.errors).toEqual([]);
   });
 });

@@ -83,17 +83,20 @@ class RotationStore {
     try {
       const { run, log } = await api.getRun(id);
       if (run.kind !== 'rotation') return `run ${id} is a ${run.kind} run`;
-      // The stored input is the API's `{mode, engine, request}`: a cycle, or a replay of the sample day.
-      const input = run.input as { mode?: string; engine?: RotationEngine; request?: RotationRequestLike } | null;
-      if (input?.mode === 'replay') {
+      // A replay run answers `{band, noBand}`; a cycle stores its request (with the API's `engine`
+      // field), older stores the parsed `{mode, engine, request}`.
+      const input = run.input as (RotationRequestLike & { mode?: string; request?: RotationRequestLike }) | null;
+      const output = run.output as { band?: unknown } | null;
+      const isReplay = run.outcome === 'replayed' || input?.mode === 'replay' || (output && 'band' in output) || (input && !input.universe && !input.request);
+      if (isReplay) {
         this.replayTask.adopt(run, log);
-        if (input.engine) this.engine = input.engine;
+        if (input?.engine) this.engine = input.engine;
         return undefined;
       }
       this.task.adopt(run, log);
-      const req = input?.request ?? (run.input as RotationRequestLike);
-      this.ranOn = req;
+      const req = input?.request ?? input ?? undefined;
       if (input?.engine) this.engine = input.engine;
+      this.ranOn = req;
       if (this.doc.empty && req) this.load(req);
       return undefined;
     } catch (e) {
