@@ -141,7 +141,7 @@ export const PORTFOLIO_DEFAULTS = {
     hedgedMarginRate: 0.02,
   },
   rounding: { enabled: true },
-  solver: { method: 'auto' as const, backend: 'auto' as const, epsAbs: 1e-6, epsRel: 1e-6, maxIter: 500, polish: true, timeLimitSec: 0 },
+  solver: { method: 'auto' as const, backend: 'auto' as const, epsAbs: 1e-6, epsRel: 1e-6, maxIter: 500, warmMaxIter: 5000, polish: true, timeLimitSec: 0 },
 } as const;
 
 const D = PORTFOLIO_DEFAULTS;
@@ -221,7 +221,13 @@ export const PortfolioConfigSchema = z
         backend: z.enum(QP_BACKEND_CHOICES).default(D.solver.backend),
         epsAbs: z.number().positive().default(D.solver.epsAbs),
         epsRel: z.number().nonnegative().default(D.solver.epsRel),
+        /** ADMM iterations (in `auto`: before the interior-point method takes over). */
         maxIter: z.number().int().positive().default(D.solver.maxIter),
+        /**
+         * ADMM iterations when warm-started from a previous optimum (a re-solve after a price
+         * update): close to the answer, ADMM with polish usually finishes before the interior point would.
+         */
+        warmMaxIter: z.number().int().positive().default(D.solver.warmMaxIter),
         polish: z.boolean().default(D.solver.polish),
         timeLimitSec: z.number().nonnegative().default(D.solver.timeLimitSec),
       })

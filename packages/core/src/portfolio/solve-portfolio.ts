@@ -98,7 +98,9 @@ export class PortfolioSolver {
     let best: { x: Float64Array; y: Float64Array; kkt: KktResiduals; method: 'admm' | 'interior-point' } | undefined;
     if (method !== 'interior-point') {
       this.admm ??= createQpWorkspace(this.qp.problem, admmSettings(this.config), { backend: backendOf(this.config) });
-      if (this.lastX && this.lastY) this.admm.warmStart(this.lastX, this.lastY);
+      const warm = !!(this.lastX && this.lastY);
+      if (warm) this.admm.warmStart(this.lastX, this.lastY);
+      this.admm.updateSettings({ maxIter: warm ? this.config.solver.warmMaxIter : this.config.solver.maxIter });
       const r: QpResult = this.admm.solve();
       admmInfo = {
         status: r.status,
