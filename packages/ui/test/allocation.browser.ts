@@ -59,6 +59,26 @@ describe.skipIf(skip)('PB allocation view', () => {
     await page.getByTestId('alloc-headroom-chart').locator('canvas').first().waitFor();
     await shot(page, 'allocation-result');
 
+    // Per-scenario values of a tight constraint: the real server may not serve them (the view says
+    // so); with the route answering (mocked here with known values), the histogram and counts show.
+    const ranges = page.getByTestId('alloc-ranges');
+    await ranges.getByRole('button', { name: 'Distribution' }).first().click();
+    const dist = page.getByTestId('alloc-distribution');
+    await dist.filter({ hasText: /values \(base \+ scenarios\)|does not serve per-scenario values/ }).waitFor();
+    await ranges.getByRole('button', { name: 'Distribution' }).first().click();
+    const limitText = (await ranges.locator('tbody tr').first().locator('td').nth(6).textContent()) ?? '';
+    const op = limitText.trim().startsWith('>=') ? '>=' : '<=';
+    const limit = Number(limitText.replace(/[<>=\s,]/g, ''));
+    await page.route('**/scenario-values?*', (route) =>
+      route.fulfill({ json: { values: Array.from({ length: 1001 }, (_, i) => limit * (op === '<=' ? 0.5 + i / 2000 : 1.5 - i / 2000)) } }),
+    );
+    await ranges.getByRole('button', { name: 'Distribution' }).first().click();
+    await dist.filter({ hasText: '1,001 values' }).waitFor();
+    expect(await dist.textContent()).toMatch(/0 breaches/);
+    await page.getByTestId('alloc-distribution-chart').locator('canvas').first().waitFor();
+    await shot(page, 'allocation-distribution');
+    await page.unroute('**/scenario-values?*');
+
     const csv = await download(page, '[data-testid=alloc-download-orders]');
     const rows = csvRows(csv.text);
     expect(rows[0]).toEqual(['trade', 'account', 'quantity']);

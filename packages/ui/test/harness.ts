@@ -48,6 +48,8 @@ export async function openDesk(viewport = { width: 1440, height: 1000 }): Promis
     : await startServer({ port: 0, uiDir: UI_DIR, dataDir, runner: (process.env.KEEL_UI_TEST_RUNNER as 'inline' | 'workers' | undefined) ?? 'workers', log: () => {} });
   const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport, acceptDownloads: true });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+  // Generous waits: two cores shared with other work; a timeout here means broken, not slow.
+  context.setDefaultTimeout(60_000);
   const page = context.pages()[0] ?? (await context.newPage());
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));

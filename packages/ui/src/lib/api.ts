@@ -16,6 +16,8 @@ export async function requestJson<T>(method: 'GET' | 'POST', path: string, body?
     ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
     ...(signal ? { signal } : {}),
   });
+  // A server that serves the UI shell for unknown paths answers HTML: that route does not exist.
+  if (res.ok && !/json/i.test(res.headers.get('content-type') ?? '')) throw new KeelApiError(404, 'not_found', `no route ${method} ${path.split('?')[0]}`);
   if (res.ok) return (await res.json()) as T;
   let err: { error?: { code?: string; message?: string; issues?: FieldIssue[] } } = {};
   try {
