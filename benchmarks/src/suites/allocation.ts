@@ -67,14 +67,25 @@ export const allocationSuite: BenchSuite = {
     const agree = Math.abs(cg.info.weightedObjective - ext.info.weightedObjective) / Math.max(1, Math.abs(ext.info.weightedObjective));
     figures[`${tag} objectives agree (rel)`] = Number(agree.toExponential(2));
     if (agree > 1e-6) throw new Error(`allocation bench: CG and extensive optima differ by ${agree}`);
+    // benny does not surface a rejected promise: failures are collected and thrown afterwards.
+    const failures: string[] = [];
+    const timed = (mode: 'cg' | 'extensive') => async () => {
+      try {
+        const r = await solveAllocationMip(s.model, s.scenarios, { ...BASE, mode, timeLimitSec: 120 });
+        if (r.kind !== 'solved' || !r.proven) failures.push(`${mode}: ${describeMip(r)}`);
+      } catch (e) {
+        failures.push(`${mode}: ${(e as Error).message}`);
+      }
+    };
     const t = await measure(
       'allocation-cg-vs-extensive',
       [
-        { name: 'constraint generation', fn: () => solveAllocationMip(s.model, s.scenarios, { ...BASE, mode: 'cg', timeLimitSec: 120 }) },
-        { name: 'extensive form', fn: () => solveAllocationMip(s.model, s.scenarios, { ...BASE, mode: 'extensive', timeLimitSec: 120 }) },
+        { name: 'constraint generation', fn: timed('cg') },
+        { name: 'extensive form', fn: timed('extensive') },
       ],
       { minSamples: ci ? 2 : 3, maxTime: ci ? 0.5 : 5 },
     );
+    if (failures.length) throw new Error(`allocation bench: ${failures.join('; ')}`);
     ratios.cg_vs_extensive = speedup(t['constraint generation']!, t['extensive form']!);
     figures[`${tag} cg ms`] = Number(t['constraint generation']!.meanMs.toPrecision(3));
     figures[`${tag} extensive ms`] = Number(t['extensive form']!.meanMs.toPrecision(3));

@@ -84,7 +84,7 @@ export type HighsCommand =
   | { readonly op: 'open'; readonly session: number; readonly model: HighsModelPayload }
   | { readonly op: 'extend'; readonly session: number; readonly delta: HighsExtendPayload }
   | { readonly op: 'setObjective'; readonly session: number; readonly cost: Float64Array; readonly offset: number }
-  | { readonly op: 'solve'; readonly session: number; readonly settings: HighsRunSettings }
+  | { readonly op: 'solve'; readonly session: number; readonly settings: HighsRunSettings; readonly token: number }
   | { readonly op: 'close'; readonly session: number }
   | { readonly op: 'memory' };
 
@@ -195,9 +195,12 @@ export function createHighsEngine(highs: Highs, cancelFlag: Int32Array, logging 
     return memory();
   }
 
-  function solve(id: number, st: HighsRunSettings): HighsRunOutput {
+  function solve(id: number, st: HighsRunSettings, token: number): HighsRunOutput {
     const s = get(id);
     const m = s.model;
+    // The shared flag holds the token of the solve to cancel (0: none); a solve cancelled while
+    // it waited in the queue returns at once.
+    const cancelledNow = () => token !== 0 && Atomics.load(cancelFlag, 0) === token;
     // Options persist on a model: start every run from the defaults so one run's extras
     // (e.g. solve_relaxation) never leak into the next.
     m.options.reset();
@@ -214,16 +217,36 @@ export function createHighsEngine(highs: Highs, cancelFlag: Int32Array, logging 
     m.zeroAllClocks();
     if (st.fresh) m.clearSolver();
     if (st.start) m.setSolution(st.start instanceof Float64Array ? { colValue: st.start } : st.start);
-    Atomics.store(cancelFlag, 0, 0);
     let cancelled = false;
     const stop = (ev: { interrupt(): void }): undefined => {
-      if (Atomics.load(cancelFlag, 0) !== 0) {
+      if (cancelledNow()) {
         cancelled = true;
         ev.interrupt();
       }
       return undefined;
     };
     const t0 = performance.now();
+    if (cancelledNow()) {
+      const none = new Float64Array(0);
+      return {
+        modelStatus: C.modelStatus.interrupted,
+        primalStatus: 0,
+        dualStatus: 0,
+        isMip: s.isMip,
+        x: none,
+        rowActivity: none,
+        colDual: none,
+        rowDual: none,
+        objective: NaN,
+        mipGap: Infinity,
+        mipDualBound: NaN,
+        nodes: 0,
+        iterations: 0,
+        runTimeMs: 0,
+        memoryBytes: highs.memoryBytes,
+        cancelled: true,
+      };
+    }
     if (st.cancellable) {
       m.run({
         [C.callbackType.mipInterrupt]: stop,
@@ -289,7 +312,7 @@ export function createHighsEngine(highs: Highs, cancelFlag: Int32Array, logging 
         case 'setObjective':
           return setObjective(cmd.session, cmd.cost, cmd.offset);
         case 'solve':
-          return solve(cmd.session, cmd.settings);
+          return solve(cmd.session, cmd.settings, cmd.token);
         case 'close':
           return close(cmd.session);
         case 'memory':

@@ -21,11 +21,20 @@ export interface HighsHost {
   readonly epoch: number;
 }
 
-/** Thrown by a call whose worker was terminated (hard timeout, cancellation, crash). */
+export type HighsLossReason = 'timeout' | 'cancelled' | 'aborted' | 'crashed' | 'terminated';
+
+/**
+ * Thrown by a call whose worker was lost: terminated after overrunning its time limit or a
+ * cancellation, HiGHS aborted inside WebAssembly (the instance is unusable afterwards, so the
+ * worker is replaced), the thread crashed, or `terminate()` was called.
+ */
 export class HighsWorkerLostError extends Error {
-  constructor(message: string) {
+  readonly reason: HighsLossReason;
+
+  constructor(reason: HighsLossReason, message: string) {
     super(message);
     this.name = 'HighsWorkerLostError';
+    this.reason = reason;
   }
 }
 
@@ -78,18 +87,31 @@ async function loadMainEngine(): Promise<HighsEngine> {
 
 class MainThreadHost implements HighsHost {
   readonly thread = 'main' as const;
-  readonly epoch = 0;
+
+  epochValue = 0;
+
+  get epoch(): number {
+    return this.epochValue;
+  }
 
   async call<T>(cmd: HighsCommand): Promise<T> {
     mainEngine ??= loadMainEngine();
     const engine = await mainEngine;
-    return engine.handle(cmd) as T;
+    try {
+      return engine.handle(cmd) as T;
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      if (!/Aborted\(|RuntimeError|unreachable/.test(message)) throw e;
+      // The instance is unusable after an abort: the next call loads a fresh one.
+      mainEngine = null;
+      this.epochValue++;
+      throw new HighsWorkerLostError('aborted', `HiGHS aborted: ${message}`);
+    }
   }
 
   cancel(): void {
-    // A synchronous solve on this thread cannot observe a flag set by this thread while it
-    // runs; cancellation only works in a worker.
-    Atomics.store(mainCancel, 0, 1);
+    // A synchronous solve on this thread cannot observe anything this thread does while it
+    // runs: cancellation only works in a worker.
   }
 }
 
@@ -118,7 +140,9 @@ function workerMain(makeEngine: typeof createHighsEngine): void {
           }
           port.postMessage({ id: msg.id, ok: true, value }, [...transfer]);
         } catch (e) {
-          port.postMessage({ id: msg.id, ok: false, error: e instanceof Error ? e.message : String(e) });
+          const error = e instanceof Error ? e.message : String(e);
+          // Emscripten's abort() leaves the instance unusable: the host replaces the worker.
+          port.postMessage({ id: msg.id, ok: false, error, fatal: /Aborted\(|RuntimeError|unreachable/.test(error) });
         }
       });
       port.postMessage({ ready: true });
@@ -137,13 +161,20 @@ export interface HighsWorkerOptions {
 interface Pending {
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
+  /** Armed when the command reaches the head of the worker's queue (it runs one at a time). */
+  hardTimeoutMs?: number;
+  cancelRequested?: boolean;
   timer?: NodeJS.Timeout;
 }
 
+/** Grace given to HiGHS to stop at an interrupt check after a cancellation (ms). */
+const CANCEL_GRACE_MS = 2000;
+
 /**
  * One HiGHS instance in a worker thread. HiGHS's wasm memory only grows (to at most 2 GiB), so
- * the worker is replaced after large models once its sessions are closed. A solve that ignores
- * its time limit or a cancellation for too long is ended by terminating the worker.
+ * the worker is replaced after large models once its sessions are closed. Commands run one at a
+ * time in order; a solve's time-limit watchdog and a cancellation's grace period start when the
+ * solve reaches the head of that queue, so queued solves never count their waiting time.
  */
 export class HighsWorker implements HighsHost {
   readonly thread = 'worker' as const;
@@ -166,8 +197,10 @@ export class HighsWorker implements HighsHost {
     return this.memoryBytes;
   }
 
+  /** Cancels the solve at the head of the queue (the one running). */
   cancel(): void {
-    Atomics.store(this.cancelFlag, 0, 1);
+    const head = this.pending.keys().next();
+    if (!head.done) this.requestCancel(head.value);
   }
 
   async call<T>(cmd: HighsCommand, options: { hardTimeoutMs?: number; signal?: AbortSignal } = {}): Promise<T> {
@@ -176,27 +209,16 @@ export class HighsWorker implements HighsHost {
     worker.ref();
     const result = new Promise<T>((resolve, reject) => {
       const p: Pending = { resolve: resolve as (v: unknown) => void, reject };
-      if (options.hardTimeoutMs !== undefined && Number.isFinite(options.hardTimeoutMs)) {
-        p.timer = setTimeout(
-          () => this.kill(`HiGHS ignored its time limit for ${options.hardTimeoutMs} ms`),
-          options.hardTimeoutMs,
-        );
-      }
+      if (options.hardTimeoutMs !== undefined && Number.isFinite(options.hardTimeoutMs)) p.hardTimeoutMs = options.hardTimeoutMs;
       this.pending.set(id, p);
     });
-    let onAbort: (() => void) | undefined;
+    const onAbort = () => this.requestCancel(id);
     if (options.signal) {
-      onAbort = () => {
-        this.cancel();
-        // Give HiGHS a moment to stop at an interrupt check, then end the thread.
-        setTimeout(() => {
-          if (this.pending.has(id)) this.kill('cancelled');
-        }, 2000).unref();
-      };
       if (options.signal.aborted) onAbort();
       else options.signal.addEventListener('abort', onAbort, { once: true });
     }
-    worker.postMessage({ id, cmd });
+    worker.postMessage({ id, cmd: cmd.op === 'solve' ? { ...cmd, token: id } : cmd });
+    this.armHead();
     try {
       const value = await result;
       const mem = value as { memoryBytes?: number; openSessions?: number };
@@ -207,40 +229,59 @@ export class HighsWorker implements HighsHost {
       }
       return value;
     } finally {
-      if (onAbort) options.signal?.removeEventListener('abort', onAbort);
+      options.signal?.removeEventListener('abort', onAbort);
       if (this.pending.size === 0) this.worker?.unref();
     }
   }
 
   /** Ends the worker; open sessions on it are lost. */
   async terminate(): Promise<void> {
-    const w = this.worker;
-    this.worker = null;
-    this.ready = null;
-    this.memoryBytes = 0;
-    this.openSessions = 0;
-    this.epoch++;
-    this.failAll(new HighsWorkerLostError('HiGHS worker terminated'));
+    const w = this.lose('terminated', 'HiGHS worker terminated');
     if (w) await w.terminate();
   }
 
-  private kill(reason: string): void {
+  private requestCancel(id: number): void {
+    const p = this.pending.get(id);
+    if (!p || p.cancelRequested) return;
+    p.cancelRequested = true;
+    // HiGHS's interrupt callbacks compare the flag with their solve's token.
+    Atomics.store(this.cancelFlag, 0, id);
+    this.armHead();
+  }
+
+  /** Starts the watchdog of the command now running (the oldest pending one). */
+  private armHead(): void {
+    const head = this.pending.entries().next();
+    if (head.done) return;
+    const [id, p] = head.value;
+    if (p.timer) return;
+    const ms = p.cancelRequested ? CANCEL_GRACE_MS : p.hardTimeoutMs;
+    if (ms === undefined) return;
+    const reason: HighsLossReason = p.cancelRequested ? 'cancelled' : 'timeout';
+    p.timer = setTimeout(() => {
+      if (this.pending.has(id)) this.kill(reason, p.cancelRequested ? 'cancelled' : `HiGHS ignored its time limit for ${ms} ms`);
+    }, ms);
+    p.timer.unref();
+  }
+
+  private kill(reason: HighsLossReason, message: string): void {
+    void this.lose(reason, message)?.terminate();
+  }
+
+  /** Forgets the current instance: every pending call fails with `reason`. */
+  private lose(reason: HighsLossReason, message: string): Worker | null {
     const w = this.worker;
     this.worker = null;
     this.ready = null;
     this.memoryBytes = 0;
     this.openSessions = 0;
     this.epoch++;
-    this.failAll(new HighsWorkerLostError(reason));
-    void w?.terminate();
-  }
-
-  private failAll(e: Error): void {
     for (const [, p] of this.pending) {
       if (p.timer) clearTimeout(p.timer);
-      p.reject(e);
+      p.reject(new HighsWorkerLostError(reason, message));
     }
     this.pending.clear();
+    return w;
   }
 
   private start(): Promise<Worker> {
@@ -258,29 +299,37 @@ export class HighsWorker implements HighsHost {
               log: highsLogging(),
             },
           });
-          w.on('message', (msg: { id?: number; ok?: boolean; value?: unknown; error?: string; ready?: boolean; fatal?: string }) => {
-            if (msg.ready) {
-              this.worker = w;
-              resolve(w);
-              return;
-            }
-            if (msg.fatal) {
-              reject(new Error(`HiGHS failed to load in the worker: ${msg.fatal}`));
-              return;
-            }
-            const p = msg.id === undefined ? undefined : this.pending.get(msg.id);
-            if (!p || msg.id === undefined) return;
-            this.pending.delete(msg.id);
-            if (p.timer) clearTimeout(p.timer);
-            if (msg.ok) p.resolve(msg.value);
-            else p.reject(new Error(msg.error ?? 'HiGHS error'));
-          });
+          w.on(
+            'message',
+            (msg: { id?: number; ok?: boolean; value?: unknown; error?: string; fatal?: boolean | string; ready?: boolean }) => {
+              if (msg.ready) {
+                this.worker = w;
+                resolve(w);
+                return;
+              }
+              if (msg.id === undefined) {
+                if (typeof msg.fatal === 'string') reject(new Error(`HiGHS failed to load in the worker: ${msg.fatal}`));
+                return;
+              }
+              const p = this.pending.get(msg.id);
+              if (!p) return;
+              if (msg.fatal === true) {
+                this.kill('aborted', `HiGHS aborted: ${msg.error ?? 'unknown'}`);
+                return;
+              }
+              this.pending.delete(msg.id);
+              if (p.timer) clearTimeout(p.timer);
+              if (msg.ok) p.resolve(msg.value);
+              else p.reject(new Error(msg.error ?? 'HiGHS error'));
+              this.armHead();
+            },
+          );
           w.on('error', (e) => {
             reject(e);
-            if (this.epoch === epoch) this.kill(`HiGHS worker crashed: ${e.message}`);
+            if (this.epoch === epoch && this.worker === w) this.kill('crashed', `HiGHS worker crashed: ${e.message}`);
           });
           w.on('exit', () => {
-            if (this.worker === w && this.epoch === epoch) this.kill('HiGHS worker exited');
+            if (this.worker === w && this.epoch === epoch) this.kill('crashed', 'HiGHS worker exited');
           });
         }),
     );

@@ -89,6 +89,20 @@ describe('HiGHS sessions', () => {
     expect(ok.status).toBe('optimal');
   });
 
+  it('cancelling a queued solve leaves the running one alone', async () => {
+    const hard = marketSplit(13, 5, 40).build();
+    const easy = assignmentMip(5, 10, 3).build();
+    const ctl = new AbortController();
+    const running = solveWithHighs(hard, { timeLimitSec: 1 }, { host: worker });
+    const queued = solveWithHighs(easy, {}, { host: worker, signal: ctl.signal });
+    setTimeout(() => ctl.abort(), 100);
+    const [a, b] = await Promise.all([running, queued]);
+    expect(a.status).toBe('time_limit'); // ran its full second, not interrupted
+    expect(a.info.timeMs).toBeGreaterThan(900);
+    expect(b.status).toBe('interrupted');
+    expect(b.hasSolution).toBe(false);
+  });
+
   it('refuses threads and a wrong-length start before solving', async () => {
     const model = assignmentMip(2, 4, 2).build();
     await expect(solveWithHighs(model, { extra: { threads: 2 } }, { host: mainThreadHighs })).rejects.toThrow(InputError);

@@ -134,6 +134,7 @@ class Session implements HighsSession {
         {
           op: 'solve',
           session: this.id,
+          token: 0, // the worker host sets its own
           settings: {
             timeLimitSec: s.timeLimitSec,
             mipRelGap: s.mipRelGap,
@@ -152,7 +153,8 @@ class Session implements HighsSession {
     } catch (e) {
       if (!(e instanceof HighsWorkerLostError)) throw e;
       this.closed = true;
-      return lostResult(signal?.aborted ? 'interrupted' : 'time_limit', e.message, performance.now() - t0);
+      const status = e.reason === 'cancelled' || signal?.aborted ? 'interrupted' : e.reason === 'timeout' ? 'time_limit' : 'error';
+      return lostResult(status, e.message, performance.now() - t0, this.host.thread);
     }
   }
 
@@ -167,7 +169,7 @@ class Session implements HighsSession {
     if (this.closed) throw new Error('HiGHS session is closed');
     if (this.host.epoch !== this.epoch) {
       this.closed = true;
-      throw new HighsWorkerLostError('HiGHS session lost: its worker was terminated');
+      throw new HighsWorkerLostError('terminated', 'HiGHS session lost: its HiGHS instance was replaced');
     }
   }
 
@@ -201,7 +203,7 @@ class Session implements HighsSession {
   }
 }
 
-function lostResult(status: 'interrupted' | 'time_limit', why: string, timeMs: number): ModelSolveResult {
+function lostResult(status: 'interrupted' | 'time_limit' | 'error', why: string, timeMs: number, thread: 'main' | 'worker'): ModelSolveResult {
   return {
     status,
     hasSolution: false,
@@ -210,14 +212,14 @@ function lostResult(status: 'interrupted' | 'time_limit', why: string, timeMs: n
     rowActivity: new Float64Array(0),
     info: {
       solver: 'highs',
-      solverStatus: `worker_terminated: ${why}`,
+      solverStatus: `instance_lost: ${why}`,
       mipGap: Infinity,
       objectiveBound: NaN,
       nodes: 0,
       iterations: 0,
       timeMs,
       memoryBytes: 0,
-      thread: 'worker',
+      thread,
     },
   };
 }

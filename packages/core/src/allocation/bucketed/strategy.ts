@@ -38,7 +38,11 @@ export async function runBucketed(ctx: StrategyContext): Promise<StrategyOutcome
   const note =
     `buckets: ${s.sameSecurity} same-security pairs, ${s.matched} pairs matched by the Hungarian algorithm ` +
     `(total mismatch ${s.mismatch.toFixed(3)}), ${s.single} single trades; bucketing took ${bucketMs.toFixed(1)} ms`;
-  if (outcome.kind === 'allocation') return { ...outcome, notes: [note, ...(outcome.notes ?? [])] };
+  if (outcome.kind === 'allocation') {
+    // Optimal over bucketed assignments only — never a proof of optimality for the book.
+    const proof = outcome.provenOptimal ? 'the bucket MIP is solved to optimality (optimal among allocations that keep every bucket together, not proven optimal for the book)' : 'the bucket MIP stopped before proving optimality';
+    return { ...outcome, provenOptimal: false, notes: [note, proof, ...(outcome.notes ?? [])] };
+  }
   if (outcome.kind === 'infeasible') {
     return {
       kind: 'no_incumbent',
