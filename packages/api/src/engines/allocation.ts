@@ -6,10 +6,12 @@ import {
   checkRatioDenominators,
   parseAllocationRequest,
   sampleAllocationRequest,
+  validateAllocation,
   type AllocationRequest,
   type AllocationResult,
 } from '@keel/core/allocation';
 import { InputError } from '@keel/core';
+import { ApiError } from '../errors.js';
 import type { Engine } from '../jobs/engine.js';
 import { jsonSchemaOf } from './util.js';
 
@@ -36,6 +38,22 @@ export const allocationEngine: Engine<AllocationRequest> = {
     return { outcome: result.status, output: result };
   },
   sample: () => sampleAllocationRequest(),
+  async scenarioValues(stored, output, query) {
+    const account = query.account;
+    const constraint = query.constraint;
+    if (!account || !constraint)
+      throw new InputError([
+        ...(account ? [] : [{ path: 'query.account', message: 'required' }]),
+        ...(constraint ? [] : [{ path: 'query.constraint', message: 'required' }]),
+      ]);
+    const result = output as AllocationResult;
+    const row = result.compliance.find((r) => r.account === account && r.constraint === constraint);
+    if (!row) throw new ApiError(404, 'not_found', `no constraint ${constraint} on account ${account} in this run`);
+    // Recomputed from the stored request with the independent validator: index 0 is the base.
+    const request = parseAllocationRequest(stored);
+    const rep = validateAllocation(request, buildScenarioSet(request), result.assignments, { seriesFor: { account, constraint } });
+    return { values: rep.series ?? [], account, constraint, op: row.op, limit: row.limit, kind: row.kind };
+  },
   ordersCsv(output) {
     // Booking instructions: which PB account takes how much of each trade.
     const r = output as AllocationResult;

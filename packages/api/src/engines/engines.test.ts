@@ -54,8 +54,14 @@ describe('the real engines behind the API', () => {
     const req = sampleAllocationRequest();
     const res = await post(a, '/v1/allocations', { ...req, options: { ...req.options, strategy: 'greedy' } });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { state: string; outcome: string; result: { compliance: { pass: boolean }[] } };
+    const body = (await res.json()) as { runId: string; state: string; outcome: string; result: { compliance: { pass: boolean; account: string; constraint: string; base: number }[] } };
     expect(body.state).toBe('succeeded');
+    const c0 = body.result.compliance[0]!;
+    const sv = (await (await a.request(`/v1/runs/${body.runId}/scenario-values?account=${c0.account}&constraint=${c0.constraint}`)).json()) as { values: number[] };
+    expect(sv.values.length).toBe(1001);
+    expect(sv.values[0]).toBeCloseTo(c0.base, 6);
+    expect((await a.request(`/v1/runs/${body.runId}/scenario-values?account=${c0.account}`)).status).toBe(400);
+    expect((await a.request(`/v1/runs/${body.runId}/scenario-values?account=${c0.account}&constraint=nope`)).status).toBe(404);
     expect(['optimal', 'feasible', 'infeasible', 'fallback']).toContain(body.outcome);
     if (body.outcome === 'feasible' || body.outcome === 'optimal') expect(body.result.compliance.every((c) => c.pass)).toBe(true);
   });

@@ -31,6 +31,11 @@ export interface Engine<I = unknown> {
   readonly variants?: Readonly<Record<string, (body: unknown) => I | Promise<I>>>;
   /** The bundled sample request (what `keel <command>` runs without a file). */
   sample?(): unknown;
+  /**
+   * Per-scenario values of one quantity of a finished run (the allocation's constrained
+   * quantities), recomputed from the stored request and result; `query` names which.
+   */
+  scenarioValues?(storedInput: unknown, output: unknown, query: Readonly<Record<string, string>>): Promise<{ values: number[]; [k: string]: unknown }>;
   /** OMS orders of a finished run as CSV, for engines that produce orders. */
   ordersCsv?(output: unknown): string | undefined;
   /** JSON Schemas of the request and result for the OpenAPI document. */

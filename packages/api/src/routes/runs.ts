@@ -58,6 +58,16 @@ export function runsRoutes(deps: RunsDeps) {
     return c.body(csv);
   });
 
+  app.get('/:id/scenario-values', async (c) => {
+    const id = c.req.param('id');
+    const run = await store.get(id);
+    if (!run) throw new ApiError(404, 'not_found', `run ${id} not found`);
+    const hook = deps.engines[run.kind]?.scenarioValues;
+    if (!hook) throw new ApiError(404, 'not_found', `a ${run.kind} run has no per-scenario values`);
+    if (run.state !== 'succeeded') throw new ApiError(409, 'not_ready', `run ${id} is ${run.state}`);
+    return c.json(await hook(run.input, run.output, c.req.query()));
+  });
+
   app.get('/:id/events', async (c) => {
     const id = c.req.param('id');
     const first = await store.get(id);

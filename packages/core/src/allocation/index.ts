@@ -34,7 +34,7 @@ export {
   type AllocationBookSpec,
 } from './sample/index.js';
 export { allocate, assignmentRows, OBJECTIVE_AGREEMENT_TOL, type AllocateOptions } from './allocate.js';
-export { validateAllocation, type ValidationReport } from './validate.js';
+export { validateAllocation, type ValidationReport, type ValidateOptions } from './validate.js';
 export {
   combineObjective,
   cvarTail,

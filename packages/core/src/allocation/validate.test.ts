@@ -148,3 +148,18 @@ describe('validator and compiled metric engine agree (two independent implementa
     });
   });
 });
+
+describe('validateAllocation series', () => {
+  it('returns one constraint in every scenario, agreeing with its compliance row', async () => {
+    const { sampleAllocationRequest, parseAllocationRequest, buildScenarioSet, allocate } = await import('./index.js');
+    const request = parseAllocationRequest({ ...sampleAllocationRequest(), options: { ...sampleAllocationRequest().options, strategy: 'greedy' } });
+    const result = await allocate(request);
+    const scenarios = buildScenarioSet(request);
+    const row = result.compliance[0]!;
+    const rep = validateAllocation(request, scenarios, result.assignments, { seriesFor: { account: row.account, constraint: row.constraint } });
+    expect(rep.series).toHaveLength(scenarios.count + 1);
+    expect(rep.series![0]).toBeCloseTo(row.base, 9);
+    expect(rep.series![row.worstScenario]).toBeCloseTo(row.worst, 9);
+    expect(validateAllocation(request, scenarios, result.assignments).series).toBeUndefined();
+  });
+});

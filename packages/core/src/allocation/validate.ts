@@ -20,6 +20,13 @@ export interface ValidationReport {
   readonly compliance: ComplianceRow[];
   /** Why `ok` is false, one line per problem (empty when ok). */
   readonly problems: string[];
+  /** With `seriesFor`: that constraint's quantity in every scenario (index 0 = base). */
+  readonly series?: number[];
+}
+
+export interface ValidateOptions {
+  /** Also return one constraint's constrained quantity in every scenario (for charts). */
+  readonly seriesFor?: { readonly account: string; readonly constraint: string };
 }
 
 interface Holding {
@@ -111,8 +118,10 @@ export function validateAllocation(
   request: AllocationRequest,
   scenarios: ScenarioSet,
   assignments: readonly AssignmentRow[],
+  opts: ValidateOptions = {},
 ): ValidationReport {
   const problems: string[] = [];
+  let series: number[] | undefined;
   const tol = request.options.feasibilityTolerance;
   const secs = new Map(request.securities.map((s) => [s.id, s]));
   const secCol = new Map(request.securities.map((s, i) => [s.id, i]));
@@ -212,6 +221,7 @@ export function validateAllocation(
       let worstQ = NaN;
       let baseQ = NaN;
       let pass = true;
+      const capture: number[] | undefined = opts.seriesFor?.account === acc.id && opts.seriesFor.constraint === c.id ? (series = []) : undefined;
       for (let sigma = 0; sigma <= S; sigma++) {
         let q: number;
         let g: number;
@@ -244,6 +254,7 @@ export function validateAllocation(
           g = q;
           rhs = c.limit;
         }
+        capture?.push(q);
         const slack = c.op === '<=' ? rhs - g : g - rhs;
         if (slack < -tol * Math.max(1, Math.abs(rhs) + mag)) pass = false;
         if (sigma === 0) baseQ = q;
@@ -298,5 +309,5 @@ export function validateAllocation(
     accounts.push({ id: acc.id, cash, metrics });
   }
 
-  return { ok: problems.length === 0, accounts, compliance, problems };
+  return { ok: problems.length === 0, accounts, compliance, problems, ...(series ? { series } : {}) };
 }
