@@ -81,6 +81,7 @@ export class PortfolioSolver {
   private kkt: KktWorkspace | undefined;
   private lastX: Float64Array | undefined;
   private lastY: Float64Array | undefined;
+  private lastInteriorPointMs: number | undefined;
 
   constructor(qp: PortfolioQp, config: PortfolioConfig) {
     this.qp = qp;
@@ -100,7 +101,14 @@ export class PortfolioSolver {
       this.admm ??= createQpWorkspace(this.qp.problem, admmSettings(this.config), { backend: backendOf(this.config) });
       const warm = !!(this.lastX && this.lastY);
       if (warm) this.admm.warmStart(this.lastX, this.lastY);
-      this.admm.updateSettings({ maxIter: warm ? this.config.solver.warmMaxIter : this.config.solver.maxIter });
+      // Warm ADMM gets its own budget, and in auto at most half the time the interior point took
+      // last time: where ADMM cannot finish (15,000 instruments), the fallback costs ≤ 1.5×.
+      const cap = method === 'auto' && warm && this.lastInteriorPointMs !== undefined ? Math.max(0.5, this.lastInteriorPointMs / 2000) : 0;
+      const limit = this.config.solver.timeLimitSec;
+      this.admm.updateSettings({
+        maxIter: warm ? this.config.solver.warmMaxIter : this.config.solver.maxIter,
+        timeLimitSec: cap > 0 && limit > 0 ? Math.min(cap, limit) : cap || limit,
+      });
       const r: QpResult = this.admm.solve();
       admmInfo = {
         status: r.status,
@@ -132,6 +140,7 @@ export class PortfolioSolver {
       this.kkt ??= new KktWorkspace(this.qp.problem, kktOrdering(this.qp));
       const r: InteriorPointResult = solveQpInteriorPoint(this.qp.problem, this.kkt);
       ipmInfo = { status: r.status, iterations: r.iterations, timeMs: r.timeMs, nnzL: this.kkt.nnzL };
+      this.lastInteriorPointMs = r.timeMs;
       if (r.status === 'solved' || !best || r.residuals.primal < best.kkt.primal) best = { x: r.x, y: r.y, kkt: r.residuals, method: 'interior-point' };
     }
     if (!best) {
