@@ -10,6 +10,8 @@ import type { EngineRegistry } from './jobs/engine.js';
 import { JobQueue } from './jobs/queue.js';
 import { createMetrics, type MetricsRegistry } from './metrics/registry.js';
 import { buildOpenApi, docsPage } from './openapi.js';
+import { readJsonBody } from './body.js';
+import { buildUniverseView } from './engines/portfolio.js';
 import { engineRoutes } from './routes/engines.js';
 import { runsRoutes } from './routes/runs.js';
 import { RUN_KINDS, type RunKind, type RunStore } from './store/types.js';
@@ -80,6 +82,8 @@ export function createApp(deps: AppDeps) {
     if (sample === undefined) throw new ApiError(404, 'not_found', `no sample for "${kind}"`);
     return c.json(sample as object);
   });
+  if (deps.engines.portfolio)
+    app.post('/v1/portfolio/universe', async (c) => c.json(await buildUniverseView(await readJsonBody(c))));
   app.route('/v1', engineRoutes(deps.engines, deps.queue));
   app.route(
     '/v1/runs',

@@ -116,6 +116,42 @@ export function buildOpenApi(engines: EngineRegistry, version: string): object {
       },
     };
   }
+  if (engines.portfolio) {
+    paths['/v1/portfolio/universe'] = {
+      post: {
+        operationId: 'buildUniverse',
+        summary: 'The joined universe with derived fields and validation findings (no solve)',
+        tags: ['portfolio'],
+        requestBody: { required: true, ...json({ type: 'object', properties: { config: {}, data: {} } }, '`{config?, data}` as for /v1/portfolio/optimize') },
+        responses: {
+          '200': json({ type: 'object', properties: { universe: { type: 'array' }, diagnostics: { type: 'array' }, summary: { type: 'object' } } }, 'Universe'),
+          ...errors,
+        },
+      },
+    };
+  }
+  paths['/v1/samples/{kind}'] = {
+    get: {
+      operationId: 'getSample',
+      summary: "An engine's bundled sample request",
+      tags: ['samples'],
+      parameters: [{ name: 'kind', in: 'path', required: true, schema: { enum: [...RUN_KINDS] } }],
+      responses: { '200': json({ type: 'object' }, 'The sample request'), '404': json(ref('Error'), 'No sample') },
+    },
+  };
+  paths['/v1/runs/{id}/scenario-values'] = {
+    get: {
+      operationId: 'getScenarioValues',
+      summary: "One constrained quantity of an allocation run in every scenario (index 0 = base), recomputed by the validator",
+      tags: ['runs'],
+      parameters: [
+        { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+        { name: 'account', in: 'query', required: true, schema: { type: 'string' } },
+        { name: 'constraint', in: 'query', required: true, schema: { type: 'string' } },
+      ],
+      responses: { '200': json({ type: 'object', properties: { values: { type: 'array', items: { type: 'number' } } } }, 'Values'), '404': json(ref('Error'), 'No such run or constraint') },
+    },
+  };
   paths['/v1/runs'] = {
     get: {
       operationId: 'listRuns',

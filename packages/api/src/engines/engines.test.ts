@@ -102,6 +102,34 @@ describe('the real engines behind the API', () => {
     expect((await a.request('/v1/samples/bogus')).status).toBe(404);
   });
 
+  it('optimizes the embedded portfolio sample and serves its orders', async () => {
+    const a = app();
+    const sample = (await (await a.request('/v1/samples/portfolio')).json()) as { config: unknown; data: { source: string } };
+    expect(sample.data.source).toBe('sample');
+    const res = await post(a, '/v1/portfolio/optimize', sample);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { runId: string; state: string; outcome: string; result: { orders: unknown[]; diagnostics: unknown[] } };
+    expect(body.state).toBe('succeeded');
+    expect(['optimal', 'inaccurate']).toContain(body.outcome);
+    expect(body.result.orders.length).toBeGreaterThan(0);
+    const csv = await (await a.request(`/v1/runs/${body.runId}/orders.csv`)).text();
+    expect(csv.startsWith('symbol,side,shares\n')).toBe(true);
+  });
+
+  it('builds the universe view and names table, row and column of bad uploaded data', async () => {
+    const a = app();
+    const u = (await (await post(a, '/v1/portfolio/universe', { data: { source: 'sample' } })).json()) as { universe: unknown[]; summary: { instruments: number } };
+    expect(u.universe.length).toBe(u.summary.instruments);
+    expect(u.summary.instruments).toBeGreaterThan(1000);
+    const bad = await post(a, '/v1/portfolio/optimize', {
+      data: { source: 'inline', tables: { positions: { format: 'csv', text: 'instrument_id,position_shares,price,currency\nX1,10,NaN,USD\n' } } },
+    });
+    expect(bad.status).toBe(400);
+    const issues = ((await bad.json()) as { error: { issues: { path: string }[] } }).error.issues.map((i) => i.path);
+    expect(issues.some((p) => /positions\.csv/.test(p))).toBe(true);
+    expect((await post(a, '/v1/portfolio/optimize', { data: { source: 'nope' } })).status).toBe(400);
+  });
+
   it('documents every engine in the OpenAPI document', async () => {
     const doc = (await (await app().request('/openapi.json')).json()) as { paths: Record<string, unknown>; components: { schemas: Record<string, object> } };
     for (const p of ['/v1/allocations', '/v1/execution/schedules', '/v1/rotation/cycles']) expect(doc.paths).toHaveProperty([p]);

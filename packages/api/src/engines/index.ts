@@ -1,6 +1,7 @@
 import type { EngineRegistry } from '../jobs/engine.js';
 import { allocationEngine } from './allocation.js';
 import { executionEngine } from './execution.js';
+import { portfolioEngine } from './portfolio.js';
 import { rotationEngine } from './rotation.js';
 
 /**
@@ -12,6 +13,7 @@ export function defaultEngines(): EngineRegistry {
   cached ??= {
     allocation: allocationEngine as never,
     execution: executionEngine as never,
+    portfolio: portfolioEngine as never,
     rotation: rotationEngine as never,
   };
   return cached;
