@@ -86,11 +86,18 @@ export const optimizeCommand: Command = {
       config = { ...c, solver };
     }
     const p = progress(io, 'optimize');
+    // The solve is synchronous, so the timer line cannot tick during it: once a run has taken
+    // more than a second, each step is also written as its own line when it starts.
+    const started = Date.now();
+    const step = (s: string) => {
+      p.update(s);
+      if (Date.now() - started > 1000) io.err(`\roptimize: ${s}${' '.repeat(20)}\n`);
+    };
     let result: PortfolioRunResult;
     try {
-      p.update('reading tables');
+      step('reading tables');
       const read = await readPortfolioTables(dataDir);
-      result = runPortfolio({ tables: read.tables, config, readDiagnostics: read.diagnostics, files: read.files, dataSource: dataDir, onProgress: (s) => p.update(s) });
+      result = runPortfolio({ tables: read.tables, config, readDiagnostics: read.diagnostics, files: read.files, dataSource: dataDir, onProgress: step });
     } finally {
       p.done();
     }

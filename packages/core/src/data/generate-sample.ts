@@ -352,7 +352,7 @@ export function generatePortfolioSample(spec: SampleSpec): PortfolioTables {
         expiry: null,
         contract_multiplier: null,
         basket_id: bk.id,
-        creation_unit: 50000,
+        creation_unit: 10000,
       },
       bk,
       { price, multiplier: 1, trackingVar: 0.0001, aum: rng.uniform(2e9, 4e10) / FX_USD[bk.region.currency], isFuture: false, marginRate: 0.12 },
