@@ -78,23 +78,37 @@ export function filterIndex(text: readonly string[], query: string): Uint32Array
   return hits.slice(0, n);
 }
 
-/**
- * `base` reordered by one column, stable (ties keep base order); missing and non-finite
- * values go last whichever the direction.
- */
-export function sortIndex<R>(rows: readonly R[], col: GridColumn<R>, dir: SortDir, base: Uint32Array): Uint32Array {
-  const n = base.length;
-  const sign = dir === 'asc' ? 1 : -1;
-  const pos = new Uint32Array(rows.length);
-  for (let k = 0; k < n; k++) pos[base[k]!] = k;
-  const out = base.slice();
-  const numeric = isNumericColumn(col as GridColumn<never>);
-  if (numeric) {
-    const key = new Float64Array(rows.length).fill(Number.NaN);
-    for (let k = 0; k < n; k++) {
+/** Sort keys of one column, indexed by row: numbers (NaN = missing) or lower-case text (undefined = missing). */
+export type SortKeys = { readonly numeric: true; readonly keys: Float64Array } | { readonly numeric: false; readonly keys: (string | undefined)[] };
+
+export function sortKeys<R>(rows: readonly R[], col: GridColumn<R>, base: Uint32Array): SortKeys {
+  if (isNumericColumn(col as GridColumn<never>)) {
+    const keys = new Float64Array(rows.length).fill(Number.NaN);
+    for (let k = 0; k < base.length; k++) {
       const v = cellValue(col, rows[base[k]!]!);
-      key[base[k]!] = typeof v === 'number' ? v : typeof v === 'boolean' ? Number(v) : Number.NaN;
+      keys[base[k]!] = typeof v === 'number' ? v : typeof v === 'boolean' ? Number(v) : Number.NaN;
     }
+    return { numeric: true, keys };
+  }
+  const keys = new Array<string | undefined>(rows.length);
+  for (let k = 0; k < base.length; k++) {
+    const v = cellValue(col, rows[base[k]!]!);
+    keys[base[k]!] = v === null || v === undefined || v === '' ? undefined : String(v).toLowerCase();
+  }
+  return { numeric: false, keys };
+}
+
+/**
+ * `base` reordered by precomputed keys, stable (ties keep base order); missing values go last
+ * whichever the direction. Pure and self-contained, so it also runs in the sort worker.
+ */
+export function argsort(k: SortKeys, dir: SortDir, base: Uint32Array, rowCount: number): Uint32Array {
+  const sign = dir === 'asc' ? 1 : -1;
+  const pos = new Uint32Array(rowCount);
+  for (let i = 0; i < base.length; i++) pos[base[i]!] = i;
+  const out = base.slice();
+  if (k.numeric) {
+    const key = k.keys;
     out.sort((a, b) => {
       const x = key[a]!;
       const y = key[b]!;
@@ -104,11 +118,7 @@ export function sortIndex<R>(rows: readonly R[], col: GridColumn<R>, dir: SortDi
       return x === y ? pos[a]! - pos[b]! : x < y ? -sign : sign;
     });
   } else {
-    const key = new Array<string | undefined>(rows.length);
-    for (let k = 0; k < n; k++) {
-      const v = cellValue(col, rows[base[k]!]!);
-      key[base[k]!] = v === null || v === undefined || v === '' ? undefined : String(v).toLowerCase();
-    }
+    const key = k.keys;
     out.sort((a, b) => {
       const x = key[a];
       const y = key[b];
@@ -117,6 +127,11 @@ export function sortIndex<R>(rows: readonly R[], col: GridColumn<R>, dir: SortDi
     });
   }
   return out;
+}
+
+/** `base` reordered by one column (keys, then argsort), on the calling thread. */
+export function sortIndex<R>(rows: readonly R[], col: GridColumn<R>, dir: SortDir, base: Uint32Array): Uint32Array {
+  return argsort(sortKeys(rows, col, base), dir, base, rows.length);
 }
 
 /** The slice of view positions to render for a scroll position, with `overscan` rows each side. */
