@@ -68,7 +68,7 @@ export const qpPortfolioSuite: BenchSuite = {
       const p15 = big.problem;
       figures['n15000.size'] = `n=${p15.n} m=${p15.m} nnzP=${p15.P.values.length} nnzA=${p15.A.values.length}`;
       const t0 = performance.now();
-      const ws = createQpWorkspace(p15, { ...SETTINGS, timeLimitSec: 120 }, { backend: 'native' });
+      const ws = createQpWorkspace(p15, { ...SETTINGS, timeLimitSec: 600 }, { backend: 'native' });
       const cold = ws.solve();
       const coldMs = performance.now() - t0;
       figures['n15000.native.cold'] = verdict(p15, cold);

@@ -7,6 +7,7 @@ use std::ffi::CStr;
 
 const TAG: TypeTag = TypeTag { lower: 0x6b65_656c_5f71_7077, upper: 0x6f72_6b73_7061_6365 };
 const NONCONVEX: &str = "KEEL_QP_NONCONVEX";
+const CAPACITY: &str = "KEEL_QP_CAPACITY";
 
 pub(crate) fn register(ex: &Exports) -> JsResult<()> {
     ex.function(c"qpSetup", setup)?;
@@ -32,6 +33,7 @@ fn qp_error(e: QpError) -> JsError {
     match e.kind {
         keel_qp::ErrorKind::Input => JsError::input(e.path, e.message),
         keel_qp::ErrorKind::NonConvex => JsError::new(ErrorKind::Error, NONCONVEX, format!("{}: {}", e.path, e.message)),
+        keel_qp::ErrorKind::Capacity => JsError::new(ErrorKind::Range, CAPACITY, e.message),
     }
 }
 

@@ -8,6 +8,8 @@ pub enum ErrorKind {
     Input,
     /// The KKT matrix does not have the inertia of a convex QP: P is not positive semidefinite.
     NonConvex,
+    /// The problem is valid but its KKT factor would be too large to allocate.
+    Capacity,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +24,9 @@ impl QpError {
     pub fn input(path: impl Into<String>, message: impl Into<String>) -> Self {
         QpError { kind: ErrorKind::Input, path: path.into(), message: message.into() }
     }
+    pub fn capacity(message: impl Into<String>) -> Self {
+        QpError { kind: ErrorKind::Capacity, path: String::new(), message: message.into() }
+    }
     pub fn nonconvex(message: impl Into<String>) -> Self {
         QpError { kind: ErrorKind::NonConvex, path: "P".into(), message: message.into() }
     }
@@ -29,7 +34,11 @@ impl QpError {
 
 impl fmt::Display for QpError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path, self.message)
+        if self.path.is_empty() {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
     }
 }
 

@@ -48,6 +48,10 @@ fn kkt_error(e: KktError) -> QpError {
             "P is not positive semidefinite (the KKT matrix has {positive} positive pivots, a convex QP has {expected})"
         )),
         KktError::Singular => QpError::nonconvex("the KKT matrix is singular: P is not positive semidefinite or the data is degenerate"),
+        KktError::TooLarge { nnz } => QpError::capacity(format!(
+            "the KKT factor would have {nnz} nonzeros (limit {}): the problem is too large or too dense for the direct solver",
+            crate::kkt::MAX_FACTOR_NNZ
+        )),
     }
 }
 

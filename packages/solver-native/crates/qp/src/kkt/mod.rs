@@ -20,7 +20,13 @@ pub enum KktError {
     Singular,
     /// Factorised, but the inertia is not (n positive, m negative): P is not PSD.
     WrongInertia { positive: usize, expected: usize },
+    /// The factor would exceed `MAX_FACTOR_NNZ` entries (refused rather than letting an
+    /// allocation failure abort the process).
+    TooLarge { nnz: usize },
 }
+
+/// Largest LDLᵀ factor accepted: 2²⁸ entries (about 3.2 GB with values and row indices).
+pub const MAX_FACTOR_NNZ: usize = 1 << 28;
 
 pub trait KktSolver {
     /// Solves the KKT system in place: `rhs` is [b₁; b₂] on entry, [x; ν] on return.
@@ -148,6 +154,9 @@ impl LdlKkt {
             }
         }
         let sym = Symbolic::new(dim, &colptr, &rowidx).map_err(|_| KktError::Singular)?;
+        if sym.nnz() > MAX_FACTOR_NNZ {
+            return Err(KktError::TooLarge { nnz: sym.nnz() });
+        }
         let mut kkt = LdlKkt {
             n,
             m,
