@@ -82,6 +82,7 @@ export class PortfolioSolver {
   private lastX: Float64Array | undefined;
   private lastY: Float64Array | undefined;
   private lastInteriorPointMs: number | undefined;
+  private warmAdmmFailed = false;
 
   constructor(qp: PortfolioQp, config: PortfolioConfig) {
     this.qp = qp;
@@ -97,7 +98,10 @@ export class PortfolioSolver {
     const method = this.config.solver.method;
     let admmInfo: AdmmInfo | undefined;
     let best: { x: Float64Array; y: Float64Array; kkt: KktResiduals; method: 'admm' | 'interior-point' } | undefined;
-    if (method !== 'interior-point') {
+    // In auto, a warm start that did not finish last time is not tried again: at 15,000
+    // instruments ADMM needs far more iterations than the interior point needs time.
+    const skipAdmm = method === 'auto' && !!this.lastX && this.warmAdmmFailed;
+    if (method !== 'interior-point' && !skipAdmm) {
       this.admm ??= createQpWorkspace(this.qp.problem, admmSettings(this.config), { backend: backendOf(this.config) });
       const warm = !!(this.lastX && this.lastY);
       if (warm) this.admm.warmStart(this.lastX, this.lastY);
@@ -134,6 +138,7 @@ export class PortfolioSolver {
         const kkt = kktResiduals(this.qp.problem, r.x, r.y);
         best = { x: r.x, y: r.y, kkt, method: 'admm' };
       }
+      if (warm) this.warmAdmmFailed = !(best && kktAcceptable(this.qp, best.kkt));
     }
     let ipmInfo: InteriorPointInfo | undefined;
     if (method === 'interior-point' || (method === 'auto' && !(best && kktAcceptable(this.qp, best.kkt)))) {
