@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { claims, issuesFor, numberDraft, stripPrefix, unclaimed } from './field-errors.js';
+import { claims, issuesFor, numberDraft, splitSides, stripPrefix, unclaimed } from './field-errors.js';
 
 describe('field errors', () => {
   const issues = [
@@ -19,6 +19,13 @@ describe('field errors', () => {
   it('unclaimed issues are kept for the form-level list', () => {
     const s = stripPrefix(issues, '');
     expect(unclaimed(s, ['config.constraints.portfolio']).map((i) => i.path)).toEqual(['config.constraints.groups[2].upper', 'data.tables.fx']);
+  });
+  it('a contradiction is shown on both of its sides', () => {
+    expect(splitSides([{ path: 'a.b vs c.d', message: 'm' }, { path: 'x', message: 'n' }])).toEqual([
+      { path: 'a.b', message: 'm' },
+      { path: 'c.d', message: 'm' },
+      { path: 'x', message: 'n' },
+    ]);
   });
   it('numeric drafts keep what was typed when it is not a number', () => {
     expect(numberDraft('1,000,000')).toBe(1_000_000);

@@ -10,6 +10,14 @@ export interface FieldIssue {
   readonly message: string;
 }
 
+/**
+ * An issue about a contradiction names both sides (`constraints.portfolio.net vs
+ * constraints.portfolio.gross`): one issue per side, so each field shows it.
+ */
+export function splitSides(issues: readonly FieldIssue[]): FieldIssue[] {
+  return issues.flatMap((i) => (i.path.includes(' vs ') ? i.path.split(' vs ').map((p) => ({ path: p.trim(), message: i.message })) : [i]));
+}
+
 /** `config.constraints.x` → `constraints.x` when the form edits the config alone. */
 export function stripPrefix(issues: readonly FieldIssue[], prefix: string): FieldIssue[] {
   const p = normalizePath(prefix);

@@ -1,9 +1,9 @@
 import { api, describeError, getSample, KeelApiError, requestJson, type FieldIssue } from '../../lib/api.js';
 import { readFileBase64 } from '../../lib/dom.js';
-import { stripPrefix } from '../../lib/field-errors.js';
+import { splitSides } from '../../lib/field-errors.js';
 import { JsonDoc } from '../../lib/json-doc.svelte.js';
 import { RunTask } from '../../lib/run-task.svelte.js';
-import { dataSpec, guessTable, type InlineTable, type PortfolioConfigLike, type UniverseAnswer } from './types.js';
+import { dataSpec, guessTable, issueTarget, type InlineTable, type PortfolioConfigLike, type UniverseAnswer } from './types.js';
 
 /** The five-tab workflow's state; one instance, so switching tabs or views loses nothing. */
 class PortfolioStore {
@@ -22,13 +22,16 @@ class PortfolioStore {
   checkIssues = $state.raw<FieldIssue[]>([]);
   checkedAt = $state<number | undefined>(undefined);
 
-  /** Issues relative to the config document (for its fields and editor). */
+  /** Issues relative to the config document (for its fields and editor); contradictions on both sides. */
   get configIssues(): FieldIssue[] {
-    return stripPrefix([...this.checkIssues, ...this.task.issues], 'config');
+    return splitSides([...this.checkIssues, ...this.task.issues]).flatMap((i) => {
+      const t = issueTarget(i.path);
+      return t.part === 'config' ? [{ path: t.path, message: i.message }] : [];
+    });
   }
-  /** Issues about the data part of the request. */
+  /** Issues about the data: the request's `data` part and table locations. */
   get dataIssues(): FieldIssue[] {
-    return [...this.checkIssues, ...this.task.issues].filter((i) => i.path === 'data' || i.path.startsWith('data.') || i.path.startsWith('data['));
+    return [...this.checkIssues, ...this.task.issues].filter((i) => issueTarget(i.path).part === 'data');
   }
   get data() {
     return dataSpec(this.source, this.uploads);
@@ -40,7 +43,7 @@ class PortfolioStore {
     try {
       const s = await getSample<{ config: PortfolioConfigLike; tables?: string[] }>('portfolio');
       this.config.set(s.config);
-      this.sampleTables = s.tables ?? [];
+      if (s.tables) this.sampleTables = s.tables;
       this.sampleState = 'loaded';
       this.sampleError = undefined;
     } catch (e) {
@@ -86,6 +89,9 @@ class PortfolioStore {
     try {
       const body = { data: this.data, ...(withConfig && config ? { config } : {}) };
       this.universe = await requestJson<UniverseAnswer>('POST', '/v1/portfolio/universe', body);
+      // The sample's table names, as the server read them.
+      const files = (this.universe.summary?.files ?? []) as { table?: string; file?: string }[];
+      if (this.source === 'sample' && files.length) this.sampleTables = files.map((f) => f.table ?? f.file ?? '').filter(Boolean);
       this.universeState = 'ok';
       this.checkIssues = [];
       this.universeMs = performance.now() - t0;

@@ -1,11 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { attributionSign, dataSpec, guessTable, isViolated, readPortfolioResult } from './types.js';
+import { attributionSign, dataSpec, guessTable, issueTarget, isViolated, readPortfolioResult } from './types.js';
 
 describe('portfolio helpers', () => {
   it('guesses the table from a file name', () => {
     expect(guessTable('instruments.csv')).toBe('instruments');
     expect(guessTable('Risk-Model.parquet')).toBe('risk_model');
     expect(guessTable('my positions.csv')).toBe('');
+  });
+  it('routes server issues to the data or the config forms', () => {
+    expect(issueTarget('config.constraints.portfolio.net.lower')).toEqual({ part: 'config', path: 'constraints.portfolio.net.lower' });
+    expect(issueTarget('constraints.groups[0].upper')).toEqual({ part: 'config', path: 'constraints.groups[0].upper' });
+    expect(issueTarget('data.tables.fx.base64')).toEqual({ part: 'data', path: 'data.tables.fx.base64' });
+    expect(issueTarget('positions.parquet:12:price')).toEqual({ part: 'data', path: 'positions.parquet:12:price' });
+    expect(issueTarget('instruments')).toEqual({ part: 'data', path: 'instruments' });
+    expect(issueTarget('numeraire')).toEqual({ part: 'config', path: 'numeraire' });
   });
   it('builds the data part of the request', () => {
     expect(dataSpec('sample', [])).toEqual({ source: 'sample' });

@@ -41,6 +41,20 @@ export interface InlineTable {
 
 export type DataSpec = { source: 'sample' } | { source: 'inline'; tables: Record<string, { format: 'csv'; text: string } | { format: 'parquet'; base64: string }> };
 
+/**
+ * Which part of the request a server issue is about. `data…` and table locations
+ * (`positions.parquet:12:price`, `fx`) are data; `config.x` and bare config paths
+ * (`constraints.portfolio.net.lower`: the engine validates the config on its own) are config.
+ */
+export function issueTarget(path: string): { part: 'data' | 'config'; path: string } {
+  if (path === 'data' || path.startsWith('data.') || path.startsWith('data[')) return { part: 'data', path };
+  const head = path.split(/[.:[]/, 1)[0] ?? '';
+  if (/\.(parquet|csv)(:|$)/i.test(path) || (TABLE_NAMES as readonly string[]).includes(head)) return { part: 'data', path };
+  if (path === 'config') return { part: 'config', path: '' };
+  if (path.startsWith('config.')) return { part: 'config', path: path.slice(7) };
+  return { part: 'config', path };
+}
+
 /** `instruments.csv` → instruments; `Risk-Model.parquet` → risk_model (when it names a table). */
 export function guessTable(fileName: string): TableName | '' {
   const stem = fileName.replace(/\.(csv|parquet|pq)$/i, '').toLowerCase().replace(/[-\s]+/g, '_');
