@@ -154,6 +154,7 @@ export function solveQpInteriorPoint(p: QpProblem, ws: KktWorkspace, settings: P
     let br = 0;
     for (let k = 0; k < n; k++) bx = Math.max(bx, Math.abs(rhs[k] as number));
     for (let k = n; k < N; k++) br = Math.max(br, Math.abs(rhs[k] as number));
+    let prevErr = Infinity;
     for (let it = 0; it < st.refineIter; it++) {
       mulK(sol, res);
       let rx = 0;
@@ -163,7 +164,10 @@ export function solveQpInteriorPoint(p: QpProblem, ws: KktWorkspace, settings: P
         if (k < n) rx = Math.max(rx, Math.abs(res[k] as number));
         else rr = Math.max(rr, Math.abs(res[k] as number));
       }
-      if (rx <= REFINE_TOL * (1 + bx) && rr <= REFINE_TOL * (1 + br)) break;
+      const err = Math.max(rx / (1 + bx), rr / (1 + br));
+      // Done, or no longer converging (late iterations, Θ spanning 1e±20): more steps only cost.
+      if (err <= REFINE_TOL || err > 0.5 * prevErr) break;
+      prevErr = err;
       ws.solve(res, scratch);
       for (let k = 0; k < N; k++) sol[k] = (sol[k] as number) + (res[k] as number);
     }
