@@ -96,6 +96,34 @@ describe.skipIf(skip)('portfolio workflow (five tabs)', () => {
     await page.waitForFunction(() => !document.querySelector('[data-path="constraints.portfolio.net.lower"] .field-error'), undefined, { timeout: 30_000 });
   });
 
+  it('a pre-solve contradiction between two constraints is shown beside both', async (ctx) => {
+    if (missing) return ctx.skip();
+    const { page } = desk;
+    const field = (p: string) => page.locator(`[data-path="${p}"] input`);
+    const old = {
+      lower: await field('constraints.portfolio.net.lower').inputValue(),
+      upper: await field('constraints.portfolio.net.upper').inputValue(),
+      long: await field('constraints.portfolio.longLeg.upper').inputValue(),
+    };
+    // A net floor of 50% of NAV cannot sit under a 30% cap on the long leg.
+    await field('constraints.portfolio.net.upper').fill('0.6');
+    await field('constraints.portfolio.net.lower').fill('0.5');
+    await field('constraints.portfolio.longLeg.upper').fill('0.3');
+    await page.getByTestId('tab-results').click();
+    await page.getByTestId('pf-run').click();
+    await page.getByTestId('pf-run-issues').waitFor();
+    await page.getByTestId('tab-constraints').click();
+    for (const row of ['constraints.portfolio.net', 'constraints.portfolio.longLeg']) {
+      const err = page.locator(`tr[data-path="${row}"] .field-error`);
+      await err.first().waitFor();
+      expect(await err.first().textContent()).toMatch(/long-leg/);
+    }
+    await shot(page, 'portfolio-contradiction');
+    await field('constraints.portfolio.net.lower').fill(old.lower);
+    await field('constraints.portfolio.net.upper').fill(old.upper);
+    await field('constraints.portfolio.longLeg.upper').fill(old.long);
+  });
+
   it('runs with progress and shows trades, binding constraints with duals, attribution, and the OMS file', async (ctx) => {
     if (missing) return ctx.skip();
     const { page } = desk;
