@@ -57,6 +57,7 @@ switch (task) {
     must('pnpm', ['test:unit']);
     must('pnpm', ['--filter', '@keel/solver-native', 'test:rust']);
     must('pnpm', ['test:e2e']);
+    must('pnpm', ['--filter', '@keel/ui', 'test:browser']);
     must('pnpm', ['bench:ci']);
     break;
   default:

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -42,6 +42,23 @@ describe('server on a real port', () => {
     expect((await fetch(`http://127.0.0.1:${port}/v1/runs`)).status).toBe(401);
     expect((await fetch(`http://127.0.0.1:${port}/v1/runs`, { headers: { authorization: `Bearer ${k.key}` } })).status).toBe(200);
     await s.close();
+  });
+
+  it('serves the UI shell for client routes but JSON 404s under /v1', async () => {
+    const uiDir = join(dir, 'ui');
+    mkdirSync(uiDir, { recursive: true });
+    writeFileSync(join(uiDir, 'index.html'), '<!doctype html><title>Keel</title>');
+    const s = await startServer({ port: 0, dataDir: join(dir, 'd'), uiDir, runner: 'inline', engines: fakeEngines, log: () => {} });
+    try {
+      const page = await fetch(`${s.url}/portfolio/results`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<title>Keel</title>');
+      const api = await fetch(`${s.url}/v1/nope`);
+      expect(api.status).toBe(404);
+      expect(await api.json()).toMatchObject({ error: { code: 'not_found' } });
+    } finally {
+      await s.close();
+    }
   });
 
   it('knows loopback addresses', () => {

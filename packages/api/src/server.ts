@@ -62,8 +62,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const mountStatic = uiDir
     ? (app: Hono) => {
         app.use('/*', serveStatic({ root: uiDir }));
-        // Client-side routes fall back to the app shell.
-        app.get('*', serveStatic({ root: uiDir, path: 'index.html' }));
+        // Client-side routes fall back to the app shell; API paths keep their JSON 404s.
+        app.get('*', async (c, next) => (c.req.path.startsWith('/v1/') ? next() : serveStatic({ root: uiDir, path: 'index.html' })(c, next)));
       }
     : undefined;
   const app = createApp({ store, queue, engines, metrics, keys, requireAuth, ...(mountStatic ? { mountStatic } : {}) });

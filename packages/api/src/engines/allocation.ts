@@ -32,6 +32,7 @@ export const allocationEngine: Engine<AllocationRequest> = {
   asyncAbove: 1_000_000,
   async run(request, ctx) {
     const result = await allocate(request, {
+      runId: ctx.runId,
       signal: ctx.signal,
       onProgress: (p) => ctx.progress(p.message ?? p.phase, p),
     });

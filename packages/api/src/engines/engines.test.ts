@@ -56,6 +56,7 @@ describe('the real engines behind the API', () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as { runId: string; state: string; outcome: string; result: { compliance: { pass: boolean; account: string; constraint: string; base: number }[] } };
     expect(body.state).toBe('succeeded');
+    expect((body.result as unknown as { audit: { runId: string } }).audit.runId).toBe(body.runId);
     const c0 = body.result.compliance[0]!;
     const sv = (await (await a.request(`/v1/runs/${body.runId}/scenario-values?account=${c0.account}&constraint=${c0.constraint}`)).json()) as { values: number[] };
     expect(sv.values.length).toBe(1001);
@@ -128,6 +129,9 @@ describe('the real engines behind the API', () => {
     const issues = ((await bad.json()) as { error: { issues: { path: string }[] } }).error.issues.map((i) => i.path);
     expect(issues.some((p) => /positions\.csv/.test(p))).toBe(true);
     expect((await post(a, '/v1/portfolio/optimize', { data: { source: 'nope' } })).status).toBe(400);
+    const cfg = await post(a, '/v1/portfolio/optimize', { config: { numeraire: 'dollars' }, data: { source: 'sample' } });
+    expect(cfg.status).toBe(400);
+    expect(((await cfg.json()) as { error: { issues: { path: string }[] } }).error.issues[0]?.path).toBe('config.numeraire');
   });
 
   it('documents every engine in the OpenAPI document', async () => {

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { InputError, parseOrThrow } from '@keel/core';
+import { InputError, isInputError, parseOrThrow } from '@keel/core';
 import { buildUniverse, readPortfolioTables, TABLE_NAMES, type Diagnostic, type PortfolioTables, type TableFileInfo } from '@keel/core/data';
 import { formatOmsCsv } from '@keel/core/orders';
 import {
@@ -86,11 +86,11 @@ export const portfolioEngine: Engine<PortfolioInput> = {
   async parse(body) {
     const req = parseOrThrow(PortfolioRequestSchema, body);
     const config = req.config ?? {};
-    parsePortfolioConfig(config);
+    inConfig(() => parsePortfolioConfig(config));
     const loaded = await loadPortfolioData(req.data);
     // Every check that stops a run happens here, before a run exists: table schemas, the
     // universe's errors, config references and pre-solve contradictions.
-    const prep = preparePortfolio(loaded.tables, config, loaded.readDiagnostics);
+    const prep = inConfig(() => preparePortfolio(loaded.tables, config, loaded.readDiagnostics));
     return { ...loaded, config, instruments: prep.universe.instruments.length };
   },
   size: (i) => i.instruments,
@@ -118,10 +118,26 @@ export const portfolioEngine: Engine<PortfolioInput> = {
   },
 };
 
+const CONFIG_KEYS = new Set(Object.keys(PortfolioConfigSchema.shape));
+
+/**
+ * Config findings name paths inside the config (`constraints.portfolio.net.lower`); in the API
+ * the config sits at `config`, so those paths get the prefix. Table findings keep theirs.
+ */
+function inConfig<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (!isInputError(e)) throw e;
+    const fix = (p: string) => p.split(' vs ').map((q) => (CONFIG_KEYS.has(q.split(/[.[]/)[0] ?? '') ? `config.${q}` : q)).join(' vs ');
+    throw new InputError(e.issues.map((i) => ({ ...i, path: fix(i.path) })));
+  }
+}
+
 /** POST /v1/portfolio/universe: the joined universe with derived fields and validation findings, no solve. */
 export async function buildUniverseView(body: unknown) {
   const req = parseOrThrow(UniverseRequestSchema, body);
-  const config = parsePortfolioConfig(req.config ?? {});
+  const config = inConfig(() => parsePortfolioConfig(req.config ?? {}));
   const loaded = await loadPortfolioData(req.data);
   const u = buildUniverse(loaded.tables, { numeraire: config.numeraire, ...(config.asOf ? { asOf: config.asOf } : {}), ...config.universe });
   const diagnostics = [...loaded.readDiagnostics, ...u.diagnostics];

@@ -2,6 +2,8 @@ import type { RunKind } from '../store/types.js';
 
 /** What an engine run may report while it works (progress lines for SSE and the run log). */
 export interface EngineContext {
+  /** The run's id in the store (engines stamp it into their own audit records). */
+  readonly runId: string;
   readonly signal: AbortSignal;
   progress(message: string, data?: unknown): void;
 }

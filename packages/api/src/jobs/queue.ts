@@ -171,6 +171,7 @@ export class JobQueue {
     try {
       await this.transition(id, 'running', 'running');
       const outcome = await this.runner.run(kind, item.input, {
+        runId: id,
         signal: abort.signal,
         progress: (message, data) => {
           const now = Date.now();

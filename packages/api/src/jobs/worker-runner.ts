@@ -36,7 +36,7 @@ export function workerRunner(opts: WorkerRunnerOptions = {}): EngineRunner {
       const { port1, port2 } = new MessageChannel();
       port1.on('message', (m: { message: string; data?: unknown }) => ctx.progress(m.message, m.data));
       try {
-        const task: WorkerTask = { kind, input, port: port2 };
+        const task: WorkerTask = { runId: ctx.runId, kind, input, port: port2 };
         const reply = (await pool.run(task, { transferList: [port2], signal: ctx.signal })) as WorkerReply;
         if (reply.ok) return reply.outcome;
         if (reply.error.issues) throw new InputError(reply.error.issues);

@@ -5,6 +5,7 @@ import type { EngineOutcome } from './engine.js';
 import type { RunKind } from '../store/types.js';
 
 export interface WorkerTask {
+  readonly runId: string;
   readonly kind: RunKind;
   readonly input: unknown;
   readonly port: MessagePort;
@@ -20,6 +21,7 @@ export default async function runTask(task: WorkerTask): Promise<WorkerReply> {
   try {
     if (!engine) throw new Error(`no engine for ${task.kind}`);
     const outcome = await engine.run(task.input as never, {
+      runId: task.runId,
       signal: new AbortController().signal,
       progress: (message, data) => task.port.postMessage({ message, ...(data === undefined ? {} : { data }) }),
     });
