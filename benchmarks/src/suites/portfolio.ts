@@ -8,7 +8,8 @@
 // 15,000 timed once each (a solve takes tens of seconds on the TS linear algebra); CI runs 500.
 // Acceptance figures at 2,000: the interior-point optimum against an independent ADMM solve
 // (`@keel/solver-native/qp`, native) and HiGHS, KKT residuals, evaluator violations.
-import { generatePortfolioSample, createRng } from '@keel/core/data';
+import { generatePortfolioSample } from '@keel/core/data';
+import { createMulberry32Rng, mixSeed } from '@keel/core/random';
 import {
   evaluatePortfolio,
   bookFromSolution,
@@ -24,7 +25,7 @@ import { qpBackends, solveQp } from '@keel/solver-native/qp';
 import { measure, type BenchSuite } from '../harness.js';
 
 function movedPrices(prep: PreparedPortfolio, seed: number): Map<string, number> {
-  const rng = createRng(seed);
+  const rng = createMulberry32Rng(mixSeed(seed));
   return new Map(prep.universe.instruments.map((u) => [u.id, u.price * (1 + 0.01 * rng.normal())]));
 }
 

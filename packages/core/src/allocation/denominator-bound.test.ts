@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../scenarios/index.js';
+import { createRng } from '../random/index.js';
 import { boundDenominator } from './denominator-bound.js';
 import { buildAllocationModel } from './model.js';
 import { parseAllocationRequest } from './parse.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../scenarios/index.js';
+import { createRng } from '../random/index.js';
 import { evaluateAllocationMetrics, evaluateConstraintSlacks } from './metrics.js';
 import { buildAllocationModel } from './model.js';
 import { parseAllocationRequest } from './parse.js';

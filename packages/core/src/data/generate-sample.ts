@@ -1,4 +1,4 @@
-import { createRng, type Rng } from './random.js';
+import { createMulberry32Rng, mixSeed, type Rng } from '../random/index.js';
 import type {
   AlphaRow,
   BasketRow,
@@ -147,7 +147,7 @@ const round = (x: number, digits: number): number => Number(x.toPrecision(digits
  * the embedded sample; 15,000 is the benchmark size.
  */
 export function generatePortfolioSample(spec: SampleSpec): PortfolioTables {
-  const rng = createRng(spec.seed);
+  const rng = createMulberry32Rng(mixSeed(spec.seed));
   const n = Math.max(200, Math.floor(spec.instruments));
   const nav = spec.nav ?? 1e9;
   const asOf = spec.asOf ?? SAMPLE_AS_OF;

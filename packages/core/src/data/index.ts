@@ -16,5 +16,4 @@ export {
   type SyntheticInfo,
 } from './universe.js';
 export { generatePortfolioSample, sampleFactorNames, SAMPLE_AS_OF, type SampleSpec, type SampleFactorNames } from './generate-sample.js';
-export { createRng, type Rng } from './random.js';
 export { symmetricEigenvalues } from './psd.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { refineAlmgrenChrissActiveSet, solveAlmgrenChrissOnActiveSet } from './almgren-chriss-active-set.js';
 import { almgrenChrissTrajectory } from './almgren-chriss.js';
-import { createRng } from './rng.js';
+import { createMulberry32Rng } from '../random/index.js';
 
 const paper = { sigma: 0.95, eta: 2.5e-6, gamma: 2.5e-7, epsilon: 0.0625, lambda: 1e-6, tau: 1 };
 
@@ -57,15 +57,15 @@ describe('Almgren–Chriss with caps: exact active set', () => {
   });
 
   it('satisfies the KKT conditions (recomputed from the paper’s definitions) on random capped instances', () => {
-    const rng = createRng(5);
+    const rng = createMulberry32Rng(5);
     let binding = 0;
     for (let trial = 0; trial < 60; trial++) {
-      const N = 2 + Math.floor(rng.uniform() * 80);
-      const X = 1e4 + Math.floor(rng.uniform() * 2e6);
+      const N = 2 + Math.floor(rng.next() * 80);
+      const X = 1e4 + Math.floor(rng.next() * 2e6);
       const p = { ...paper, lambda: paper.lambda * Math.exp(rng.normal() * 2), tau: 5 / N };
       const closed = almgrenChrissTrajectory(p, X, N).trades;
       // Caps below the closed form's front-loading, a few zero bins, room for the order.
-      const caps = Float64Array.from(closed, (v) => (rng.uniform() < 0.08 ? 0 : Math.floor(v * (0.5 + rng.uniform()))));
+      const caps = Float64Array.from(closed, (v) => (rng.next() < 0.08 ? 0 : Math.floor(v * (0.5 + rng.next()))));
       let room = caps.reduce((s, v) => s + v, 0);
       for (let k = N - 1; room < X * 1.05; k = (k + N - 1) % N) {
         if (caps[k] === 0) continue;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isInputError } from '@keel/solver-native/errors';
 import { formatFillsCsv, parseFillsCsv } from './csv.js';
 import { fitImpactModels, type Fill } from './fit.js';
-import { createRng } from './rng.js';
+import { createMulberry32Rng } from '../random/index.js';
 import { generateSampleFills, sampleImpactFit } from './sample.js';
 
 function issuesOf(fn: () => unknown) {
@@ -36,14 +36,14 @@ describe('fitImpactModels', () => {
   });
 
   it('recovers the exponent and per-bin levels of a noisy power law by log-log regression', () => {
-    const rng = createRng(3);
+    const rng = createMulberry32Rng(3);
     const a = 0.6;
     const eta = Array.from({ length: 20 }, (_, t) => 0.1 * (1 + t / 10));
     const fills: Fill[] = [];
     for (let t = 0; t < 20; t++) {
       for (let i = 0; i < 400; i++) {
         const size = Math.round(50 * Math.exp(1.2 * rng.normal())) + 1;
-        fills.push({ time: t + rng.uniform(), size, slippageBps: eta[t]! * size ** a * Math.exp(0.3 * rng.normal()) });
+        fills.push({ time: t + rng.next(), size, slippageBps: eta[t]! * size ** a * Math.exp(0.3 * rng.normal()) });
       }
     }
     const fit = fitImpactModels(fills, { intervals: 20 });

@@ -58,4 +58,3 @@ export {
   FILL_COLUMNS,
   type FillsCsvSettings,
 } from './csv.js';
-export { createRng, type Rng } from './rng.js';

@@ -1,22 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from './rng.js';
+import { createMulberry32Rng } from '../random/index.js';
 import { roundSchedule } from './round.js';
 
 describe('roundSchedule (largest remainder under caps)', () => {
   it('sums to S exactly, respects every cap and moves no bin by a whole share, on random inputs', () => {
-    const rng = createRng(7);
+    const rng = createMulberry32Rng(7);
     let checked = 0;
     for (let trial = 0; trial < 300; trial++) {
-      const n = 1 + Math.floor(rng.uniform() * 500);
-      const total = Math.floor(rng.uniform() * 300_000);
+      const n = 1 + Math.floor(rng.next() * 500);
+      const total = Math.floor(rng.next() * 300_000);
       // Whole-share caps (some zero, some unlimited), then a continuous x inside them summing to S.
       const caps = Array.from({ length: n }, () => {
-        const r = rng.uniform();
-        return r < 0.05 ? 0 : r < 0.2 ? Infinity : Math.floor(rng.uniform() * (3 * total) / n) + 1;
+        const r = rng.next();
+        return r < 0.05 ? 0 : r < 0.2 ? Infinity : Math.floor(rng.next() * (3 * total) / n) + 1;
       });
       const room = caps.reduce((s, c) => s + (Number.isFinite(c) ? c : total), 0);
       const target = Math.min(total, room);
-      const w = caps.map((c) => (c === 0 ? 0 : rng.uniform()));
+      const w = caps.map((c) => (c === 0 ? 0 : rng.next()));
       // Water-fill w under the caps by simple iteration so x is feasible and sums to target.
       const x = new Float64Array(n);
       let left = target;
@@ -52,11 +52,11 @@ describe('roundSchedule (largest remainder under caps)', () => {
   });
 
   it('equals a plain sort-based largest remainder (ties to the earlier bin) on inputs full of ties', () => {
-    const rng = createRng(19);
+    const rng = createMulberry32Rng(19);
     for (let trial = 0; trial < 200; trial++) {
-      const n = 1 + Math.floor(rng.uniform() * 60);
+      const n = 1 + Math.floor(rng.next() * 60);
       // Quarter-share fractions make ties common; unlimited caps so the plain reference applies.
-      const x = Array.from({ length: n }, () => Math.floor(rng.uniform() * 40) * 0.25);
+      const x = Array.from({ length: n }, () => Math.floor(rng.next() * 40) * 0.25);
       const total = Math.round(x.reduce((s, v) => s + v, 0));
       const scaled = x.map((v) => (v * total) / Math.max(1e-9, x.reduce((s, w) => s + w, 0)));
       const caps = new Array<number>(n).fill(Infinity);

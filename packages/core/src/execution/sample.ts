@@ -1,5 +1,5 @@
 import { fitImpactModels, type Fill, type ImpactFit } from './fit.js';
-import { createRng } from './rng.js';
+import { createMulberry32Rng } from '../random/index.js';
 import type { ExecutionRequest, ImpactModelName } from './types.js';
 
 /**
@@ -27,18 +27,18 @@ export function sampleVolumeProfile(intervals = SAMPLE_INTERVALS, dailyVolume = 
 }
 
 export function generateSampleFills(seed = SAMPLE_SEED, intervals = SAMPLE_INTERVALS): Fill[] {
-  const rng = createRng(seed);
+  const rng = createMulberry32Rng(seed);
   const volume = sampleVolumeProfile(intervals);
   const mean = volume.reduce((s, v) => s + v, 0) / intervals;
   const fills: Fill[] = [];
   for (let t = 0; t < intervals; t++) {
     const rel = volume[t]! / mean;
     const eta = 0.19 * Math.sqrt(1 / rel);
-    const count = 4 + Math.round(10 * rel * (0.5 + rng.uniform()));
+    const count = 4 + Math.round(10 * rel * (0.5 + rng.next()));
     for (let i = 0; i < count; i++) {
       const size = Math.max(1, Math.min(5000, Math.round(150 * Math.sqrt(rel) * Math.exp(0.7 * rng.normal()))));
       const slippage = eta * Math.sqrt(size) * Math.exp(0.35 * rng.normal()) + 0.3 * rng.normal();
-      fills.push({ time: t + rng.uniform(), size, slippageBps: Math.round(slippage * 1e4) / 1e4 });
+      fills.push({ time: t + rng.next(), size, slippageBps: Math.round(slippage * 1e4) / 1e4 });
     }
   }
   return fills;

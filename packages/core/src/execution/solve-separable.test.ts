@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, type Rng } from './rng.js';
+import { createMulberry32Rng, type Rng } from '../random/index.js';
 import { solveLinearImpact, solvePowerLawImpact, solvePowerLawImpactSearch } from './solve-separable.js';
 
 /**
@@ -59,7 +59,7 @@ function kkt(x: Float64Array, marginal: (t: number, v: number) => number, caps: 
 function randomCase(rng: Rng, n: number, total: number, capShare: number) {
   const coef = Float64Array.from({ length: n }, () => Math.exp(rng.normal() * 0.8) * 1e-3);
   // Caps around the average bin, some tight, a few zero, all whole shares; keep Σcap ≥ S.
-  const caps = Float64Array.from({ length: n }, () => (rng.uniform() < 0.05 ? 0 : Math.floor((total / n) * (0.6 + capShare * rng.uniform() * 2))));
+  const caps = Float64Array.from({ length: n }, () => (rng.next() < 0.05 ? 0 : Math.floor((total / n) * (0.6 + capShare * rng.next() * 2))));
   let room = caps.reduce((s, v) => s + v, 0);
   for (let t = 0; room < total; t = (t + 1) % n) {
     caps[t] = caps[t]! + 1;
@@ -70,12 +70,12 @@ function randomCase(rng: Rng, n: number, total: number, capShare: number) {
 
 describe('linear impact: exact water-filling', () => {
   it('equals the KKT solution (independent bisection) to 1e-9 on random capped instances', () => {
-    const rng = createRng(11);
+    const rng = createMulberry32Rng(11);
     let bindingSeen = 0;
     for (let trial = 0; trial < 40; trial++) {
-      const n = 1 + Math.floor(rng.uniform() * 400);
-      const total = 1 + Math.floor(rng.uniform() * 200_000);
-      const { coef: beta, caps } = randomCase(rng, n, total, rng.uniform());
+      const n = 1 + Math.floor(rng.next() * 400);
+      const total = 1 + Math.floor(rng.next() * 200_000);
+      const { coef: beta, caps } = randomCase(rng, n, total, rng.next());
       const sol = solveLinearImpact(beta, caps, total);
       const ref = bisectReference((t, nu) => nu / (2 * beta[t]!), caps, total);
       expect(maxRelDiff(sol.x, ref.x)).toBeLessThan(1e-9);
@@ -107,12 +107,12 @@ describe('linear impact: exact water-filling', () => {
 
 describe('power-law impact', () => {
   it('water-filling equals the KKT solution to 1e-9 for exponents across (0, 1]', () => {
-    const rng = createRng(23);
+    const rng = createMulberry32Rng(23);
     for (const a of [0.05, 0.3, 0.5, 0.75, 1]) {
       for (let trial = 0; trial < 8; trial++) {
-        const n = 1 + Math.floor(rng.uniform() * 400);
-        const total = 1 + Math.floor(rng.uniform() * 150_000);
-        const { coef: eta, caps } = randomCase(rng, n, total, rng.uniform());
+        const n = 1 + Math.floor(rng.next() * 400);
+        const total = 1 + Math.floor(rng.next() * 150_000);
+        const { coef: eta, caps } = randomCase(rng, n, total, rng.next());
         const sol = solvePowerLawImpact(eta, a, caps, total);
         const ref = bisectReference((t, nu) => Math.pow(nu / (eta[t]! * (1 + a)), 1 / a), caps, total);
         expect(maxRelDiff(sol.x, ref.x)).toBeLessThan(1e-9);
@@ -126,12 +126,12 @@ describe('power-law impact', () => {
   });
 
   it('the multiplier search (per-bin exponents) equals the KKT solution to 1e-9', () => {
-    const rng = createRng(37);
+    const rng = createMulberry32Rng(37);
     for (let trial = 0; trial < 25; trial++) {
-      const n = 1 + Math.floor(rng.uniform() * 400);
-      const total = 1 + Math.floor(rng.uniform() * 150_000);
-      const { coef: eta, caps } = randomCase(rng, n, total, rng.uniform());
-      const a = Float64Array.from({ length: n }, () => 0.2 + 0.8 * rng.uniform());
+      const n = 1 + Math.floor(rng.next() * 400);
+      const total = 1 + Math.floor(rng.next() * 150_000);
+      const { coef: eta, caps } = randomCase(rng, n, total, rng.next());
+      const a = Float64Array.from({ length: n }, () => 0.2 + 0.8 * rng.next());
       const sol = solvePowerLawImpactSearch(eta, a, caps, total);
       const ref = bisectReference((t, nu) => Math.pow(nu / (eta[t]! * (1 + a[t]!)), 1 / a[t]!), caps, total);
       expect(maxRelDiff(sol.x, ref.x)).toBeLessThan(1e-9);
@@ -141,7 +141,7 @@ describe('power-law impact', () => {
   });
 
   it('the search and the water-filling agree when every bin has the same exponent', () => {
-    const rng = createRng(41);
+    const rng = createMulberry32Rng(41);
     const n = 390;
     const { coef: eta, caps } = randomCase(rng, n, 100_000, 0.8);
     const exact = solvePowerLawImpact(eta, 0.5, caps, 100_000);

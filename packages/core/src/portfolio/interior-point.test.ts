@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { solveQp, type CscMatrix, type QpProblem } from '@keel/solver-native/qp';
-import { createRng } from '../data/random.js';
+import { createMulberry32Rng, mixSeed } from '../random/index.js';
 import { solveQpInteriorPoint } from './interior-point.js';
 import { KktWorkspace, kktResiduals } from './kkt-system.js';
 
@@ -23,7 +23,7 @@ function csc(nRows: number, nCols: number, dense: (i: number, j: number) => numb
 
 /** A random convex QP: P = MᵀM (rank-deficient when r < n), a few general rows, boxes, one equality. */
 function randomQp(seed: number, n: number, r: number, rows: number): QpProblem {
-  const rng = createRng(seed);
+  const rng = createMulberry32Rng(mixSeed(seed));
   const M = Array.from({ length: r }, () => Array.from({ length: n }, () => rng.normal()));
   const G = Array.from({ length: rows }, () => Array.from({ length: n }, () => (rng.next() < 0.5 ? rng.normal() : 0)));
   const P = csc(n, n, (i, j) => M.reduce((s, row) => s + (row[i] as number) * (row[j] as number), 0), true);

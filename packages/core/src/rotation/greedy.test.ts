@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { solveGreedyRotation } from './greedy.js';
 import { REASON_CODES, type RotationChange } from './types.js';
 import { configOf, nameOf, randomUniverse } from './test-support/universe.js';
-import { createRng } from './random.js';
+import { createMulberry32Rng } from '../random/index.js';
 import { sectorCapOf } from './config.js';
 
 const band = { K: 3, K_buy: 2, K_sell: 4, budget: 0.9, max_net_exposure: 1, per_name_cap: 0.5, sector_cap: 1, z_keep: 0.8, z_cut: 0.2, delta_z_min: 0.25 };
@@ -126,7 +126,7 @@ describe('greedy rotation: one hand-built case per rule', () => {
 });
 
 function randomCase(seed: number) {
-  const rng = createRng(seed * 7919);
+  const rng = createMulberry32Rng(seed * 7919);
   const K = rng.int(3, 25);
   const K_buy = rng.int(1, K + 1);
   const K_sell = K + rng.int(0, 10);

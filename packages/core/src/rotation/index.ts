@@ -14,6 +14,5 @@ export { rotate, planRotation, runEngine, ordersForTargets, type RotationOptions
 export { runCycle, replayDay, compareHysteresis, initialReplayState, withEngine, navOf, REPLAY_CONFIG, type ReplayState, type ReplaySummary, type ReplayStats, type CycleReport, type ReplayPosition, type ReplaySettings } from './replay.js';
 export { generateSampleDay, type SampleDay, type SampleBar, type SampleName, type SampleQuote, type SampleDaySpec } from './sample.js';
 export { sampleRotationRequest } from './sample-request.js';
-export { createRng, type Rng } from './random.js';
 export { defaultQpSolve, qpSolveWith, createWarmQpSolve, type WarmQpSolve } from './qp-backend.js';
 export { kktCertificate, type KktCertificate } from './kkt.js';

@@ -5,14 +5,14 @@ import { diagnoseRotationInfeasibility } from './elastic.js';
 import { solveQpRotation } from './qp-engine.js';
 import { buildRiskModel } from './risk-model.js';
 import { parseRotationRequest, type RotationRequest } from './schema.js';
-import { createRng } from './random.js';
+import { createMulberry32Rng } from '../random/index.js';
 import { solveReferenceRotationQp } from './test-support/reference-qp.js';
 import type { RotationProblem } from './types.js';
 
 
 /** A seeded N-name request: one-factor-plus-sector correlation, betas, sectors, costs. */
 function request(seed: number, n: number, config: Record<string, unknown>, weight: (i: number) => number = () => 1 / n): RotationRequest {
-  const rng = createRng(seed);
+  const rng = createMulberry32Rng(seed);
   const sectors = ['Tech', 'Energy', 'Health', 'Financials', 'Staples'];
   const m = Array.from({ length: n }, () => 0.3 + 0.4 * rng.next());
   const s = Array.from({ length: n }, () => 0.2 + 0.3 * rng.next());
@@ -153,7 +153,7 @@ describe.each([
 
   it('estimates the Ledoit–Wolf intensity from returns when given', () => {
     const req = request(24, 12, { budget: 1, max_net_exposure: 1, beta_tolerance: 2, max_turnover: 1, shrinkage: 'identity' });
-    const rng = createRng(99);
+    const rng = createMulberry32Rng(99);
     const returns = Array.from({ length: 40 }, () => Array.from({ length: 12 }, () => 0.01 * rng.normal()));
     const r = solveQpRotation(parseRotationRequest({ ...req, returns }), { solve });
     expect(r.info.status).toBe('optimal');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildRiskModel, firstNonPsdPivot, ledoitWolfIntensity, sampleCovariance } from './risk-model.js';
-import { createRng } from './random.js';
+import { createMulberry32Rng } from '../random/index.js';
 
 type M = number[][];
 const grid = (r: number, c: number, f: (i: number, j: number) => number): M => Array.from({ length: r }, (_, i) => Array.from({ length: c }, (_, j) => f(i, j)));
@@ -10,7 +10,7 @@ const tr = (a: M): M => grid(a[0]!.length, a.length, (i, j) => a[j]![i]!);
 
 // Returns from a two-factor model, seeded.
 function returnsSample(t: number, n: number, seed: number): M {
-  const rng = createRng(seed);
+  const rng = createMulberry32Rng(seed);
   const load = Array.from({ length: n }, () => [0.5 + rng.next(), rng.normal()]);
   return Array.from({ length: t }, () => {
     const f = [rng.normal(), rng.normal()];

@@ -1,4 +1,4 @@
-import { createRng } from './random.js';
+import { createMulberry32Rng } from '../random/index.js';
 import type { BarQuote } from './broker.js';
 
 /**
@@ -70,7 +70,7 @@ export function generateSampleDay(spec: SampleDaySpec = {}): SampleDay {
   const nSectors = Math.min(spec.sectors ?? SECTORS.length, SECTORS.length);
   const sessionMinutes = spec.sessionMinutes ?? 390;
   const nBars = Math.floor(sessionMinutes / barMinutes);
-  const rng = createRng(seed);
+  const rng = createMulberry32Rng(seed);
 
   const names: SampleName[] = [];
   const market = new Float64Array(n);

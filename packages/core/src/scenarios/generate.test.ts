@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cholesky } from './cholesky.js';
 import { generateBondScenarios, type ScenarioGeneratorSettings, type ScenarioSecurity } from './generate.js';
-import { createRng } from './prng.js';
 
 // Moment tests: every tolerance is 4 standard errors of the estimator at the sample size,
 // computed from the model's own kurtosis (3 for normal, 3 + 6/(ν−4) for Student-t).
@@ -116,19 +115,5 @@ describe('scenario generator determinism and guards', () => {
   it('rejects ν ≤ 2 and a non-positive-definite correlation', () => {
     expect(() => generateBondScenarios(securities, { ...base, model: 'student-t', degreesOfFreedom: 2 })).toThrow(RangeError);
     expect(() => cholesky([1, 1.2, 1.2, 1], 2)).toThrow(/positive definite/);
-  });
-});
-
-describe('prng', () => {
-  it('uniforms are uniform and gammas have the right mean and variance', () => {
-    const rng = createRng(1);
-    const u = Array.from({ length: N }, () => rng.next());
-    expect(Math.abs(mean(u) - 0.5)).toBeLessThan(4 * Math.sqrt(1 / 12 / N));
-    expect(Math.min(...u)).toBeGreaterThanOrEqual(0);
-    expect(Math.max(...u)).toBeLessThan(1);
-    for (const shape of [0.5, 3]) {
-      const g = Array.from({ length: N }, () => rng.gamma(shape));
-      expect(Math.abs(mean(g) - shape)).toBeLessThan(4 * Math.sqrt(shape / N));
-    }
   });
 });

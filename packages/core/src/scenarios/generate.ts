@@ -17,7 +17,7 @@
  * reachable with absurd vols).
  */
 import { cholesky } from './cholesky.js';
-import { createRng } from './prng.js';
+import { createRng } from '../random/index.js';
 
 export const SCENARIO_FACTORS = ['rates', 'credit'] as const;
 

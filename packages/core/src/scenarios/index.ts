@@ -1,4 +1,3 @@
-export { createRng, type Rng } from './prng.js';
 export { cholesky } from './cholesky.js';
 export {
   generateBondScenarios,

@@ -9,7 +9,7 @@
  * scenarios, loosened by a random slack in `slack` — so the reference assignment satisfies
  * them all, while the financing-optimal assignment has to work around them.
  */
-import { createRng, type Rng } from '../../scenarios/index.js';
+import { createRng } from '../../random/index.js';
 import { checkRatioDenominators } from '../denominator-bound.js';
 import { evaluateAllocationMetrics, evaluateConstraintSlacks } from '../metrics.js';
 import { buildAllocationModel } from '../model.js';
@@ -62,8 +62,6 @@ const TENORS = [2, 3, 5, 7, 10, 20, 30] as const;
 const ACCOUNT_NAMES = ['PB-A', 'PB-B', 'PB-C', 'PB-D', 'PB-E', 'PB-F', 'PB-G', 'PB-H', 'PB-I', 'PB-J'];
 
 const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
-const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng.next() * xs.length)]!;
-const uniform = (rng: Rng, lo: number, hi: number) => lo + (hi - lo) * rng.next();
 /** Rounds |x| up/down to 3 significant digits in the direction that loosens the limit. */
 function niceLimit(x: number, direction: 'up' | 'down'): number {
   if (x === 0) return 0;
@@ -102,18 +100,18 @@ export function generateAllocationBook(spec: AllocationBookSpec): AllocationRequ
   const ids = new Set<string>();
   const securities = Array.from({ length: nSec }, (_, i) => {
     const gov = i % 9 < 5;
-    const tenor = pick(rng, TENORS);
-    const issuerRating = pick(rng, ISSUERS);
-    const spread = gov ? 0 : uniform(rng, 0.006, issuerRating[1].startsWith('BB') ? 0.035 : 0.02);
+    const tenor = rng.pick(TENORS);
+    const issuerRating = rng.pick(ISSUERS);
+    const spread = gov ? 0 : rng.uniform(0.006, issuerRating[1].startsWith('BB') ? 0.035 : 0.02);
     const y = 0.038 + 0.004 * Math.log(tenor) + spread;
-    const coupon = Math.round((y + uniform(rng, -0.012, 0.008)) * 800) / 800;
+    const coupon = Math.round((y + rng.uniform(-0.012, 0.008)) * 800) / 800;
     const risk = bondRisk(coupon, tenor, y);
     const issuer = gov ? 'UST' : issuerRating[0];
     let id = `${issuer} ${(coupon * 100).toFixed(3).replace(/0$/, '')} ${2025 + tenor}`;
     while (ids.has(id)) id += "'";
     ids.add(id);
     const price = round(risk.price, 3);
-    const accrued = round(coupon * 100 * uniform(rng, 0, 0.5), 3);
+    const accrued = round(coupon * 100 * rng.uniform(0, 0.5), 3);
     return {
       id,
       type: gov ? ('government' as const) : ('corporate' as const),
@@ -148,7 +146,7 @@ export function generateAllocationBook(spec: AllocationBookSpec): AllocationRequ
     const positions: Record<string, number> = {};
     const nPos = Math.max(1, Math.round(nSec * 0.25));
     for (let k = 0; k < nPos; k++) {
-      const sec = pick(rng, securities);
+      const sec = rng.pick(securities);
       positions[sec.id] = (rng.next() < 0.8 ? 1 : -1) * (1 + Math.floor(rng.next() * 10)) * 1_000_000;
     }
     let mv0 = 0;
@@ -158,8 +156,8 @@ export function generateAllocationBook(spec: AllocationBookSpec): AllocationRequ
       mv0 += (q * (s.price + s.accrued)) / 100;
       gross0 += (Math.abs(q) * (s.price + s.accrued)) / 100;
     }
-    const equityTarget = (tradedNotional / nAcc + gross0) * uniform(rng, 0.3, 0.45);
-    const j = () => uniform(rng, -1, 1);
+    const equityTarget = (tradedNotional / nAcc + gross0) * rng.uniform(0.3, 0.45);
+    const j = () => rng.uniform(-1, 1);
     return {
       id: ACCOUNT_NAMES[a] ?? `PB-${a + 1}`,
       cash: Math.round((equityTarget - mv0) / 1000) * 1000,
@@ -173,13 +171,13 @@ export function generateAllocationBook(spec: AllocationBookSpec): AllocationRequ
         {
           id: 'margin',
           terms: [
-            { value: 'gross' as const, filter: { type: 'government' as const }, weights: { default: round(uniform(rng, 0.015, 0.03), 4) } },
+            { value: 'gross' as const, filter: { type: 'government' as const }, weights: { default: round(rng.uniform(0.015, 0.03), 4) } },
             {
               value: 'gross' as const,
               filter: { type: 'corporate' as const },
-              weights: { default: round(uniform(rng, 0.06, 0.1), 4) },
+              weights: { default: round(rng.uniform(0.06, 0.1), 4) },
             },
-            { value: 'gross' as const, filter: { type: 'corporate' as const, rating: ['BB+', 'BBB-'] }, weight: round(uniform(rng, 0.04, 0.08), 4) },
+            { value: 'gross' as const, filter: { type: 'corporate' as const, rating: ['BB+', 'BBB-'] }, weight: round(rng.uniform(0.04, 0.08), 4) },
           ],
         },
         { id: 'corpGross', terms: [{ value: 'gross' as const, filter: { type: 'corporate' as const } }] },
@@ -223,7 +221,7 @@ export function generateAllocationBook(spec: AllocationBookSpec): AllocationRequ
     const series = (id: string) => vals.subarray(cm.metricIndex.get(id)! * W, (cm.metricIndex.get(id)! + 1) * W);
     const max = (xs: ArrayLike<number>) => Math.max(...Array.from(xs));
     const min = (xs: ArrayLike<number>) => Math.min(...Array.from(xs));
-    const slack = () => uniform(rng, slackLo, slackHi);
+    const slack = () => rng.uniform(slackLo, slackHi);
     const scale = cm.refScale;
     const constraints: ConstraintSpecInput[] = [];
     for (let k = 0; k < spec.constraintsPerAccount; k++) {

@@ -1,5 +1,5 @@
 import { resolveConfig, type OptimizationConfig, type OptimizationConfigSpec } from '../config.js';
-import { createRng } from '../random.js';
+import { createMulberry32Rng } from '../../random/index.js';
 import type { RotationName } from '../types.js';
 
 export const nameOf = (p: Partial<RotationName> & { symbol: string; z: number }): RotationName => ({
@@ -14,7 +14,7 @@ export const configOf = (spec: OptimizationConfigSpec = {}): OptimizationConfig 
 
 /** A seeded random universe for property tests: sectors, holdings (at most K of them), costs. */
 export function randomUniverse(seed: number, opts: { n: number; K: number; held: number; sectors?: number; ties?: boolean }): RotationName[] {
-  const rng = createRng(seed);
+  const rng = createMulberry32Rng(seed);
   const sectors = opts.sectors ?? 5;
   const out: RotationName[] = [];
   const heldIdx = new Set<number>();
