@@ -4,8 +4,8 @@
 //
 // - native_vs_ts: cold solve (setup + solve + polish) of the same instance on both backends in
 //   one benny suite, N = 2,000 assets (CI: N = 300).
-// - Full run only: N = 15,000 assets on the native backend, one cold solve and warm re-solves
-//   after a small change of q (μ of 1 % of the assets moved by 5 %), timed with
+// - Full run only: N = 15,000 assets on the native backend, one cold solve and one warm
+//   re-solve after a small change of q (μ of 1 % of the assets moved by 5 %), timed with
 //   performance.now() (a benny sample of a multi-second solve would take minutes).
 // Every result is re-checked from the raw problem by validateQpResult; the figures say so.
 import { generatePortfolioQp, type PortfolioQpLayout } from '@keel/solver-native/qp/generators';
@@ -64,30 +64,30 @@ export const qpPortfolioSuite: BenchSuite = {
     if (timings.native && timings.ts) ratios.native_vs_ts = speedup(timings.native, timings.ts);
 
     if (!ci && native.available) {
+      // With binding turnover and gross budgets ADMM needs tens of thousands of iterations
+      // at this size (OSQP's C library takes the same path), so each solve is capped at
+      // 120 s and reported with its status instead of hanging the run.
       const big = generatePortfolioQp({ assets: 15_000, seed: 2 });
       const p15 = big.problem;
+      const limited = { ...SETTINGS, maxIter: 1_000_000, timeLimitSec: 120 };
       figures['n15000.size'] = `n=${p15.n} m=${p15.m} nnzP=${p15.P.values.length} nnzA=${p15.A.values.length}`;
       const t0 = performance.now();
-      const ws = createQpWorkspace(p15, { ...SETTINGS, timeLimitSec: 600 }, { backend: 'native' });
+      const ws = createQpWorkspace(p15, limited, { backend: 'native' });
       const cold = ws.solve();
       const coldMs = performance.now() - t0;
       figures['n15000.native.cold'] = verdict(p15, cold);
       figures['n15000.native.coldMs'] = Math.round(coldMs);
+      figures['n15000.native.msPerIteration'] = Math.round((cold.info.solveTimeMs / Math.max(1, cold.info.iterations)) * 100) / 100;
       figures['n15000.native.coldUnder2s'] = coldMs < 2000 && cold.status === 'solved';
       const q = nudgedQ(p15, big.layout);
-      const warmMs: number[] = [];
-      let warm: QpResult | undefined;
-      for (let rep = 0; rep < 3; rep++) {
-        ws.updateQ(rep % 2 === 0 ? q : p15.q);
-        const t = performance.now();
-        warm = ws.solve();
-        warmMs.push(performance.now() - t);
-      }
+      ws.updateQ(q);
+      const t1 = performance.now();
+      const warm = ws.solve();
+      const warmMs = performance.now() - t1;
       ws.dispose();
-      const warmMean = warmMs.reduce((a, b) => a + b, 0) / warmMs.length;
-      figures['n15000.native.warm'] = verdict({ ...p15, q }, warm!);
-      figures['n15000.native.warmMs'] = Math.round(warmMean);
-      ratios.cold_vs_warm_15k = coldMs / warmMean;
+      figures['n15000.native.warm'] = verdict({ ...p15, q }, warm);
+      figures['n15000.native.warmMs'] = Math.round(warmMs);
+      if (cold.status === 'solved' && warm.status === 'solved') ratios.cold_vs_warm_15k = coldMs / warmMs;
     }
     return { ratios, figures };
   },
