@@ -130,12 +130,12 @@ export function navOf(state: ReplayState, bar: SampleBar): number {
   return nav;
 }
 
-/** One decision interval. Pure: returns the next state and what happened. */
-export function runCycle(state: ReplayState, bar: SampleBar, deps: { solve?: QpSolveFn } = {}): { state: ReplayState; report: CycleReport } {
-  const { settings, names } = state;
-  if (bar.quotes.length !== names.length) throw new Error(`bar at minute ${bar.minute} has ${bar.quotes.length} quotes for ${names.length} names`);
-  const nav = navOf(state, bar);
-  const universe: RotationName[] = names.map((x, i) => {
+/**
+ * The book's names at `bar` as universe rows: static data, the bar's quote, the held position if
+ * any, and a cooldown only while one runs (absent means 0, as in a request).
+ */
+export function universeAt(state: ReplayState, bar: SampleBar, nav: number): (Omit<RotationName, 'restricted' | 'cooldownMinutes'> & { cooldownMinutes?: number })[] {
+  return state.names.map((x, i) => {
     const q = bar.quotes[i]!;
     const p = state.positions[x.symbol];
     const cooldown = Math.max(0, (state.cooldownUntil[x.symbol] ?? 0) - bar.minute);
@@ -151,13 +151,20 @@ export function runCycle(state: ReplayState, bar: SampleBar, deps: { solve?: QpS
       adv: x.adv,
       atr: q.atr,
       price: q.mid,
-      restricted: false,
-      cooldownMinutes: cooldown,
       spreadBps: q.spreadBps,
       baselineSpreadBps: x.baselineSpreadBps,
+      ...(cooldown > 0 ? { cooldownMinutes: cooldown } : {}),
       ...(p ? { shares: p.shares, entryPrice: p.entryPrice, highPrice: Math.max(p.highPrice, q.mid), heldMinutes: bar.minute - p.entryMinute } : {}),
     };
   });
+}
+
+/** One decision interval. Pure: returns the next state and what happened. */
+export function runCycle(state: ReplayState, bar: SampleBar, deps: { solve?: QpSolveFn } = {}): { state: ReplayState; report: CycleReport } {
+  const { settings, names } = state;
+  if (bar.quotes.length !== names.length) throw new Error(`bar at minute ${bar.minute} has ${bar.quotes.length} quotes for ${names.length} names`);
+  const nav = navOf(state, bar);
+  const universe: RotationName[] = universeAt(state, bar, nav).map((row) => ({ restricted: false, cooldownMinutes: 0, ...row }));
   const problem: RotationProblem = {
     universe,
     config: settings.config,

@@ -1,4 +1,4 @@
-import { initialReplayState, navOf, REPLAY_CONFIG, runCycle } from './replay.js';
+import { initialReplayState, navOf, REPLAY_CONFIG, runCycle, universeAt } from './replay.js';
 import { generateSampleDay, type SampleDaySpec } from './sample.js';
 import type { RotationRequest } from './schema.js';
 
@@ -18,28 +18,7 @@ export function sampleRotationRequest(spec: SampleDaySpec & { minute?: number; c
   const n = day.names.length;
   const correlation = spec.correlation === false ? undefined : Array.from({ length: n }, (_, i) => Array.from(day.correlation.subarray(i * n, (i + 1) * n)));
   return {
-    universe: day.names.map((x, i) => {
-      const q = bar.quotes[i]!;
-      const p = state.positions[x.symbol];
-      const cooldown = Math.max(0, (state.cooldownUntil[x.symbol] ?? 0) - bar.minute);
-      return {
-        symbol: x.symbol,
-        z: q.z,
-        weight: p ? (p.shares * q.mid) / nav : 0,
-        beta: x.beta,
-        sector: x.sector,
-        cost: x.cost,
-        vol: q.vol,
-        baselineVol: x.baselineVol,
-        adv: x.adv,
-        atr: q.atr,
-        price: q.mid,
-        spreadBps: q.spreadBps,
-        baselineSpreadBps: x.baselineSpreadBps,
-        ...(cooldown > 0 ? { cooldownMinutes: cooldown } : {}),
-        ...(p ? { shares: p.shares, entryPrice: p.entryPrice, highPrice: Math.max(p.highPrice, q.mid), heldMinutes: bar.minute - p.entryMinute } : {}),
-      };
-    }),
+    universe: universeAt(state, bar, nav),
     ...(correlation ? { correlation } : {}),
     config: { ...REPLAY_CONFIG },
     state: { minute: bar.minute, nav },
