@@ -1,3 +1,5 @@
+import { selectLargest } from '../select-largest.js';
+
 /**
  * Whole shares from a continuous schedule: every bin gets ⌊x_t⌋, then the D = S − Σ⌊x_t⌋ shares
  * left go one each to the bins with the largest fractional parts among those still below their
@@ -32,7 +34,7 @@ export function roundSchedule(x: ArrayLike<number>, capsOrNull: ArrayLike<number
     const eligible: number[] = [];
     for (let t = 0; t < n; t++) if (y[t]! + 1 <= cap(t)) eligible.push(t);
     if (eligible.length >= deficit) {
-      const theta = kthLargest(eligible.map((t) => frac[t]!), deficit);
+      const theta = selectLargest(eligible.map((t) => frac[t]!), deficit);
       for (const t of eligible) if (frac[t]! > theta) (y[t]! += 1), deficit--;
       for (const t of eligible) if (deficit > 0 && frac[t] === theta) (y[t]! += 1), deficit--;
       return y;
@@ -69,31 +71,4 @@ export function roundSchedule(x: ArrayLike<number>, capsOrNull: ArrayLike<number
     }
   }
   return y;
-}
-
-/** The k-th largest value (1-based) of a, by quickselect; reorders a. */
-function kthLargest(a: number[], k: number): number {
-  let lo = 0;
-  let hi = a.length - 1;
-  const target = k - 1; // index in descending order
-  while (lo < hi) {
-    const pivot = a[(lo + hi) >>> 1]!;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i]! > pivot) i++;
-      while (a[j]! < pivot) j--;
-      if (i <= j) {
-        const tmp = a[i]!;
-        a[i] = a[j]!;
-        a[j] = tmp;
-        i++;
-        j--;
-      }
-    }
-    if (target <= j) hi = j;
-    else if (target >= i) lo = i;
-    else return a[target]!;
-  }
-  return a[target]!;
 }

@@ -11,6 +11,7 @@
 import { exposure } from '../metrics.js';
 import type { AllocationModel } from '../model.js';
 import { cvarTail, objectiveScales, positionFinancing, type ObjectiveScales } from '../objective.js';
+import { selectLargest } from '../../select-largest.js';
 import type { ScenarioSet } from '../types.js';
 
 /**
@@ -510,35 +511,9 @@ export function cvarOf(losses: Float64Array, alpha: number): number {
   const t = cvarTail(alpha, S);
   const m = Math.max(1, Math.ceil(t));
   const a = Float64Array.from(losses);
-  // Partition so a[0..m-1] hold the m largest (unordered), a[m-1] the m-th largest.
-  let lo = 0;
-  let hi = S - 1;
-  const k = m - 1;
-  while (lo < hi) {
-    const pivot = a[(lo + hi) >> 1]!;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i]! > pivot) i++;
-      while (a[j]! < pivot) j--;
-      if (i <= j) {
-        const tmp = a[i]!;
-        a[i] = a[j]!;
-        a[j] = tmp;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else break;
-  }
-  // The m-th largest is the smallest of the first m after partitioning.
-  let kth = Infinity;
+  // a[0..m-1] hold the m largest (unordered); kth is the m-th largest.
+  const kth = selectLargest(a, m);
   let sum = 0;
-  for (let i = 0; i < m; i++) {
-    sum += a[i]!;
-    if (a[i]! < kth) kth = a[i]!;
-  }
+  for (let i = 0; i < m; i++) sum += a[i]!;
   return (sum - kth + (t - (m - 1)) * kth) / t;
 }
