@@ -31,10 +31,6 @@ export async function copyText(text: string): Promise<boolean> {
   }
 }
 
-export function readFileText(file: File): Promise<string> {
-  return file.text();
-}
-
 export async function readFileBase64(file: File): Promise<string> {
   const bytes = new Uint8Array(await file.arrayBuffer());
   let bin = '';
