@@ -6,6 +6,7 @@ import { generateHuber, generateLasso, generateRandomQp } from '@keel/solver-nat
 import { validateQpResult } from '@keel/solver-native/qp/reference';
 import { createQpWorkspace, qpBackends, type QpBackend, type QpProblem, type QpSettings } from '@keel/solver-native/qp';
 import { measure, speedup, type BenchSuite, type CaseTiming } from '../harness.js';
+import { coldSolveCases, qpSize } from '../qp-cases.js';
 
 const SETTINGS: Partial<QpSettings> = { epsAbs: 1e-4, epsRel: 1e-4, polish: true, maxIter: 20000 };
 
@@ -32,24 +33,16 @@ export const qpClassesSuite: BenchSuite = {
     const figures: Record<string, number | string | boolean> = { nativeAvailable: native.available };
     const ratios: Record<string, number> = {};
     for (const { name, problem } of classes(ci)) {
-      figures[`${name}.size`] = `n=${problem.n} m=${problem.m} nnzP=${problem.P.values.length} nnzA=${problem.A.values.length}`;
+      figures[`${name}.size`] = qpSize(problem);
       for (const backend of backends) {
         const r = createQpWorkspace(problem, SETTINGS, { backend }).solve();
         const check = validateQpResult(problem, r, { epsAbs: 1e-3, epsRel: 1e-3, epsInf: 1e-4 });
         figures[`${name}.${backend}`] = `${r.status}${r.status === 'solved' && check.verified ? ' (verified)' : ' (NOT verified)'}, ${r.info.iterations} it, polish ${r.info.polish}`;
       }
-      const timings: Record<string, CaseTiming> = await measure(
-        `qp-classes-${name}`,
-        backends.map((backend) => ({
-          name: backend,
-          fn: () => {
-            const ws = createQpWorkspace(problem, SETTINGS, { backend });
-            ws.solve();
-            ws.dispose();
-          },
-        })),
-        { minSamples: ci ? 2 : 3, maxTime: ci ? 1 : 3 },
-      );
+      const timings: Record<string, CaseTiming> = await measure(`qp-classes-${name}`, coldSolveCases(problem, SETTINGS, backends), {
+        minSamples: ci ? 2 : 3,
+        maxTime: ci ? 1 : 3,
+      });
       for (const backend of backends) figures[`${name}.${backend}.meanMs`] = Math.round(timings[backend]!.meanMs * 100) / 100;
       if (timings.native && timings.ts) ratios[`${name}.nativeVsTs`] = speedup(timings.native, timings.ts);
     }

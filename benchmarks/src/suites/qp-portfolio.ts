@@ -12,6 +12,7 @@ import { generatePortfolioQp, type PortfolioQpLayout } from '@keel/solver-native
 import { validateQpResult } from '@keel/solver-native/qp/reference';
 import { createQpWorkspace, qpBackends, type QpBackend, type QpProblem, type QpResult, type QpSettings } from '@keel/solver-native/qp';
 import { measure, speedup, type BenchSuite } from '../harness.js';
+import { coldSolveCases, qpSize } from '../qp-cases.js';
 
 /** Tolerances at which the answer is checked; polishing makes the reported point exact. */
 const SETTINGS: Partial<QpSettings> = { epsAbs: 1e-4, epsRel: 1e-4, polish: true, maxIter: 50_000 };
@@ -42,24 +43,13 @@ export const qpPortfolioSuite: BenchSuite = {
     const assets = ci ? 300 : 2000;
     const { problem } = generatePortfolioQp({ assets, seed: 1 });
     const tag = `n${assets}`;
-    figures[`${tag}.size`] = `n=${problem.n} m=${problem.m} nnzP=${problem.P.values.length} nnzA=${problem.A.values.length}`;
+    figures[`${tag}.size`] = qpSize(problem);
     for (const backend of backends) {
       const ws = createQpWorkspace(problem, SETTINGS, { backend });
       figures[`${tag}.${backend}`] = verdict(problem, ws.solve());
       ws.dispose();
     }
-    const timings = await measure(
-      `qp-portfolio-${tag}`,
-      backends.map((backend) => ({
-        name: backend,
-        fn: () => {
-          const ws = createQpWorkspace(problem, SETTINGS, { backend });
-          ws.solve();
-          ws.dispose();
-        },
-      })),
-      { minSamples: ci ? 2 : 3, maxTime: ci ? 2 : 10 },
-    );
+    const timings = await measure(`qp-portfolio-${tag}`, coldSolveCases(problem, SETTINGS, backends), { minSamples: ci ? 2 : 3, maxTime: ci ? 2 : 10 });
     for (const backend of backends) figures[`${tag}.${backend}.coldMs`] = Math.round(timings[backend]!.meanMs * 10) / 10;
     if (timings.native && timings.ts) ratios.native_vs_ts = speedup(timings.native, timings.ts);
 
@@ -70,7 +60,7 @@ export const qpPortfolioSuite: BenchSuite = {
       const big = generatePortfolioQp({ assets: 15_000, seed: 2 });
       const p15 = big.problem;
       const limited = { ...SETTINGS, maxIter: 1_000_000, timeLimitSec: 120 };
-      figures['n15000.size'] = `n=${p15.n} m=${p15.m} nnzP=${p15.P.values.length} nnzA=${p15.A.values.length}`;
+      figures['n15000.size'] = qpSize(p15);
       const t0 = performance.now();
       const ws = createQpWorkspace(p15, limited, { backend: 'native' });
       const cold = ws.solve();
