@@ -16,6 +16,17 @@ export function parseCommandArgs(args: string[], options: NonNullable<ParseArgsC
   }
 }
 
+/** An integer flag ≥ min; when absent, `fallback`, or an error when there is none. */
+export function intFlag(flag: string, value: string | boolean | undefined, min: number, fallback?: number): number {
+  if (value === undefined) {
+    if (fallback !== undefined) return fallback;
+    throw new InputError({ path: `--${flag}`, message: 'is required' });
+  }
+  const n = Number(value);
+  if (typeof value !== 'string' || !Number.isInteger(n) || n < min) throw new InputError({ path: `--${flag}`, message: `must be an integer ≥ ${min} (got "${String(value)}")` });
+  return n;
+}
+
 /** Validates a flag against a closed set of values. */
 export function oneOf<const V extends string>(flag: string, value: string | undefined, allowed: readonly V[]): V | undefined {
   if (value === undefined) return undefined;

@@ -6,22 +6,12 @@ import {
   nativeKernelIsa,
   type KernelBackend,
 } from '@keel/solver-native/kernels';
-import { oneOf, parseCommandArgs } from '../args.js';
+import { intFlag, oneOf, parseCommandArgs } from '../args.js';
 import { progress } from '../io.js';
 import type { Command } from './types.js';
 
 const USAGE =
   'keel bench scenarios --instruments N --scenarios S [--holders K] [--factors B] [--dense] [--backend native|ts] [--seed N]';
-
-function positiveInt(flag: string, v: string | boolean | undefined, fallback?: number): number {
-  if (v === undefined) {
-    if (fallback !== undefined) return fallback;
-    throw new InputError({ path: `--${flag}`, message: 'is required' });
-  }
-  const n = Number(v);
-  if (typeof v !== 'string' || !Number.isInteger(n) || n < 1) throw new InputError({ path: `--${flag}`, message: `must be an integer ≥ 1 (got "${String(v)}")` });
-  return n;
-}
 
 /**
  * Σ|v| over all holder values to 10 significant digits: no cancellation, so native and TS (and
@@ -57,10 +47,10 @@ export const benchCommand: Command = {
     if (positionals[0] !== 'scenarios' || positionals.length !== 1) {
       throw new InputError({ path: 'argv', message: `expected the subcommand "scenarios" (usage: ${USAGE})` });
     }
-    const items = positiveInt('instruments', values.instruments);
-    const scenarios = positiveInt('scenarios', values.scenarios);
-    const holders = positiveInt('holders', values.holders, 25);
-    const factors = positiveInt('factors', values.factors, 20);
+    const items = intFlag('instruments', values.instruments, 1);
+    const scenarios = intFlag('scenarios', values.scenarios, 1);
+    const holders = intFlag('holders', values.holders, 1, 25);
+    const factors = intFlag('factors', values.factors, 1, 20);
     const seedText = values.seed;
     const seed = seedText === undefined ? 1 : Number(seedText);
     if (!Number.isInteger(seed)) throw new InputError({ path: '--seed', message: `must be an integer (got "${String(seedText)}")` });

@@ -1,17 +1,10 @@
 import { InputError } from '@keel/core';
 import { compareHysteresis, generateSampleDay, ROTATION_ENGINES, type ReplaySummary, type RotationEngine } from '@keel/core/rotation';
-import { oneOf, parseCommandArgs } from '../args.js';
+import { intFlag, oneOf, parseCommandArgs } from '../args.js';
 import { progress, writeFileAtomic, type CliIo } from '../io.js';
 import type { Command } from './types.js';
 
 const USAGE = 'keel replay [--engine greedy|qp] [--seed N] [--names N] [--out FILE] [--format table|json]';
-
-function int(flag: string, v: unknown, fallback: number, min: number): number {
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (typeof v !== 'string' || !Number.isInteger(n) || n < min) throw new InputError({ path: `--${flag}`, message: `must be an integer ≥ ${min} (got "${String(v)}")` });
-  return n;
-}
 
 function row(io: CliIo, label: string, s: ReplaySummary): void {
   const h = s.hysteresis;
@@ -42,9 +35,9 @@ export const replayCommand: Command = {
     if (positionals.length) throw new InputError({ path: 'argv', message: `takes no positional arguments (usage: ${USAGE})` });
     const engine: RotationEngine = oneOf('engine', values.engine as string | undefined, ROTATION_ENGINES) ?? 'greedy';
     const format = oneOf('format', values.format as string | undefined, ['table', 'json'] as const) ?? (values.out ? 'json' : 'table');
-    const seed = int('seed', values.seed, 1, 0);
+    const seed = intFlag('seed', values.seed, 0, 1);
     // The QP replays one dense QP per bar (warm-started); 100 names keeps it to about a minute.
-    const names = int('names', values.names, engine === 'qp' ? 100 : 500, 25);
+    const names = intFlag('names', values.names, 25, engine === 'qp' ? 100 : 500);
     const p = progress(io, `replay (${engine})`);
     let out: ReturnType<typeof compareHysteresis>;
     try {
