@@ -4,9 +4,46 @@ import type { CliIo } from './io.js';
 
 export const EXIT = { ok: 0, failure: 1, invalidInput: 2 } as const;
 
+const HELP_WIDTH = 100;
+
+/**
+ * Splits text into lines of at most `width` characters at spaces outside brackets, so an
+ * option group like `[--format table|json]` is never cut (a group longer than a line stands alone).
+ */
+export function wrapText(text: string, width: number): string[] {
+  const groups: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const ch = text[i];
+    if (ch === '[') depth++;
+    else if (ch === ']') depth = Math.max(0, depth - 1);
+    else if ((ch === ' ' && depth === 0) || i === text.length) {
+      if (i > start) groups.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  const lines: string[] = [];
+  for (const g of groups) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && last.length + 1 + g.length <= width) lines[lines.length - 1] = `${last} ${g}`;
+    else lines.push(g);
+  }
+  return lines;
+}
+
+/** One block per command: name and summary, then its usage, wrapped to HELP_WIDTH columns. */
 function help(io: CliIo): void {
+  const nameWidth = Math.max(...commands.map((c) => c.name.length));
+  const indent = ' '.repeat(2 + nameWidth + 2);
+  const textWidth = HELP_WIDTH - indent.length;
   io.out('usage: keel <command> [options]\n\ncommands:\n');
-  for (const c of commands) io.out(`  ${c.usage.padEnd(64)} ${c.summary}\n`);
+  for (const c of commands) {
+    const [first = '', ...more] = wrapText(c.summary, textWidth);
+    io.out(`  ${c.name.padEnd(nameWidth)}  ${first}\n`);
+    for (const line of more) io.out(`${indent}${line}\n`);
+    wrapText(c.usage, textWidth - 2).forEach((line, i) => io.out(`${indent}${i > 0 ? '  ' : ''}${line}\n`));
+  }
 }
 
 /** Runs one CLI invocation and returns its exit code; never throws. */
