@@ -85,6 +85,13 @@ export type HighsCommand =
   | { readonly op: 'extend'; readonly session: number; readonly delta: HighsExtendPayload }
   | { readonly op: 'setObjective'; readonly session: number; readonly cost: Float64Array; readonly offset: number }
   | { readonly op: 'solve'; readonly session: number; readonly settings: HighsRunSettings; readonly token: number }
+  | {
+      readonly op: 'setColBounds';
+      readonly session: number;
+      readonly indices: Int32Array;
+      readonly lower: Float64Array;
+      readonly upper: Float64Array;
+    }
   | { readonly op: 'close'; readonly session: number }
   | { readonly op: 'memory' };
 
@@ -293,6 +300,11 @@ export function createHighsEngine(highs: Highs, cancelFlag: Int32Array, logging 
     };
   }
 
+  function setColBounds(id: number, indices: Int32Array, lower: Float64Array, upper: Float64Array) {
+    if (indices.length > 0) get(id).model.changeColsBounds({ kind: 'set', indices }, lower, upper);
+    return memory();
+  }
+
   function close(id: number) {
     const s = sessions.get(id);
     if (s) {
@@ -313,6 +325,8 @@ export function createHighsEngine(highs: Highs, cancelFlag: Int32Array, logging 
           return setObjective(cmd.session, cmd.cost, cmd.offset);
         case 'solve':
           return solve(cmd.session, cmd.settings, cmd.token);
+        case 'setColBounds':
+          return setColBounds(cmd.session, cmd.indices, cmd.lower, cmd.upper);
         case 'close':
           return close(cmd.session);
         case 'memory':

@@ -46,6 +46,8 @@ export interface HighsSession {
   extend(cols: ColumnBlock | null, rows: RowBlock | null): Promise<void>;
   /** Replaces the whole linear objective. */
   setObjective(cost: Float64Array, offset?: number): Promise<void>;
+  /** New bounds for some columns (`indices` strictly increasing), e.g. to fix a neighbourhood. */
+  setColBounds(indices: Int32Array, lower: Float64Array, upper: Float64Array): Promise<void>;
   solve(settings?: Partial<HighsSettings>, signal?: AbortSignal): Promise<ModelSolveResult>;
   /** Frees the HiGHS model (always call it: wasm memory is not garbage collected). */
   close(): Promise<void>;
@@ -120,6 +122,21 @@ class Session implements HighsSession {
   async setObjective(cost: Float64Array, offset = 0): Promise<void> {
     this.alive();
     await this.host.call({ op: 'setObjective', session: this.id, cost, offset });
+  }
+
+  async setColBounds(indices: Int32Array, lower: Float64Array, upper: Float64Array): Promise<void> {
+    this.alive();
+    const issues: { path: string; message: string }[] = [];
+    if (lower.length !== indices.length || upper.length !== indices.length) {
+      issues.push({ path: 'bounds', message: `${indices.length} indices, ${lower.length} lower, ${upper.length} upper` });
+    }
+    for (let k = 0; k < indices.length && issues.length === 0; k++) {
+      const j = indices[k]!;
+      if (j < 0 || j >= this.nCols || (k > 0 && j <= indices[k - 1]!)) issues.push({ path: `bounds.indices[${k}]`, message: `column ${j} out of range or not ascending` });
+      else if (!(lower[k]! <= upper[k]!)) issues.push({ path: `bounds[${k}]`, message: `lower ${lower[k]} > upper ${upper[k]}` });
+    }
+    if (issues.length) throw new InputError(issues);
+    await this.host.call({ op: 'setColBounds', session: this.id, indices, lower, upper });
   }
 
   async solve(settings: Partial<HighsSettings> = {}, signal?: AbortSignal): Promise<ModelSolveResult> {
