@@ -253,16 +253,7 @@ export class GreedyState {
       add('financingCost', (this.weights.financingCost * df) / this.scales.financingCost);
     }
     if (needHeadroom) {
-      // Headroom is a global min: only the account's own part changes.
-      let others = Infinity;
-      let current = Infinity;
-      for (let b = 0; b < m.nAcc; b++) {
-        const hb = this.accountHeadroom(b);
-        current = Math.min(current, hb);
-        if (b !== a) others = Math.min(others, hb);
-      }
-      const next = Math.min(others, newHeadroomA);
-      add('headroom', -this.weights.headroom * (next - current));
+      add('headroom', -this.weights.headroom * this.headroomChange(a, newHeadroomA));
     }
     if (this.useRisk) {
       const L = this.losses![a]!;
@@ -384,14 +375,7 @@ export class GreedyState {
       add('financingCost', (this.weights.financingCost * df) / this.scales.financingCost);
     }
     if (this.useHeadroom) {
-      let others = Infinity;
-      let current = Infinity;
-      for (let b = 0; b < m.nAcc; b++) {
-        const hb = this.accountHeadroom(b);
-        current = Math.min(current, hb);
-        if (b !== a) others = Math.min(others, hb);
-      }
-      add('headroom', -this.weights.headroom * (Math.min(others, newHeadroomA) - current));
+      add('headroom', -this.weights.headroom * this.headroomChange(a, newHeadroomA));
     }
     if (this.useRisk) {
       const tmp = Float64Array.from(this.losses![a]!);
@@ -425,6 +409,18 @@ export class GreedyState {
       );
     };
     return side(a1, t1, q1, t2, q2) + side(a2, t2, q2, t1, q1);
+  }
+
+  /** Change of the book's headroom (a global min over accounts) when account a's becomes `next`. */
+  private headroomChange(a: number, next: number): number {
+    let others = Infinity;
+    let current = Infinity;
+    for (let b = 0; b < this.model.nAcc; b++) {
+      const hb = this.accountHeadroom(b);
+      current = Math.min(current, hb);
+      if (b !== a) others = Math.min(others, hb);
+    }
+    return Math.min(others, next) - current;
   }
 
   /** Smallest normalised hard slack of account a (∞ without hard constraints). */
