@@ -1,18 +1,11 @@
+import type { AlmgrenChrissParams } from './almgren-chriss.js';
 import type { ExecutionRequest, ImpactModelName } from './types.js';
 
 /** The impact model with its arrays as Float64Array, ready for the solvers. */
 export type ImpactModel =
   | { readonly model: 'linear'; readonly beta: Float64Array }
   | { readonly model: 'powerLaw'; readonly eta: Float64Array; readonly exponent: number | Float64Array }
-  | {
-      readonly model: 'almgrenChriss';
-      readonly sigma: number;
-      readonly eta: number;
-      readonly gamma: number;
-      readonly epsilon: number;
-      readonly lambda: number;
-      readonly tau: number;
-    };
+  | ({ readonly model: 'almgrenChriss' } & AlmgrenChrissParams);
 
 /** A validated request compiled for the solvers (`buildExecutionProblem`). */
 export interface ExecutionProblem {
