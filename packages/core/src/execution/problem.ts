@@ -1,5 +1,5 @@
 import type { AlmgrenChrissParams } from './almgren-chriss.js';
-import type { ExecutionRequest, ImpactModelName } from './types.js';
+import type { ExecutionRequest } from './types.js';
 
 /** The impact model with its arrays as Float64Array, ready for the solvers. */
 export type ImpactModel =
@@ -17,8 +17,6 @@ export interface ExecutionProblem {
   readonly hasCaps: boolean;
   readonly volume: Float64Array | null;
 }
-
-export const modelName = (m: ImpactModel): ImpactModelName => m.model;
 
 // ρ·volume is computed in floating point: 0.1 · 12350 is 1234.9999999999998, which must still
 // allow 1235 shares.

@@ -80,11 +80,6 @@ export interface ConstraintIssue {
   readonly message: string;
 }
 
-export interface ConstraintSet {
-  readonly constraints: readonly ConstraintSpec[];
-  readonly issues: readonly ConstraintIssue[];
-}
-
 const unitScale = (unit: 'money' | 'nav', nav: number): number => (unit === 'nav' ? nav : 1);
 const lo = (b: BoundSpec | undefined) => (b?.lower == null ? -Infinity : b.lower);
 const hi = (b: BoundSpec | undefined) => (b?.upper == null ? Infinity : b.upper);
