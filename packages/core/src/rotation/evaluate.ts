@@ -1,5 +1,6 @@
 import { sectorCapOf, type OptimizationConfig } from './config.js';
 import { hasBetas, sectorsOf } from './qp-model.js';
+import { riskQuadratic, type FactorRisk } from './risk-model.js';
 import type { RotationName } from './types.js';
 
 /**
@@ -48,22 +49,18 @@ export interface RotationEvaluation {
  */
 export const DEFAULT_FEASIBILITY_TOL = 1e-6;
 
-export function evaluateObjective(universe: readonly RotationName[], config: OptimizationConfig, sigma: Float64Array, w: ArrayLike<number>): ObjectiveSplit {
+/** The objective at w; Σ dense (n × n row-major) or a factor model (wᵀΣw from w alone, see riskQuadratic). */
+export function evaluateObjective(universe: readonly RotationName[], config: OptimizationConfig, sigma: Float64Array | FactorRisk, w: ArrayLike<number>): ObjectiveSplit {
   const n = universe.length;
   let alpha = 0;
   let cost = 0;
-  let quad = 0;
   for (let i = 0; i < n; i++) {
     const wi = w[i]!;
     const u = universe[i]!;
     alpha += u.z * wi;
     cost += u.cost * Math.abs(wi - u.weight);
-    if (wi === 0) continue;
-    let row = 0;
-    for (let j = 0; j < n; j++) row += sigma[i * n + j]! * w[j]!;
-    quad += wi * row;
   }
-  const risk = config.lambda_risk * quad;
+  const risk = config.lambda_risk * riskQuadratic(sigma, w);
   cost *= config.gamma_cost;
   return { value: alpha - risk - cost, alpha, risk, cost };
 }
@@ -71,7 +68,7 @@ export function evaluateObjective(universe: readonly RotationName[], config: Opt
 export function evaluateRotationWeights(
   universe: readonly RotationName[],
   config: OptimizationConfig,
-  sigma: Float64Array,
+  sigma: Float64Array | FactorRisk,
   w: ArrayLike<number>,
   tol = DEFAULT_FEASIBILITY_TOL,
 ): RotationEvaluation {

@@ -3,7 +3,9 @@ import type { QpProblem, QpResult, QpSettings } from '@keel/solver-native/qp';
 export type { CscMatrix, QpProblem, QpResult, QpStatus } from '@keel/solver-native/qp';
 
 /** Settings the rotation engine passes to the solver (a subset of QpSettings). */
-export type QpSolveSettings = Partial<Pick<QpSettings, 'epsAbs' | 'epsRel' | 'maxIter' | 'polish' | 'timeLimitSec'>>;
+export type QpSolveSettings = Partial<
+  Pick<QpSettings, 'epsAbs' | 'epsRel' | 'maxIter' | 'polish' | 'timeLimitSec' | 'rho' | 'sigma' | 'alpha' | 'adaptiveRho' | 'adaptiveRhoInterval' | 'scalingIterations' | 'checkTermination'>
+>;
 
 /**
  * How the engine calls the QP solver: `solveQp` of `@keel/solver-native/qp` with or without a

@@ -224,3 +224,83 @@ export function buildRiskModel(spec: RiskModelSpec): RiskModel {
   const shrunk = blend(shrinkageTarget(sigma, n, spec.shrinkage), sigma, intensity);
   return { sigma: shrunk, source, shrinkage: { target: spec.shrinkage, intensity, estimated } };
 }
+
+/**
+ * A factor risk model, Σ = B F Bᵀ + diag(d), in the units of the dense Σ (annualised variance of
+ * weight-unit returns). B is n × k (names × factors, universe order), F is k × k and PSD, d ≥ 0.
+ * The QP keeps it in this form (k auxiliary variables f = Bᵀw), so P stays sparse at any n.
+ */
+export interface FactorRisk {
+  readonly kind: 'factor';
+  readonly factors: readonly string[];
+  /** n × k, row-major (row i = name i's loadings). */
+  readonly loadings: Float64Array;
+  /** k × k, row-major, symmetric PSD. */
+  readonly covariance: Float64Array;
+  /** n specific (idiosyncratic) variances. */
+  readonly specificVariance: Float64Array;
+}
+
+export const factorCount = (f: FactorRisk): number => f.factors.length;
+
+/** Σ = B F Bᵀ + diag(d) written out densely (n × n row-major): for comparisons and small n. */
+export function denseFromFactorRisk(f: FactorRisk): Float64Array {
+  const k = f.factors.length;
+  const n = f.specificVariance.length;
+  const { loadings: B, covariance: F } = f;
+  // BF once (n × k), then Σᵢⱼ = (BF)ᵢ · Bⱼ.
+  const bf = new Float64Array(n * k);
+  for (let i = 0; i < n; i++) {
+    for (let b = 0; b < k; b++) {
+      let s = 0;
+      for (let a = 0; a < k; a++) s += B[i * k + a]! * F[a * k + b]!;
+      bf[i * k + b] = s;
+    }
+  }
+  const out = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = i; j < n; j++) {
+      let s = 0;
+      for (let b = 0; b < k; b++) s += bf[i * k + b]! * B[j * k + b]!;
+      if (i === j) s += f.specificVariance[i]!;
+      out[i * n + j] = s;
+      out[j * n + i] = s;
+    }
+  }
+  return out;
+}
+
+/**
+ * wᵀΣw for a dense Σ (row-major) or a factor model, computed from w alone: for the factor
+ * model as (Bᵀw)ᵀ F (Bᵀw) + Σ dᵢwᵢ², never from the solver's f variables.
+ */
+export function riskQuadratic(risk: Float64Array | FactorRisk, w: ArrayLike<number>): number {
+  if (risk instanceof Float64Array) {
+    const n = w.length;
+    let quad = 0;
+    for (let i = 0; i < n; i++) {
+      const wi = w[i]!;
+      if (wi === 0) continue;
+      let row = 0;
+      for (let j = 0; j < n; j++) row += risk[i * n + j]! * w[j]!;
+      quad += wi * row;
+    }
+    return quad;
+  }
+  const k = risk.factors.length;
+  const n = risk.specificVariance.length;
+  const x = new Float64Array(k);
+  let quad = 0;
+  for (let i = 0; i < n; i++) {
+    const wi = w[i]!;
+    if (wi === 0) continue;
+    quad += risk.specificVariance[i]! * wi * wi;
+    for (let a = 0; a < k; a++) x[a] = x[a]! + risk.loadings[i * k + a]! * wi;
+  }
+  for (let a = 0; a < k; a++) {
+    let row = 0;
+    for (let b = 0; b < k; b++) row += risk.covariance[a * k + b]! * x[b]!;
+    quad += x[a]! * row;
+  }
+  return quad;
+}

@@ -1,5 +1,6 @@
 import { createMulberry32Rng } from '../random/index.js';
 import type { BarQuote } from './broker.js';
+import type { FactorRisk } from './risk-model.js';
 
 /**
  * A seeded intraday sample for replay: ~500 names through one session in 5-minute bars.
@@ -9,7 +10,9 @@ import type { BarQuote } from './broker.js';
  *   14:00) redraw μ for a quarter of the names; the second also lifts one sector by +0.6.
  * - Returns: one market and one sector factor, rᵢ = σ_bar (mᵢ f + sᵢ g_sector + √(1 − mᵢ² − sᵢ²) e)
  *   + κ zᵢ σ_bar (scores are weakly predictive, κ = 0.05), σ_bar = vol / √(252 · 78).
- *   The matching correlation Cᵢⱼ = mᵢmⱼ + sᵢsⱼ [same sector] is returned for the QP.
+ *   The matching correlation Cᵢⱼ = mᵢmⱼ + sᵢsⱼ [same sector] is returned for the QP, and the
+ *   factor structure it comes from (`factors`: C = LLᵀ + diag(1 − mᵢ² − sᵢ²), L = [m | s·sector]),
+ *   which `factorRiskOf` scales by the names' vols into Σ = BFBᵀ + D (exactly D C D).
  * - ATR: a daily ATR in price units, 1.25 · price · vol / √252.
  * - Spreads: a baseline of 3–25 bp by liquidity; each bar, each name blows out (×5) with 1%
  *   probability. Volume per bar: ADV in shares on a U-shaped intraday profile.
@@ -50,6 +53,37 @@ export interface SampleDay {
   readonly bars: readonly SampleBar[];
   /** n × n row-major correlation of the return model. */
   readonly correlation: Float64Array;
+  /** The same correlation in factor form (unit-variance, uncorrelated factors). */
+  readonly factors: SampleFactors;
+}
+
+/** C = LLᵀ + diag(specific): the sample's correlation as a factor model, in correlation units. */
+export interface SampleFactors {
+  /** `market`, then one factor per sector (in SECTORS order). */
+  readonly names: readonly string[];
+  /** n × k row-major: mᵢ on the market, sᵢ on the name's own sector, 0 elsewhere. */
+  readonly loadings: Float64Array;
+  /** n residual variances 1 − mᵢ² − sᵢ². */
+  readonly specific: Float64Array;
+}
+
+/**
+ * Σ = D C D of the sample in factor form: B = D L, F = I, d = vol² · specific. `vols` are the
+ * names' annualised vols at the bar (they move in the vol spike), in `names` order.
+ */
+export function factorRiskOf(factors: SampleFactors, vols: ArrayLike<number>): FactorRisk {
+  const k = factors.names.length;
+  const n = factors.specific.length;
+  const loadings = new Float64Array(n * k);
+  const specificVariance = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = vols[i]!;
+    for (let a = 0; a < k; a++) loadings[i * k + a] = v * factors.loadings[i * k + a]!;
+    specificVariance[i] = v * v * factors.specific[i]!;
+  }
+  const covariance = new Float64Array(k * k);
+  for (let a = 0; a < k; a++) covariance[a * k + a] = 1;
+  return { kind: 'factor', factors: factors.names, loadings, covariance, specificVariance };
 }
 
 export interface SampleDaySpec {
@@ -100,6 +134,15 @@ export function generateSampleDay(spec: SampleDaySpec = {}): SampleDay {
       correlation[i * n + j] = i === j ? 1 : market[i]! * market[j]! + (sectorIdx[i] === sectorIdx[j] ? sectorLoad[i]! * sectorLoad[j]! : 0);
     }
   }
+  const k = 1 + nSectors;
+  const factorLoadings = new Float64Array(n * k);
+  const specific = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    factorLoadings[i * k] = market[i]!;
+    factorLoadings[i * k + 1 + sectorIdx[i]!] = sectorLoad[i]!;
+    specific[i] = 1 - market[i]! ** 2 - sectorLoad[i]! ** 2;
+  }
+  const factors: SampleFactors = { names: ['market', ...SECTORS.slice(0, nSectors)], loadings: factorLoadings, specific };
 
   const phi = 0.98;
   const sigmaZ = Math.sqrt(0.75 * (1 - phi * phi));
@@ -148,5 +191,5 @@ export function generateSampleDay(spec: SampleDaySpec = {}): SampleDay {
     }
     bars.push({ minute, quotes });
   }
-  return { seed, barMinutes, names, bars, correlation };
+  return { seed, barMinutes, names, bars, correlation, factors };
 }

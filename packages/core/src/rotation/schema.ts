@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { InputError, type InputIssue } from '@keel/solver-native/errors';
+import { formatPath, InputError, type InputIssue } from '@keel/solver-native/errors';
 import { parseOrThrow } from '../contracts/index.js';
 import { optimizationConfigSchema, resolveConfig, sectorCapOf, type OptimizationConfig } from './config.js';
-import { firstNonPsdPivot } from './risk-model.js';
+import { firstNonPsdPivot, type FactorRisk } from './risk-model.js';
 import type { RotationName, RotationProblem } from './types.js';
 
 const finite = () => z.number().refine(Number.isFinite, 'must be a finite number');
@@ -36,6 +36,26 @@ export const rotationNameSchema = z
 
 const matrixSchema = z.array(z.array(finite()));
 
+/** Per-name values: an array in universe order, or an object keyed by symbol. */
+const perNameSchema = () => z.union([z.array(nonNeg()), z.record(z.string(), nonNeg())]);
+
+/**
+ * Σ = B F Bᵀ + D in factor form (additions to MODELS.md §4; units of `covariance`: annualised
+ * variance, so `vol`² on the diagonal of Σ). The QP keeps this form: k auxiliary variables, a
+ * sparse P at any universe size.
+ */
+export const factorModelSchema = z
+  .object({
+    factors: z.array(z.string().min(1, 'must be a non-empty string')).min(1, 'needs at least one factor').describe('Factor names, k of them; the order of covariance rows/columns and of array loadings.'),
+    loadings: z
+      .union([z.array(z.array(finite())), z.record(z.string(), z.record(z.string(), finite()))])
+      .describe('B: n rows of k loadings in universe order, or {symbol: {factor: loading}} (a factor left out is 0; symbols outside the universe are ignored).'),
+    covariance: matrixSchema.describe('F: k × k factor covariance, symmetric positive semidefinite, annualised.'),
+    specificVariance: perNameSchema().optional().describe('D: specific (idiosyncratic) variance per name, annualised; array in universe order or {symbol: value}.'),
+    specificVol: perNameSchema().optional().describe('Alternative to specificVariance: specific vol per name (D = vol²).'),
+  })
+  .strict();
+
 export const rotationRequestSchema = z
   .object({
     universe: z.array(rotationNameSchema).min(1, 'needs at least one name'),
@@ -43,6 +63,7 @@ export const rotationRequestSchema = z
     covariance: matrixSchema.optional(),
     /** Return history, T rows × n columns in universe order (for Ledoit–Wolf). */
     returns: matrixSchema.optional(),
+    factorModel: factorModelSchema.optional().describe('Risk in factor form, Σ = BFBᵀ + D (instead of correlation, covariance or returns).'),
     config: optimizationConfigSchema.optional(),
     state: z
       .object({
@@ -62,9 +83,9 @@ export type RotationRequest = z.input<typeof rotationRequestSchema>;
 const SYM_TOL = 1e-9;
 
 /** Shape, symmetry and (optionally) unit diagonal of a square matrix; returns it row-major. */
-function checkMatrix(path: string, m: number[][], n: number, kind: 'correlation' | 'covariance', issues: InputIssue[]): Float64Array | undefined {
+function checkMatrix(path: string, m: number[][], n: number, kind: 'correlation' | 'covariance', issues: InputIssue[], per = 'universe name'): Float64Array | undefined {
   if (m.length !== n) {
-    issues.push({ path, message: `must be ${n} × ${n} (one row per universe name), got ${m.length} rows` });
+    issues.push({ path, message: `must be ${n} × ${n} (one row per ${per}), got ${m.length} rows` });
     return undefined;
   }
   let ok = true;
@@ -108,6 +129,80 @@ function checkMatrix(path: string, m: number[][], n: number, kind: 'correlation'
     return undefined;
   }
   return a;
+}
+
+/** One value per universe name from an array (universe order) or a symbol-keyed object. */
+function perNameValues(path: string, v: number[] | Record<string, number>, universe: readonly RotationName[], issues: InputIssue[]): Float64Array | undefined {
+  const n = universe.length;
+  if (Array.isArray(v)) {
+    if (v.length !== n) {
+      issues.push({ path, message: `must have ${n} entries (one per universe name, in universe order), got ${v.length}` });
+      return undefined;
+    }
+    return Float64Array.from(v);
+  }
+  const out = new Float64Array(n);
+  let ok = true;
+  universe.forEach((u, i) => {
+    const x = Object.hasOwn(v, u.symbol) ? v[u.symbol] : undefined;
+    if (x === undefined) {
+      issues.push({ path: formatPath([...path.split('.'), u.symbol]), message: `is missing: every universe name needs a value (universe[${i}])` });
+      ok = false;
+    } else out[i] = x;
+  });
+  return ok ? out : undefined;
+}
+
+type FactorModelInput = z.output<typeof factorModelSchema>;
+
+/** Shapes, symbols, PSD factor covariance; returns the model in universe order. */
+function checkFactorModel(fm: FactorModelInput, universe: readonly RotationName[], issues: InputIssue[]): FactorRisk | undefined {
+  const n = universe.length;
+  const k = fm.factors.length;
+  const before = issues.length;
+  const index = new Map<string, number>();
+  fm.factors.forEach((f, a) => {
+    if (index.has(f)) issues.push({ path: `factorModel.factors[${a}]`, message: `duplicate factor "${f}" (first at factorModel.factors[${index.get(f)}])` });
+    else index.set(f, a);
+  });
+  const covariance = checkMatrix('factorModel.covariance', fm.covariance, k, 'covariance', issues, 'factor');
+  const loadings = new Float64Array(n * k);
+  if (Array.isArray(fm.loadings)) {
+    if (fm.loadings.length !== n) issues.push({ path: 'factorModel.loadings', message: `must have ${n} rows (one per universe name, in universe order), got ${fm.loadings.length}` });
+    else {
+      fm.loadings.forEach((row, i) => {
+        if (row.length !== k) issues.push({ path: `factorModel.loadings[${i}]`, message: `must have ${k} entries (one per factor), got ${row.length}` });
+        else row.forEach((v, a) => (loadings[i * k + a] = v));
+      });
+    }
+  } else {
+    const byName = fm.loadings;
+    let missing = 0;
+    universe.forEach((u, i) => {
+      const row = Object.hasOwn(byName, u.symbol) ? byName[u.symbol] : undefined;
+      if (row === undefined) {
+        if (missing++ < 5) issues.push({ path: formatPath(['factorModel', 'loadings', u.symbol]), message: `is missing: every universe name needs loadings (universe[${i}]; a name with no factor exposure is {})` });
+        return;
+      }
+      for (const [f, v] of Object.entries(row)) {
+        const a = index.get(f);
+        if (a === undefined) issues.push({ path: formatPath(['factorModel', 'loadings', u.symbol, f]), message: `unknown factor "${f}" (not in factorModel.factors)` });
+        else loadings[i * k + a] = v;
+      }
+    });
+    if (missing > 5) issues.push({ path: 'factorModel.loadings', message: `${missing} universe names have no loadings (first 5 listed)` });
+  }
+  let specificVariance: Float64Array | undefined;
+  if ((fm.specificVariance === undefined) === (fm.specificVol === undefined)) {
+    issues.push({ path: 'factorModel.specificVariance', message: 'give exactly one of specificVariance and specificVol' });
+  } else if (fm.specificVariance !== undefined) {
+    specificVariance = perNameValues('factorModel.specificVariance', fm.specificVariance, universe, issues);
+  } else {
+    const vol = perNameValues('factorModel.specificVol', fm.specificVol!, universe, issues);
+    specificVariance = vol?.map((v) => v * v);
+  }
+  if (issues.length > before || !covariance || !specificVariance) return undefined;
+  return { kind: 'factor', factors: fm.factors, loadings, covariance, specificVariance };
 }
 
 function checkConfig(c: OptimizationConfig, universe: readonly RotationName[], issues: InputIssue[]): void {
@@ -173,9 +268,16 @@ export function parseRotationRequest(data: unknown): RotationProblem {
   checkConfig(config, universe, issues);
 
   if (req.correlation && req.covariance) issues.push({ path: 'covariance', message: 'give correlation or covariance, not both' });
+  let factorModel: FactorRisk | undefined;
+  if (req.factorModel) {
+    const others = (['correlation', 'covariance', 'returns'] as const).filter((k) => req[k] !== undefined);
+    if (others.length) issues.push({ path: 'factorModel', message: `give one risk source: factorModel or ${others.join(' / ')}, not both` });
+    if (config.shrinkage !== 'none') issues.push({ path: 'config.shrinkage', message: 'Ledoit–Wolf shrinkage applies to the dense risk model (correlation, covariance or returns); a factor model is used as given' });
+    factorModel = checkFactorModel(req.factorModel, universe, issues);
+  }
   const correlation = req.correlation ? checkMatrix('correlation', req.correlation, n, 'correlation', issues) : undefined;
   const covariance = req.covariance ? checkMatrix('covariance', req.covariance, n, 'covariance', issues) : undefined;
-  if (req.correlation || (!req.covariance && !req.returns && config.lambda_risk > 0)) {
+  if (req.correlation || (!req.covariance && !req.returns && !req.factorModel && config.lambda_risk > 0)) {
     // Σ = D C D (or diag(vol²) without a correlation) needs every vol.
     universe.forEach((u, i) => {
       if (u.vol === undefined) issues.push({ path: `universe[${i}].vol`, message: req.correlation ? 'is required with a correlation matrix (Σ = D C D)' : 'is required for the diagonal risk model (no correlation, covariance or returns given)' });
@@ -193,7 +295,7 @@ export function parseRotationRequest(data: unknown): RotationProblem {
       returns = { rows: req.returns.length, data };
     }
   }
-  if (config.shrinkage !== 'none' && config.shrinkage_intensity === undefined && !req.returns) {
+  if (config.shrinkage !== 'none' && config.shrinkage_intensity === undefined && !req.returns && !req.factorModel) {
     issues.push({ path: 'config.shrinkage_intensity', message: 'is required with shrinkage when no returns are given (Ledoit–Wolf estimates δ from returns)' });
   }
   const withBeta = universe.filter((u) => u.beta !== undefined).length;
@@ -212,6 +314,7 @@ export function parseRotationRequest(data: unknown): RotationProblem {
     ...(correlation ? { correlation } : {}),
     ...(covariance ? { covariance } : {}),
     ...(returns ? { returns } : {}),
+    ...(factorModel ? { factorModel } : {}),
     state: req.state,
   };
 }

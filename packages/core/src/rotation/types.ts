@@ -1,5 +1,6 @@
 import type { OmsOrder } from '../orders/types.js';
 import type { OptimizationConfig } from './config.js';
+import type { FactorRisk } from './risk-model.js';
 
 export const ROTATION_ENGINES = ['greedy', 'qp'] as const;
 export type RotationEngine = (typeof ROTATION_ENGINES)[number];
@@ -114,6 +115,8 @@ export interface RotationProblem {
   readonly covariance?: Float64Array;
   /** T × n row-major return history, for Ledoit–Wolf. */
   readonly returns?: { readonly rows: number; readonly data: Float64Array };
+  /** Σ = BFBᵀ + D in factor form, rows in universe order (exclusive with the dense sources). */
+  readonly factorModel?: FactorRisk;
   readonly state: RotationState;
 }
 
