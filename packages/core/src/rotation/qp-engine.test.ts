@@ -5,7 +5,7 @@ import { diagnoseRotationInfeasibility } from './elastic.js';
 import { solveQpRotation } from './qp-engine.js';
 import { buildRiskModel } from './risk-model.js';
 import { parseRotationRequest, type RotationRequest } from './schema.js';
-import { createMulberry32Rng } from '../random/index.js';
+import { createMulberry32Rng, createRng } from '../random/index.js';
 import { solveReferenceRotationQp } from './test-support/reference-qp.js';
 import type { RotationProblem } from './types.js';
 
@@ -177,6 +177,101 @@ describe('warm QP solves across a sequence (replay)', () => {
       expect(warm.stats).toEqual({ setups: 1, updates: 2 });
     } finally {
       warm.dispose();
+    }
+  });
+});
+
+/**
+ * A seeded N-name request with a factor model: market, one factor per sector and a style factor
+ * with a full (non-diagonal) factor covariance; loadings by symbol, specific vols.
+ */
+function factorRequest(seed: number, n: number, config: Record<string, unknown>, weight: (i: number) => number = () => 1 / n): RotationRequest {
+  const rng = createRng(seed);
+  const sectors = ['Tech', 'Energy', 'Health', 'Financials', 'Staples'];
+  const factors = ['market', ...sectors, 'value'];
+  const k = factors.length;
+  // F = G Gᵀ / k + 0.005 I: PSD, correlated factors, annual variances of a few percent.
+  const g = Array.from({ length: k }, () => Array.from({ length: k }, () => 0.15 * rng.normal()));
+  const covariance = Array.from({ length: k }, (_, a) => Array.from({ length: k }, (_, b) => g[a]!.reduce((s, v, c) => s + v * g[b]![c]!, 0) / k + (a === b ? 0.005 : 0)));
+  const universe = Array.from({ length: n }, (_, i) => ({
+    symbol: `F${String(i).padStart(3, '0')}`,
+    z: rng.normal(),
+    weight: weight(i),
+    beta: 0.6 + 0.8 * rng.next(),
+    sector: sectors[i % sectors.length]!,
+    cost: 0.0002 + 0.002 * rng.next(),
+  }));
+  const loadings = Object.fromEntries(universe.map((u) => [u.symbol, { market: 0.7 + 0.6 * rng.next(), [u.sector]: 0.6 * rng.next(), value: 0.5 * rng.normal() }]));
+  const specificVol = Object.fromEntries(universe.map((u) => [u.symbol, 0.1 + 0.2 * rng.next()]));
+  return { universe, factorModel: { factors, loadings, covariance, specificVol }, config };
+}
+
+/** Σ = BFBᵀ + D written out here from the request's JSON (independent of the engine's code). */
+function denseCovarianceOf(req: RotationRequest): number[][] {
+  const fm = req.factorModel!;
+  const F = fm.covariance;
+  const rows = req.universe.map((u) => fm.factors.map((f) => (fm.loadings as Record<string, Record<string, number>>)[u.symbol]![f] ?? 0));
+  const spec = req.universe.map((u) => (fm.specificVol as Record<string, number>)[u.symbol]! ** 2);
+  return rows.map((bi, i) =>
+    rows.map((bj, j) => {
+      let s = i === j ? spec[i]! : 0;
+      for (let a = 0; a < bi.length; a++) for (let b = 0; b < bj.length; b++) s += bi[a]! * F[a]![b]! * bj[b]!;
+      return s;
+    }),
+  );
+}
+
+describe.each([
+  ['ts', true, ''],
+  ['native', native.available, native.reason],
+] as const)('QP rotation engine, factor-form risk, %s backend (N = 50)', (backend, available, why) => {
+  if (!available) {
+    it.skip(`native backend unavailable: ${why}`, () => {});
+    return;
+  }
+  const solve = qpSolveWith(backend);
+  const cases: [string, number, Record<string, unknown>, ((i: number) => number) | undefined][] = [
+    ['budget, long/short, beta band', 41, { budget: 1, max_net_exposure: 1, beta_tolerance: 1.2, max_turnover: 0.6, max_turnover_per_name: 0.08, lambda_risk: 0.5 }, undefined],
+    ['net band from cash, tight beta, high risk aversion', 42, { max_turnover: 0.8, beta_tolerance: 0.05, lambda_risk: 5 }, () => 0],
+    ['long-only, sector caps bind', 43, { budget: 1, max_net_exposure: 1, long_only: true, sector_cap: 0.22, per_name_cap: 0.06, beta_tolerance: 2, max_turnover: 1 }, undefined],
+    ['some names held, high cost aversion', 44, { budget: 0.5, max_net_exposure: 0.6, beta_tolerance: 1, gamma_cost: 200 }, (i) => (i % 7 === 0 ? 0.05 : 0)],
+  ];
+  it.each(cases)('%s: optimal, feasible, objective = HiGHS on the dense Σ = BFBᵀ + D and = the dense path, to 1e-6', async (_label, seed, config, weight) => {
+    const req = factorRequest(seed, 50, config, weight);
+    const p = parseRotationRequest(req);
+    const r = solveQpRotation(p, { solve });
+    expect(r.info.riskModel).toEqual({ source: 'factor', factors: 7 });
+    expect(r.info.status, JSON.stringify([r.info.violations, r.info.polish, r.info.iterations, r.info.solverStatus])).toBe('optimal');
+    expectFeasible(p, r.targets);
+    expect(r.info.checks.some((c) => c.binding)).toBe(true);
+    // P holds n specific variances and the k × k factor block's upper triangle, nothing n × n.
+    expect(r.info.size.pNonzeros).toBeLessThanOrEqual(50 + (7 * 8) / 2);
+
+    const covariance = denseCovarianceOf(req);
+    const sigma = Float64Array.from(covariance.flat());
+    const ref = await solveReferenceRotationQp(p.universe, p.config, sigma);
+    expect(ref.status).toBe('optimal');
+    expect(Math.abs(r.info.objective!.value - ref.objective) / Math.max(1e-12, Math.abs(ref.objective))).toBeLessThan(1e-6);
+
+    const dense = solveQpRotation(parseRotationRequest({ ...req, factorModel: undefined, covariance }), { solve });
+    expect(dense.info.status).toBe('optimal');
+    expect(dense.info.riskModel.source).toBe('covariance');
+    expect(Math.abs(r.info.objective!.value - dense.info.objective!.value) / Math.abs(dense.info.objective!.value)).toBeLessThan(1e-6);
+    // The evaluator's risk term in factor form equals wᵀΣw with the dense Σ.
+    let quad = 0;
+    for (let i = 0; i < 50; i++) for (let j = 0; j < 50; j++) quad += r.targets[i]! * covariance[i]![j]! * r.targets[j]!;
+    expect(r.info.objective!.risk).toBeCloseTo(p.config.lambda_risk * quad, 12);
+  });
+
+  it('the original formulation (every |·| split) reaches the same objective as the reduced one', () => {
+    for (const [, seed, config, weight] of cases) {
+      const p = parseRotationRequest(factorRequest(seed, 50, config, weight));
+      const a = solveQpRotation(p, { solve });
+      const b = solveQpRotation(p, { solve, splitAll: true });
+      expect(b.info.status).toBe('optimal');
+      expect(b.info.size.variables).toBeGreaterThanOrEqual(a.info.size.variables);
+      expect(b.info.size.rows).toBeGreaterThan(a.info.size.rows);
+      expect(Math.abs(a.info.objective!.value - b.info.objective!.value)).toBeLessThan(1e-7 * Math.max(1, Math.abs(b.info.objective!.value)));
     }
   });
 });

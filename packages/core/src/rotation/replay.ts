@@ -3,7 +3,7 @@ import { resolveConfig, type OptimizationConfig, type OptimizationConfigSpec } f
 import { createWarmQpSolve } from './qp-backend.js';
 import type { QpSolveFn } from './qp-contract.js';
 import { planRotation } from './rotate.js';
-import type { SampleBar, SampleDay, SampleName } from './sample.js';
+import { factorRiskOf, type SampleBar, type SampleDay, type SampleFactors, type SampleName } from './sample.js';
 import type { DecisionReason, ReasonCode, RotationEngine, RotationName, RotationProblem } from './types.js';
 
 /**
@@ -55,6 +55,8 @@ export interface ReplayState {
   readonly settings: ReplaySettings;
   readonly names: readonly SampleName[];
   readonly correlation?: Float64Array;
+  /** The day's factor structure: when present the QP uses it (factor form) instead of the correlation. */
+  readonly factors?: SampleFactors;
   readonly stats: ReplayStats;
 }
 
@@ -95,7 +97,7 @@ const emptyStats: ReplayStats = Object.freeze({
 export const REPLAY_CONFIG: OptimizationConfigSpec = Object.freeze({ max_net_exposure: 1, long_only: true, beta_tolerance: 1.2 });
 
 export function initialReplayState(
-  day: Pick<SampleDay, 'names' | 'correlation'>,
+  day: Pick<SampleDay, 'names' | 'correlation'> & Partial<Pick<SampleDay, 'factors'>>,
   options: { engine?: RotationEngine; config?: OptimizationConfigSpec; cash?: number; participation?: number; cooldownMinutes?: number } = {},
 ): ReplayState {
   return {
@@ -112,6 +114,7 @@ export function initialReplayState(
     },
     names: day.names,
     correlation: day.correlation,
+    ...(day.factors ? { factors: day.factors } : {}),
     stats: emptyStats,
   };
 }
@@ -168,7 +171,11 @@ export function runCycle(state: ReplayState, bar: SampleBar, deps: { solve?: QpS
   const problem: RotationProblem = {
     universe,
     config: settings.config,
-    ...(settings.engine === 'qp' && state.correlation ? { correlation: state.correlation } : {}),
+    ...(settings.engine === 'qp' && state.factors
+      ? { factorModel: factorRiskOf(state.factors, universe.map((u) => u.vol!)) }
+      : settings.engine === 'qp' && state.correlation
+        ? { correlation: state.correlation }
+        : {}),
     state: { minute: bar.minute, killSwitch: false, killSwitchAction: 'halt', volSpike: false, nav },
   };
   const plan = planRotation(problem, { engine: settings.engine, ...(deps.solve ? { solve: deps.solve } : {}) });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildRiskModel, firstNonPsdPivot, ledoitWolfIntensity, sampleCovariance } from './risk-model.js';
+import { buildRiskModel, denseFromFactorRisk, firstNonPsdPivot, ledoitWolfIntensity, riskQuadratic, sampleCovariance, type FactorRisk } from './risk-model.js';
 import { createMulberry32Rng } from '../random/index.js';
 
 type M = number[][];
@@ -108,5 +108,29 @@ describe('risk model', () => {
     expect(firstNonPsdPivot(Float64Array.from([1, 0.5, 0.5, 1]), 2)).toBeNull();
     expect(firstNonPsdPivot(Float64Array.from([1, 1, 1, 1]), 2)).toBeNull(); // singular but PSD
     expect(firstNonPsdPivot(Float64Array.from([1, 2, 2, 1]), 2)?.pivot).toBe(1);
+  });
+});
+
+describe('factor risk (Σ = BFBᵀ + D)', () => {
+  const rng = createMulberry32Rng(5);
+  const n = 9;
+  const k = 3;
+  const B = grid(n, k, () => rng.normal());
+  const G = grid(k, k, () => rng.normal());
+  const F = mul(G, tr(G));
+  const d = Array.from({ length: n }, () => rng.next());
+  const model: FactorRisk = { kind: 'factor', factors: ['a', 'b', 'c'], loadings: Float64Array.from(B.flat()), covariance: Float64Array.from(F.flat()), specificVariance: Float64Array.from(d) };
+  const sigma = mul(mul(B, F), tr(B)).map((row, i) => row.map((v, j) => v + (i === j ? d[i]! : 0)));
+
+  it('writes out the dense Σ', () => {
+    const dense = denseFromFactorRisk(model);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) expect(dense[i * n + j]).toBeCloseTo(sigma[i]![j]!, 12);
+  });
+
+  it('computes wᵀΣw in factor form as the dense product does', () => {
+    const w = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 0 : rng.normal()));
+    const dense = w.reduce((s, wi, i) => s + wi * w.reduce((t, wj, j) => t + sigma[i]![j]! * wj, 0), 0);
+    expect(riskQuadratic(model, w)).toBeCloseTo(dense, 10);
+    expect(riskQuadratic(Float64Array.from(sigma.flat()), w)).toBeCloseTo(dense, 10);
   });
 });

@@ -99,3 +99,90 @@ describe('parseRotationRequest', () => {
     expect(() => parseRotationRequest({ ...base(), config: { ...base().config, shrinkage: 'identity', shrinkage_intensity: 0.2 } })).not.toThrow();
   });
 });
+
+describe('parseRotationRequest: factorModel', () => {
+  const fbase = () => {
+    const { correlation: _c, ...rest } = base();
+    return {
+      ...rest,
+      factorModel: {
+        factors: ['market', 'Tech'],
+        loadings: { A: { market: 0.2, Tech: 0.1 }, B: { market: 0.25 }, C: { market: 0.15, Tech: -0.05 }, ZZ: { market: 1 } } as Record<string, Record<string, number>>,
+        covariance: [
+          [0.04, 0.01],
+          [0.01, 0.02],
+        ],
+        specificVariance: { A: 0.01, B: 0.02, C: 0.015 } as Record<string, number>,
+      } as Record<string, unknown>,
+    };
+  };
+
+  it('reads loadings by symbol (missing factors 0, names outside the universe ignored) or by row, the same model', () => {
+    const p = parseRotationRequest(fbase());
+    const f = p.factorModel!;
+    expect(f.factors).toEqual(['market', 'Tech']);
+    expect(Array.from(f.loadings)).toEqual([0.2, 0.1, 0.25, 0, 0.15, -0.05]);
+    expect(Array.from(f.covariance)).toEqual([0.04, 0.01, 0.01, 0.02]);
+    expect(Array.from(f.specificVariance)).toEqual([0.01, 0.02, 0.015]);
+    const r = fbase();
+    r.factorModel.loadings = [
+      [0.2, 0.1],
+      [0.25, 0],
+      [0.15, -0.05],
+    ];
+    delete r.factorModel.specificVariance;
+    r.factorModel.specificVol = [0.1, Math.sqrt(0.02), Math.sqrt(0.015)];
+    const q = parseRotationRequest(r).factorModel!;
+    expect(Array.from(q.loadings)).toEqual(Array.from(f.loadings));
+    for (let i = 0; i < 3; i++) expect(q.specificVariance[i]).toBeCloseTo(f.specificVariance[i]!, 15);
+    // No vols needed: the factor model is the risk.
+    expect(() => parseRotationRequest({ ...fbase(), universe: fbase().universe.map(({ vol: _v, ...u }) => u) })).not.toThrow();
+  });
+
+  it('names what is wrong with the factor model by its JSON path', () => {
+    const missing = fbase();
+    delete missing.factorModel.loadings.C;
+    expect(paths(missing)).toEqual(['factorModel.loadings.C']);
+    const unknown = fbase();
+    unknown.factorModel.loadings.A = { market: 0.2, Energy: 0.1 };
+    expect(paths(unknown)).toEqual(['factorModel.loadings.A.Energy']);
+    const rows = fbase();
+    rows.factorModel.loadings = [[0.2, 0.1], [0.25], [0.15, 0]];
+    expect(paths(rows)).toEqual(['factorModel.loadings[1]']);
+    const short = fbase();
+    short.factorModel.loadings = [[0.2, 0.1]];
+    expect(paths(short)).toEqual(['factorModel.loadings']);
+    const asym = fbase();
+    asym.factorModel.covariance = [
+      [0.04, 0.01],
+      [0.02, 0.02],
+    ];
+    expect(paths(asym)).toEqual(['factorModel.covariance[0][1]']);
+    const notPsd = fbase();
+    notPsd.factorModel.covariance = [
+      [0.01, 0.05],
+      [0.05, 0.01],
+    ];
+    expect(paths(notPsd)).toEqual(['factorModel.covariance']);
+    const shape = fbase();
+    shape.factorModel.covariance = [[0.04]];
+    expect(paths(shape)).toEqual(['factorModel.covariance']);
+    const dup = fbase();
+    dup.factorModel.factors = ['market', 'market'];
+    expect(paths(dup)).toContain('factorModel.factors[1]');
+    const spec = fbase();
+    delete (spec.factorModel.specificVariance as Record<string, number>).B;
+    expect(paths(spec)).toEqual(['factorModel.specificVariance.B']);
+    const both = fbase();
+    both.factorModel.specificVol = [0.1, 0.1, 0.1];
+    expect(paths(both)).toEqual(['factorModel.specificVariance']);
+    const nan = fbase();
+    nan.factorModel.loadings.B = { market: NaN };
+    expect(paths(nan)[0]).toMatch(/^factorModel\.loadings/);
+  });
+
+  it('is one risk source: not with a correlation, covariance or returns, and not shrunk', () => {
+    expect(paths({ ...fbase(), correlation: base().correlation })).toEqual(['factorModel']);
+    expect(paths({ ...fbase(), config: { ...base().config, shrinkage: 'identity', shrinkage_intensity: 0.2 } })).toEqual(['config.shrinkage']);
+  });
+});
