@@ -117,6 +117,8 @@ describe('parseRotationRequest: factorModel', () => {
     };
   };
 
+  const byName = (r: ReturnType<typeof fbase>) => r.factorModel.loadings as Record<string, Record<string, number>>;
+
   it('reads loadings by symbol (missing factors 0, names outside the universe ignored) or by row, the same model', () => {
     const p = parseRotationRequest(fbase());
     const f = p.factorModel!;
@@ -141,10 +143,10 @@ describe('parseRotationRequest: factorModel', () => {
 
   it('names what is wrong with the factor model by its JSON path', () => {
     const missing = fbase();
-    delete missing.factorModel.loadings.C;
+    delete byName(missing).C;
     expect(paths(missing)).toEqual(['factorModel.loadings.C']);
     const unknown = fbase();
-    unknown.factorModel.loadings.A = { market: 0.2, Energy: 0.1 };
+    byName(unknown).A = { market: 0.2, Energy: 0.1 };
     expect(paths(unknown)).toEqual(['factorModel.loadings.A.Energy']);
     const rows = fbase();
     rows.factorModel.loadings = [[0.2, 0.1], [0.25], [0.15, 0]];
@@ -177,7 +179,7 @@ describe('parseRotationRequest: factorModel', () => {
     both.factorModel.specificVol = [0.1, 0.1, 0.1];
     expect(paths(both)).toEqual(['factorModel.specificVariance']);
     const nan = fbase();
-    nan.factorModel.loadings.B = { market: NaN };
+    byName(nan).B = { market: NaN };
     expect(paths(nan)[0]).toMatch(/^factorModel\.loadings/);
   });
 
