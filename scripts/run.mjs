@@ -49,9 +49,14 @@ must('pnpm', ['install', '--frozen-lockfile', ...(existsSync(join(root, 'node_mo
 must('pnpm', ['build']);
 
 switch (task) {
-  case 'demo':
-    process.exit(sh('pnpm', ['--silent', 'keel', 'allocate', ...rest]));
+  case 'demo': {
+    // The main job on the bundled sample book, then the desk's UI and API on the samples.
+    const code = sh('pnpm', ['--silent', 'keel', 'allocate', ...rest]);
+    if (code !== 0 || process.env.KEEL_DEMO_NO_SERVE) process.exit(code);
+    console.log('\n• starting the API and the web UI on http://127.0.0.1:8787 (Ctrl+C to stop)');
+    process.exit(sh('pnpm', ['--silent', 'keel', 'serve']));
     break;
+  }
   case 'test':
     must('pnpm', ['typecheck']);
     must('pnpm', ['test:unit']);
