@@ -240,7 +240,7 @@ describe.each([
     const req = factorRequest(seed, 50, config, weight);
     const p = parseRotationRequest(req);
     const r = solveQpRotation(p, { solve });
-    expect(r.info.riskModel).toEqual({ source: 'factor', factors: 7 });
+    expect(r.info.riskModel).toEqual({ source: 'factor', form: 'factor', factors: 7 });
     expect(r.info.status, JSON.stringify([r.info.violations, r.info.polish, r.info.iterations, r.info.solverStatus])).toBe('optimal');
     expectFeasible(p, r.targets);
     expect(r.info.checks.some((c) => c.binding)).toBe(true);
@@ -261,6 +261,24 @@ describe.each([
     let quad = 0;
     for (let i = 0; i < 50; i++) for (let j = 0; j < 50; j++) quad += r.targets[i]! * covariance[i]![j]! * r.targets[j]!;
     expect(r.info.objective!.risk).toBeCloseTo(p.config.lambda_risk * quad, 12);
+  });
+
+  it.each(['none', 'identity', 'constant_correlation'] as const)('returns (T = 12, N = 40), shrinkage %s: the exact factor form and the dense Σ give the same optimum', (shrinkage) => {
+    // λ large enough that daily-return variances (~1e-4) weigh against the scores.
+    const req = request(45, 40, { budget: 1, max_net_exposure: 1, beta_tolerance: 2, max_turnover: 1, shrinkage, lambda_risk: 2000 });
+    const rng = createRng(46);
+    const common = Array.from({ length: 12 }, () => rng.normal());
+    const returns = common.map((c) => Array.from({ length: 40 }, () => 0.01 * (0.8 * c + rng.normal())));
+    const p = parseRotationRequest({ ...req, correlation: undefined, returns });
+    const a = solveQpRotation(p, { solve });
+    const b = solveQpRotation(p, { solve, denseRisk: true });
+    expect(a.info.riskModel).toMatchObject({ source: 'returns', form: 'factor', factors: shrinkage === 'constant_correlation' ? 13 : 12 });
+    expect(b.info.riskModel.form).toBe('dense');
+    expect(a.info.status).toBe('optimal');
+    expect(b.info.status).toBe('optimal');
+    expect(a.info.objective!.risk).toBeGreaterThan(0.05 * Math.abs(a.info.objective!.value));
+    expect(Math.abs(a.info.objective!.value - b.info.objective!.value)).toBeLessThan(1e-7 * Math.abs(b.info.objective!.value));
+    expect(a.info.size.pNonzeros).toBeLessThan(b.info.size.pNonzeros / 4);
   });
 
   it('the original formulation (every |·| split) reaches the same objective as the reduced one', () => {

@@ -31,8 +31,12 @@ export interface QpRotationInfo {
   readonly checks: readonly ConstraintCheck[];
   readonly violations: readonly string[];
   readonly diagnosis?: InfeasibilityDiagnosis;
-  /** Where Σ came from; `factor`: the request's factor model, kept in factor form (k factors). */
-  readonly riskModel: { readonly source: RiskModel['source'] | 'factor'; readonly shrinkage?: RiskModel['shrinkage']; readonly factors?: number };
+  /**
+   * Where Σ came from (`factor`: the request's factor model) and the form the QP took it in:
+   * `factor` (k auxiliary variables; also an exact factor form of a returns-based Σ with
+   * k ≤ n/2) or `dense` (P = 2λΣ, n²/2 non-zeros).
+   */
+  readonly riskModel: { readonly source: RiskModel['source'] | 'factor'; readonly form: 'dense' | 'factor'; readonly shrinkage?: RiskModel['shrinkage']; readonly factors?: number };
   readonly size: { readonly names: number; readonly variables: number; readonly rows: number; readonly pNonzeros: number; readonly aNonzeros: number };
   /** `solve` includes each pass's evaluation and certificate; `evaluate` the final bookkeeping. */
   readonly timeMs: { readonly riskModel: number; readonly build: number; readonly solve: number; readonly evaluate: number; readonly total: number };
@@ -63,6 +67,8 @@ export interface QpRotationOptions {
   readonly tol?: number;
   /** Split every |·| instead of eliminating known signs (the original formulation; comparisons only). */
   readonly splitAll?: boolean;
+  /** Keep a dense Σ dense even when it has an exact factor form (comparisons only). */
+  readonly denseRisk?: boolean;
 }
 
 // Solver noise below this is not a trade.
@@ -84,11 +90,17 @@ export function solveQpRotation(problem: RotationProblem, options: QpRotationOpt
         shrinkage: config.shrinkage,
         ...(config.shrinkage_intensity !== undefined ? { intensity: config.shrinkage_intensity } : {}),
       });
+  // The QP takes Σ in factor form when the request gives one, or when the dense Σ has an exact
+  // one with few factors (returns: k = T (+1)); the evaluator judges w against the dense Σ
+  // whenever it exists.
+  const exactFactor = dense?.factorForm && !options.denseRisk && dense.factorForm.factors.length <= n / 2 ? dense.factorForm : undefined;
+  const qpRisk: Float64Array | FactorRisk = problem.factorModel ?? exactFactor ?? dense!.sigma;
   const sigma: Float64Array | FactorRisk = problem.factorModel ?? dense!.sigma;
   const t1 = performance.now();
+  const form = qpRisk instanceof Float64Array ? ('dense' as const) : ('factor' as const);
   const riskInfo: QpRotationInfo['riskModel'] = dense
-    ? { source: dense.source, ...(dense.shrinkage ? { shrinkage: dense.shrinkage } : {}) }
-    : { source: 'factor', factors: problem.factorModel!.factors.length };
+    ? { source: dense.source, form, ...(dense.shrinkage ? { shrinkage: dense.shrinkage } : {}), ...(exactFactor ? { factors: exactFactor.factors.length } : {}) }
+    : { source: 'factor', form, factors: problem.factorModel!.factors.length };
   const base = { engine: 'qp' as const, riskModel: riskInfo };
 
   // A name whose cap and turnover band do not meet is infeasible on its own: say so without a solve.
@@ -117,7 +129,7 @@ export function solveQpRotation(problem: RotationProblem, options: QpRotationOpt
     };
   }
 
-  const qp = buildRotationQp(universe, config, sigma, options.splitAll ? { splitAll: true } : {});
+  const qp = buildRotationQp(universe, config, qpRisk, options.splitAll ? { splitAll: true } : {});
   const t2 = performance.now();
   const size = { names: n, variables: qp.problem.n, rows: qp.problem.m, pNonzeros: qp.problem.P.values.length, aNonzeros: qp.problem.A.values.length };
   const weightsOf = (x: Float64Array): Float64Array => {

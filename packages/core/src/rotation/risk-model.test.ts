@@ -134,3 +134,26 @@ describe('factor risk (Σ = BFBᵀ + D)', () => {
     expect(riskQuadratic(Float64Array.from(sigma.flat()), w)).toBeCloseTo(dense, 10);
   });
 });
+
+describe('exact factor form of a returns-based Σ', () => {
+  const r = returnsSample(15, 30, 8);
+  const data = Float64Array.from(r.flat());
+  it.each([
+    ['none', undefined, 15],
+    ['identity', undefined, 15],
+    ['constant_correlation', undefined, 16],
+    ['constant_correlation', 0.4, 16],
+  ] as const)('shrinkage %s (intensity %s): BFBᵀ + D is the dense Σ', (shrinkage, intensity, k) => {
+    const m = buildRiskModel({ n: 30, returns: { rows: 15, data }, shrinkage, ...(intensity !== undefined ? { intensity } : {}) });
+    const f = m.factorForm!;
+    expect(f.factors.length).toBe(k);
+    const dense = denseFromFactorRisk(f);
+    let worst = 0;
+    for (let i = 0; i < dense.length; i++) worst = Math.max(worst, Math.abs(dense[i]! - m.sigma[i]!));
+    expect(worst).toBeLessThan(1e-15);
+    expect(firstNonPsdPivot(f.covariance, k)).toBeNull();
+  });
+  it('has none for a correlation or a covariance', () => {
+    expect(buildRiskModel({ n: 2, correlation: Float64Array.of(1, 0.5, 0.5, 1), vols: [0.2, 0.3], shrinkage: 'none' }).factorForm).toBeUndefined();
+  });
+});

@@ -188,6 +188,41 @@ export interface RiskModel {
   readonly sigma: Float64Array;
   readonly source: 'covariance' | 'correlation' | 'returns' | 'diagonal';
   readonly shrinkage?: ShrinkageInfo;
+  /**
+   * The same Σ, exactly, in factor form, when it has one: from returns, S = X̃ᵀX̃/T is rank ≤ T
+   * (k = T factors, the demeaned return rows); the identity target adds δm to D; the
+   * constant-correlation target r̄σσᵀ + diag((1 − r̄)sᵢᵢ) adds one factor (when r̄ ≥ 0, so that
+   * F stays PSD). The QP uses it when k is small next to n.
+   */
+  readonly factorForm?: FactorRisk;
+}
+
+/** Σ̂ = δ·target + (1 − δ)·X̃ᵀX̃/T in factor form (see RiskModel.factorForm); undefined when not PSD-representable. */
+function returnsFactorForm(x: Float64Array, t: number, n: number, s: Float64Array, shrink?: { target: ShrinkageTarget; intensity: number }): FactorRisk | undefined {
+  const delta = shrink?.intensity ?? 0;
+  const extra = shrink?.target === 'constant_correlation' && delta > 0 ? 1 : 0;
+  const rBar = extra ? averageCorrelation(s, n) : 0;
+  if (extra && rBar < 0) return undefined;
+  const k = t + extra;
+  const loadings = new Float64Array(n * k);
+  const scale = Math.sqrt((1 - delta) / t);
+  for (let r = 0; r < t; r++) for (let i = 0; i < n; i++) loadings[i * k + r] = scale * x[r * n + i]!;
+  const covariance = new Float64Array(k * k);
+  for (let a = 0; a < t; a++) covariance[a * k + a] = 1;
+  const specificVariance = new Float64Array(n);
+  if (shrink?.target === 'identity') {
+    let m = 0;
+    for (let i = 0; i < n; i++) m += s[i * n + i]!;
+    specificVariance.fill((delta * m) / n);
+  } else if (extra) {
+    for (let i = 0; i < n; i++) {
+      loadings[i * k + t] = Math.sqrt(s[i * n + i]!);
+      specificVariance[i] = delta * (1 - rBar) * s[i * n + i]!;
+    }
+    covariance[t * k + t] = delta * rBar;
+  }
+  const factors = Array.from({ length: k }, (_, a) => (a < t ? `return[${a}]` : 'constant_correlation'));
+  return { kind: 'factor', factors, loadings, covariance, specificVariance };
 }
 
 /** Σ from the request's risk inputs (validated upstream: shapes, symmetry, PSD, vols present). */
@@ -212,7 +247,8 @@ export function buildRiskModel(spec: RiskModelSpec): RiskModel {
     for (let i = 0; i < n; i++) sigma[i * n + i] = (spec.vols?.[i] ?? 0) ** 2;
     source = 'diagonal';
   }
-  if (spec.shrinkage === 'none') return { sigma, source };
+  const rows = spec.returns?.rows ?? 0;
+  if (spec.shrinkage === 'none') return { sigma, source, ...(x ? { factorForm: returnsFactorForm(x, rows, n, sigma)! } : {}) };
   let intensity = spec.intensity;
   let estimated = false;
   if (intensity === undefined) {
@@ -222,7 +258,8 @@ export function buildRiskModel(spec: RiskModelSpec): RiskModel {
     estimated = true;
   }
   const shrunk = blend(shrinkageTarget(sigma, n, spec.shrinkage), sigma, intensity);
-  return { sigma: shrunk, source, shrinkage: { target: spec.shrinkage, intensity, estimated } };
+  const factorForm = x ? returnsFactorForm(x, rows, n, sigma, { target: spec.shrinkage, intensity }) : undefined;
+  return { sigma: shrunk, source, shrinkage: { target: spec.shrinkage, intensity, estimated }, ...(factorForm ? { factorForm } : {}) };
 }
 
 /**
