@@ -1,13 +1,17 @@
 import { InputError, type InputIssue } from '../errors/index.js';
-import { DEFAULT_QP_SETTINGS, type QpSettings } from './types.js';
+import { DEFAULT_QP_SETTINGS, QP_METHODS, type QpSettings } from './types.js';
 
-type Rule = { kind: 'number'; min: number; max: number; open?: 'min' | 'max' | 'both'; integer?: boolean } | { kind: 'boolean' };
+type Rule =
+  | { kind: 'number'; min: number; max: number; open?: 'min' | 'max' | 'both'; integer?: boolean }
+  | { kind: 'boolean' }
+  | { kind: 'choice'; values: readonly string[] };
 
 const num = (min: number, max: number, open?: 'min' | 'max' | 'both', integer = false): Rule => ({ kind: 'number', min, max, open, integer });
 const bool: Rule = { kind: 'boolean' };
 
 /** One rule per field, so every field of QpSettings is validated (the Record type enforces it). */
 const RULES: Record<keyof QpSettings, Rule> = {
+  method: { kind: 'choice', values: QP_METHODS },
   rho: num(0, Infinity, 'both'),
   sigma: num(0, Infinity, 'both'),
   alpha: num(0, 2, 'both'),
@@ -39,6 +43,7 @@ const describe = (r: Extract<Rule, { kind: 'number' }>): string => {
 function checkField(key: keyof QpSettings, value: unknown): string | undefined {
   const rule = RULES[key];
   if (rule.kind === 'boolean') return typeof value === 'boolean' ? undefined : `must be a boolean (got ${JSON.stringify(value)})`;
+  if (rule.kind === 'choice') return typeof value === 'string' && rule.values.includes(value) ? undefined : `must be one of ${rule.values.join(', ')} (got ${JSON.stringify(value)})`;
   if (typeof value !== 'number' || Number.isNaN(value)) return `must be ${describe(rule)} (got ${JSON.stringify(value)})`;
   const belowMin = rule.open === 'min' || rule.open === 'both' ? value <= rule.min : value < rule.min;
   const aboveMax = rule.open === 'max' || rule.open === 'both' ? value >= rule.max : value > rule.max;

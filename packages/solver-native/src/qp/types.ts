@@ -22,6 +22,17 @@ export type QpStatus = (typeof QP_STATUSES)[number];
 
 export type QpBackend = 'native' | 'ts';
 
+/**
+ * The algorithm. `admm`: OSQP's ADMM — cheap iterations on one factorisation, warm-starts well,
+ * moderate accuracy; slow where binding dense rows leave multipliers it moves slowly.
+ * `ipm`: a primal-dual interior point (Mehrotra predictor-corrector with Gondzio's centrality
+ * correctors and proximal regularisation) — one factorisation per iteration, a few dozen
+ * iterations almost regardless of the data, accurate to tight tolerances; see
+ * `ts/ipm/README.md`. Both backends implement both, with the same statuses and sign conventions.
+ */
+export const QP_METHODS = ['admm', 'ipm'] as const;
+export type QpMethod = (typeof QP_METHODS)[number];
+
 /** Compressed sparse column; row indices strictly ascending within each column, 0-based. */
 export interface CscMatrix {
   readonly nRows: number;
@@ -44,41 +55,57 @@ export interface QpProblem {
   readonly u: Float64Array; // +Infinity for none
 }
 
-/** Every field has a default (`DEFAULT_QP_SETTINGS`); units are stated where they are not obvious. */
+/**
+ * Every field has a default (`DEFAULT_QP_SETTINGS`); units are stated where they are not obvious.
+ * Fields marked (ADMM) do not affect the interior point (`method: 'ipm'`), which checks
+ * termination at every iteration, in user units, with the independent checker's criteria.
+ */
 export interface QpSettings {
-  /** ADMM step size ρ (initial value when adaptive). */
+  /** The algorithm (default `admm`); fixed at setup. */
+  readonly method: QpMethod;
+  /** (ADMM) Step size ρ (initial value when adaptive). With `ipm` it only enters the convexity check, as for ADMM. */
   readonly rho: number;
-  /** Regularisation σ on x in the KKT system. */
+  /** (ADMM) Regularisation σ on x in the KKT system (with `ipm`: the convexity check only). */
   readonly sigma: number;
-  /** Over-relaxation α ∈ (0, 2). */
+  /** (ADMM) Over-relaxation α ∈ (0, 2). */
   readonly alpha: number;
+  /** Absolute and relative tolerances on the primal and dual residuals and the duality gap (OSQP's criteria). */
   readonly epsAbs: number;
   readonly epsRel: number;
+  /** Tolerances of the infeasibility certificates (relative to the certificate's ∞-norm). */
   readonly epsPrimInf: number;
   readonly epsDualInf: number;
+  /** Iteration limit: ADMM iterations, or interior-point (Newton) iterations with `ipm`. */
   readonly maxIter: number;
   /** Wall-clock limit in seconds for setup + solve; 0 means none. */
   readonly timeLimitSec: number;
   /** Ruiz equilibration passes; 0 disables scaling. */
   readonly scalingIterations: number;
+  /** (ADMM) */
   readonly adaptiveRho: boolean;
-  /** Iterations between ρ updates; 0 chooses from the measured factorisation/iteration time. */
+  /** (ADMM) Iterations between ρ updates; 0 means every fourth termination check. */
   readonly adaptiveRhoInterval: number;
-  /** Refactor only when the proposed ρ differs by more than this factor. */
+  /** (ADMM) Refactor only when the proposed ρ differs by more than this factor. */
   readonly adaptiveRhoTolerance: number;
-  /** Check termination every this many iterations. */
+  /** (ADMM) Check termination every this many iterations. */
   readonly checkTermination: number;
+  /** (ADMM) Active-set polishing of the ADMM point. */
   readonly polish: boolean;
-  /** Regularisation δ of the polishing KKT system. */
+  /** (ADMM) Regularisation δ of the polishing KKT system. */
   readonly polishDelta: number;
   readonly polishRefineIter: number;
-  /** Start from the previous solution (or one set by `warmStart`) instead of zeros. */
+  /**
+   * Start from the previous solution (or one set by `warmStart`) instead of a cold start. For
+   * `ipm` the point is moved into the interior first (complementarity about 1e-6 in scaled
+   * units), which saves iterations after small data changes.
+   */
   readonly warmStart: boolean;
-  /** Run termination checks on the scaled problem (OSQP's scaled_termination). */
+  /** (ADMM) Run termination checks on the scaled problem (OSQP's scaled_termination). */
   readonly scaledTermination: boolean;
 }
 
 export const DEFAULT_QP_SETTINGS: QpSettings = Object.freeze({
+  method: 'admm',
   rho: 0.1,
   sigma: 1e-6,
   alpha: 1.6,
@@ -104,14 +131,20 @@ export type PolishStatus = 'not_run' | 'success' | 'failed';
 
 export interface QpInfo {
   readonly status: QpStatus;
+  /** The algorithm that ran (`settings.method`). */
+  readonly method: QpMethod;
+  /** ADMM iterations, or interior-point iterations (one factorisation each). */
   readonly iterations: number;
   /** ½xᵀPx + qᵀx + r at the returned x (NaN when there is no x). */
   readonly objective: number;
   /** ‖Ax − z‖∞ and ‖Px + q + Aᵀy‖∞ in user units. */
   readonly primalResidual: number;
   readonly dualResidual: number;
+  /** ADMM: the final ρ. Interior point: the final primal regularisation (scaled units). */
   readonly rho: number;
+  /** ADMM: ρ updates (refactorisations). Interior point: 0. */
   readonly rhoUpdates: number;
+  /** ADMM polishing; `not_run` for the interior point. */
   readonly polish: PolishStatus;
   readonly setupTimeMs: number;
   readonly solveTimeMs: number;

@@ -12,7 +12,7 @@ mod qp;
 use ctx::{Ctx, Exports, JsError, JsResult, Value};
 
 /// Bumped whenever an exported function changes shape; the TS loader refuses a stale addon.
-const ABI_VERSION: u32 = 1;
+const ABI_VERSION: u32 = 2;
 
 fn register(ex: &Exports) -> JsResult<()> {
     ex.value(c"abiVersion", ex.ctx().u32_value(ABI_VERSION)?)?;

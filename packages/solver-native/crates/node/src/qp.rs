@@ -1,8 +1,9 @@
 //! N-API face of `keel-qp`: a workspace is a type-tagged external handle; the functions below
 //! mirror `QpWorkspace` in `src/qp/types.ts` (the TS class in `src/native/qp-workspace.ts`
-//! wraps them). Data arrives as typed arrays and is copied once into the workspace.
+//! wraps them). Data arrives as typed arrays and is copied once into the workspace. The
+//! handle holds a `Solver`: ADMM or the interior point, as `settings.method` says.
 use crate::ctx::{Ctx, ErrorKind, Exports, JsError, JsResult, TypeTag, Value};
-use keel_qp::{CscRef, Problem, ProblemRef, QpError, Settings, SettingsUpdate, Workspace};
+use keel_qp::{CscRef, Method, Problem, ProblemRef, QpError, Settings, SettingsUpdate, Solver};
 use std::ffi::CStr;
 
 const TAG: TypeTag = TypeTag { lower: 0x6b65_656c_5f71_7077, upper: 0x6f72_6b73_7061_6365 };
@@ -25,7 +26,7 @@ pub(crate) fn register(ex: &Exports) -> JsResult<()> {
 /// The external's content. `busy` stays set if a call panicked half-way, after which the
 /// workspace refuses further use instead of running on a possibly inconsistent state.
 struct Slot {
-    ws: Option<Workspace>,
+    ws: Option<Solver>,
     busy: bool,
 }
 
@@ -37,7 +38,7 @@ fn qp_error(e: QpError) -> JsError {
     }
 }
 
-fn with_ws<R>(cx: &Ctx, handle: Value, f: impl FnOnce(&mut Workspace) -> JsResult<R>) -> JsResult<R> {
+fn with_ws<R>(cx: &Ctx, handle: Value, f: impl FnOnce(&mut Solver) -> JsResult<R>) -> JsResult<R> {
     let slot: &mut Slot = cx.external_mut(handle, &TAG, "workspace")?;
     if slot.busy {
         return Err(JsError::state("QP workspace is unusable after an internal error; create a new one"));
@@ -71,7 +72,16 @@ fn read_settings(cx: &Ctx, obj: Value) -> JsResult<Settings> {
         Ok(cx.index(cx.get(obj, k)?, u32::MAX as usize, format!("settings.{}", k.to_str().unwrap_or("?")))? as u32)
     };
     let flag = |k: &CStr| -> JsResult<bool> { cx.boolean(cx.get(obj, k)?, format!("settings.{}", k.to_str().unwrap_or("?"))) };
+    // Optional for callers built before the interior point existed; absent means ADMM.
+    let method = match cx.get_opt(obj, c"method")? {
+        Some(v) => {
+            let name = cx.string(v, "settings.method")?;
+            Method::parse(&name).ok_or_else(|| JsError::input("settings.method", format!("must be 'admm' or 'ipm' (got '{name}')")))?
+        }
+        None => Method::Admm,
+    };
     Ok(Settings {
+        method,
         rho: num(c"rho")?,
         sigma: num(c"sigma")?,
         alpha: num(c"alpha")?,
@@ -115,7 +125,7 @@ fn setup(cx: &Ctx) -> JsResult<Value> {
     };
     let settings = read_settings(cx, cx.arg(1)?)?;
     let problem = Problem::from_ref(&data).map_err(qp_error)?;
-    let ws = Workspace::new(problem, settings).map_err(qp_error)?;
+    let ws = Solver::new(problem, settings).map_err(qp_error)?;
     let p = ws.problem();
     let bytes = 16 * (ws.factor_nnz() + 3 * (p.p.nnz() + p.a.nnz())) + 8 * 24 * (n + m);
     cx.external(Slot { ws: Some(ws), busy: false }, &TAG, bytes)
@@ -124,6 +134,7 @@ fn setup(cx: &Ctx) -> JsResult<Value> {
 /// qpSolve(handle) → QpResult
 fn solve(cx: &Ctx) -> JsResult<Value> {
     with_ws(cx, cx.arg(0)?, |ws| {
+        let method = ws.method();
         let (info, sol) = ws.solve();
         let out = cx.object()?;
         cx.set_str(out, c"status", info.status.as_str())?;
@@ -149,6 +160,7 @@ fn solve(cx: &Ctx) -> JsResult<Value> {
         cx.set_f64(i, c"solveTimeMs", info.solve_time_ms)?;
         cx.set_f64(i, c"polishTimeMs", info.polish_time_ms)?;
         cx.set_str(i, c"backend", "native")?;
+        cx.set_str(i, c"method", method.as_str())?;
         cx.set(out, c"info", i)?;
         Ok(out)
     })

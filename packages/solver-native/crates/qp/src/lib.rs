@@ -9,6 +9,9 @@
 //! diagnostics), `Solution` (x, y or certificates), `Workspace` (set up once, updated in
 //! place). Input problems are validated on entry; outcomes are `Status`es, never errors.
 //!
+//! `Settings::method` selects ADMM (`workspace`, the default) or the primal-dual interior point
+//! (`ipm`); `Solver` holds either behind one interface.
+//!
 //! No N-API here: `crates/node` binds this crate to Node.
 
 pub mod admm;
@@ -17,6 +20,7 @@ pub mod data;
 pub mod error;
 pub mod infeasibility;
 pub mod info;
+pub mod ipm;
 pub mod kkt;
 pub mod polish;
 pub mod problem;
@@ -25,6 +29,7 @@ pub mod rho;
 pub mod scaling;
 pub mod settings;
 pub mod solution;
+pub mod solver;
 pub mod status;
 pub mod termination;
 pub mod workspace;
@@ -33,7 +38,9 @@ pub use csc::{Csc, CscRef};
 pub use error::{ErrorKind, QpError, QpResult};
 pub use info::Info;
 pub use problem::{Problem, ProblemRef};
-pub use settings::{Settings, SettingsUpdate};
+pub use settings::{Method, Settings, SettingsUpdate};
 pub use solution::Solution;
+pub use solver::Solver;
+pub use ipm::IpmWorkspace;
 pub use status::{PolishStatus, Status};
 pub use workspace::Workspace;

@@ -2,8 +2,38 @@
 //! `src/qp/types.ts`), a unit where it is not obvious, and is validated by `validate`.
 use crate::error::{QpError, QpResult};
 
+/// Which algorithm solves the problem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Method {
+    /// OSQP's ADMM (`admm.rs`): cheap iterations on one factorisation; warm starts well.
+    #[default]
+    Admm,
+    /// Primal-dual interior point (`ipm/`): one factorisation per iteration, few iterations;
+    /// robust where ADMM crawls (binding dense rows, degenerate active sets).
+    Ipm,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Admm => "admm",
+            Method::Ipm => "ipm",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Method> {
+        match s {
+            "admm" => Some(Method::Admm),
+            "ipm" => Some(Method::Ipm),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
+    /// The algorithm; the interior point ignores the ADMM-only fields (ρ, σ, α, adaptive ρ,
+    /// termination interval, polishing) and checks termination every iteration in user units.
+    pub method: Method,
     /// ADMM step size ρ (initial value when adaptive); clipped to [1e-6, 1e6].
     pub rho: f64,
     /// Regularisation σ on x in the KKT system.
@@ -40,6 +70,7 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
+            method: Method::Admm,
             rho: 0.1,
             sigma: 1e-6,
             alpha: 1.6,

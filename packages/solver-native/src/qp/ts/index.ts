@@ -6,6 +6,7 @@ import { TsQpWorkspace } from './workspace.js';
  * settings, scales, orders and factors the KKT system once. Throws InputError on bad input.
  */
 export function createTsQpWorkspace(problem: QpProblem, settings: QpSettings): QpWorkspace {
+  if (settings.method === 'ipm') throw new Error("the TypeScript backend has no interior point yet: use backend 'native' for method 'ipm'");
   return new TsQpWorkspace(problem, settings);
 }
 

@@ -105,6 +105,7 @@ export class TsQpWorkspace implements QpWorkspace {
     }
     const info = {
       status,
+      method: 'admm' as const,
       iterations,
       objective,
       primalResidual: s.primRes,

@@ -10,6 +10,7 @@
 //! updates only rewrite numbers and refactor numerically.
 pub mod amd;
 pub mod ldl;
+pub mod tail_ldl;
 
 use crate::csc::Csc;
 use ldl::{Factor, LdlError, Symbolic};

@@ -1,0 +1,328 @@
+//! The interior-point method's Newton system behind one narrow interface:
+//!
+//!   [ P + diag(dₓ)   Aₖᵀ       ] [ Δx  ]   [ r₁ ]
+//!   [ Aₖ          −diag(dᵣ)    ] [ Δyₖ ] = [ r₂ ]
+//!
+//! over the kept rows Aₖ (see `rows.rs`; absorbed rows live in dₓ, free rows nowhere). dₓ ≥ ρ > 0
+//! and dᵣ ≥ δ > 0 make it quasi-definite. The pattern is assembled, ordered (AMD, dense rows
+//! last) and analysed once; every iteration rewrites the two diagonals, refactors numerically
+//! (`TailFactor`: sparse up-looking with a dense trailing block) and solves with iterative
+//! refinement against the matrix it factored.
+use crate::csc::Csc;
+use crate::kkt::amd;
+use crate::kkt::tail_ldl::{PivotRule, TailFactor, TailLdlError, TailSymbolic};
+use crate::kkt::MAX_FACTOR_NNZ;
+
+use super::rows::{RowClasses, NONE};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NewtonError {
+    /// A non-finite pivot, or a zero one without dynamic regularisation.
+    Singular,
+    /// Factored without regularisation, but not with n positive pivots: P is not PSD.
+    WrongInertia { positive: usize, expected: usize },
+    TooLarge { nnz: usize },
+}
+
+/// Refinement stops when the residual is this small relative to the right-hand side.
+const REFINE_TOL: f64 = 1e-13;
+fn refine_max() -> usize { super::workspace::knob("RMAX", 4.0) as usize }
+
+pub struct NewtonSystem {
+    n: usize,
+    dim: usize,
+    colptr: Vec<usize>,
+    rowidx: Vec<usize>,
+    values: Vec<f64>,
+    /// perm[k] = node at permuted position k.
+    perm: Vec<usize>,
+    p_slot: Vec<usize>,
+    p_diag: Vec<bool>,
+    diag_slot: Vec<usize>,
+    /// Slot of each A entry (NONE for rows not kept).
+    a_slot: Vec<usize>,
+    /// Slot of each kept row's diagonal, by node order.
+    row_slot: Vec<usize>,
+    signs: Vec<i8>,
+    /// Regularisation on each diagonal (permuted order): refinement targets the matrix
+    /// without it, so the factor of the regularised matrix only preconditions.
+    shift: Vec<f64>,
+    factor: TailFactor,
+    b: Vec<f64>,
+    x: Vec<f64>,
+    r: Vec<f64>,
+    /// Solves (including refinement steps) since construction, and time spent (ms).
+    pub solves: u64,
+    pub factor_ms: f64,
+    pub solve_ms: f64,
+}
+
+#[derive(Clone, Copy)]
+enum Origin {
+    P(usize),
+    Diag(usize),
+    A(usize),
+    Row(usize),
+}
+
+impl NewtonSystem {
+    pub fn new(p: &Csc, a: &Csc, rows: &RowClasses) -> Result<NewtonSystem, NewtonError> {
+        let n = p.ncols;
+        let dim = n + rows.kept.len();
+        // Unpermuted upper triangle, column by column, with each entry's origin.
+        let mut cols: Vec<Vec<(usize, Origin)>> = vec![Vec::new(); dim];
+        for j in 0..n {
+            for k in p.colptr[j]..p.colptr[j + 1] {
+                if p.rowidx[k] != j {
+                    cols[j].push((p.rowidx[k], Origin::P(k)));
+                }
+            }
+            cols[j].push((j, Origin::Diag(j)));
+            for k in a.colptr[j]..a.colptr[j + 1] {
+                let node = rows.node[a.rowidx[k]];
+                if node != NONE {
+                    cols[node].push((j, Origin::A(k)));
+                }
+            }
+        }
+        for r in 0..rows.kept.len() {
+            cols[n + r].push((n + r, Origin::Row(r)));
+        }
+        let mut cp = vec![0usize; dim + 1];
+        let mut ri = Vec::new();
+        for (j, c) in cols.iter().enumerate() {
+            ri.extend(c.iter().map(|&(i, _)| i));
+            cp[j + 1] = ri.len();
+        }
+        let perm = amd::amd_order(dim, &cp, &ri);
+        drop(ri);
+        let mut pinv = vec![0usize; dim];
+        for (k, &v) in perm.iter().enumerate() {
+            pinv[v] = k;
+        }
+        let mut count = vec![0usize; dim + 1];
+        for (j, c) in cols.iter().enumerate() {
+            for &(i, _) in c {
+                count[pinv[i].max(pinv[j]) + 1] += 1;
+            }
+        }
+        for j in 0..dim {
+            count[j + 1] += count[j];
+        }
+        let colptr = count.clone();
+        let mut next = count;
+        let nnz = colptr[dim];
+        let mut rowidx = vec![0usize; nnz];
+        let mut p_slot = vec![NONE; p.nnz()];
+        let mut p_diag = vec![false; p.nnz()];
+        let mut diag_slot = vec![NONE; n];
+        let mut a_slot = vec![NONE; a.nnz()];
+        let mut row_slot = vec![NONE; rows.kept.len()];
+        for (j, c) in cols.iter().enumerate() {
+            for &(i, o) in c {
+                let (s, t) = (pinv[i], pinv[j]);
+                let col = s.max(t);
+                let slot = next[col];
+                next[col] += 1;
+                rowidx[slot] = s.min(t);
+                match o {
+                    Origin::P(k) => p_slot[k] = slot,
+                    Origin::Diag(j) => diag_slot[j] = slot,
+                    Origin::A(k) => a_slot[k] = slot,
+                    Origin::Row(r) => row_slot[r] = slot,
+                }
+            }
+        }
+        // Columns must list rows ascending for the factorisation's reach; sort each column's
+        // slots and carry the maps along.
+        let mut order: Vec<usize> = Vec::new();
+        let mut moved = vec![0usize; nnz];
+        for j in 0..dim {
+            let (s, e) = (colptr[j], colptr[j + 1]);
+            order.clear();
+            order.extend(s..e);
+            order.sort_unstable_by_key(|&q| rowidx[q]);
+            for (t, &q) in order.iter().enumerate() {
+                moved[q] = s + t;
+            }
+        }
+        let mut sorted = vec![0usize; nnz];
+        for q in 0..nnz {
+            sorted[moved[q]] = rowidx[q];
+        }
+        let rowidx = sorted;
+        for j in 0..n {
+            for k in p.colptr[j]..p.colptr[j + 1] {
+                if p.rowidx[k] == j {
+                    p_diag[k] = true;
+                } else {
+                    p_slot[k] = moved[p_slot[k]];
+                }
+            }
+        }
+        diag_slot.iter_mut().for_each(|s| *s = moved[*s]);
+        for j in 0..n {
+            for k in p.colptr[j]..p.colptr[j + 1] {
+                if p_diag[k] {
+                    p_slot[k] = diag_slot[j];
+                }
+            }
+        }
+        a_slot.iter_mut().filter(|s| **s != NONE).for_each(|s| *s = moved[*s]);
+        row_slot.iter_mut().for_each(|s| *s = moved[*s]);
+        let signs: Vec<i8> = perm.iter().map(|&v| if v < n { 1 } else { -1 }).collect();
+        let sym = TailSymbolic::new(dim, &colptr, &rowidx).map_err(|_| NewtonError::Singular)?;
+        if sym.nnz() + sym.tail() * sym.tail() > MAX_FACTOR_NNZ {
+            return Err(NewtonError::TooLarge { nnz: sym.nnz() });
+        }
+        Ok(NewtonSystem {
+            n,
+            dim,
+            colptr,
+            rowidx,
+            values: vec![0.0; nnz],
+            perm,
+            p_slot,
+            p_diag,
+            diag_slot,
+            a_slot,
+            row_slot,
+            signs,
+            shift: vec![0.0; dim],
+            factor: TailFactor::new(sym),
+            b: vec![0.0; dim],
+            x: vec![0.0; dim],
+            r: vec![0.0; dim],
+            solves: 0,
+            factor_ms: 0.0,
+            solve_ms: 0.0,
+        })
+    }
+
+    pub fn dim(&self) -> usize {
+        self.dim
+    }
+    pub fn nnz_l(&self) -> usize {
+        self.factor.nnz()
+    }
+    pub fn dense_tail(&self) -> usize {
+        self.factor.symbolic().tail()
+    }
+    /// Pivots replaced by dynamic regularisation in the last factorisation.
+    pub fn regularized_pivots(&self) -> usize {
+        self.factor.regularized
+    }
+
+    /// Writes P, the kept rows of A, dₓ (added to P's diagonal) and −dᵣ (kept rows, node
+    /// order); the factorisation gets dₓ + ρ and dᵣ + δ, refinement aims at dₓ and dᵣ.
+    pub fn write_regularized(&mut self, p: &Csc, a: &Csc, x_diag: &[f64], row_diag: &[f64], rho: f64, delta: f64) {
+        self.write(p, a, x_diag, row_diag);
+        for j in 0..self.n {
+            self.values[self.diag_slot[j]] += rho;
+        }
+        for &s in &self.row_slot {
+            self.values[s] -= delta;
+        }
+        for (k, &v) in self.perm.iter().enumerate() {
+            self.shift[k] = if v < self.n { rho } else { -delta };
+        }
+    }
+
+    /// Writes P, the kept rows of A, dₓ (added to P's diagonal) and −dᵣ (kept rows, node
+    /// order), with no regularisation beyond them.
+    pub fn write(&mut self, p: &Csc, a: &Csc, x_diag: &[f64], row_diag: &[f64]) {
+        self.shift.iter_mut().for_each(|v| *v = 0.0);
+        for j in 0..self.n {
+            self.values[self.diag_slot[j]] = x_diag[j];
+        }
+        for k in 0..p.nnz() {
+            if self.p_diag[k] {
+                self.values[self.p_slot[k]] += p.values[k];
+            } else {
+                self.values[self.p_slot[k]] = p.values[k];
+            }
+        }
+        for k in 0..a.nnz() {
+            if self.a_slot[k] != NONE {
+                self.values[self.a_slot[k]] = a.values[k];
+            }
+        }
+        for (r, &s) in self.row_slot.iter().enumerate() {
+            self.values[s] = -row_diag[r];
+        }
+    }
+
+    /// Numeric factorisation; with `dynamic` = Some((eps, delta)) tiny or wrong-sign pivots are
+    /// replaced, without it the inertia must be exactly (n, dim − n).
+    pub fn factor(&mut self, dynamic: Option<(f64, f64)>) -> Result<(), NewtonError> {
+        let rule = dynamic.map(|(eps, delta)| PivotRule { signs: &self.signs, eps, delta });
+        let t = std::time::Instant::now();
+        let r = self.factor.factor(&self.colptr, &self.rowidx, &self.values, rule.as_ref());
+        self.factor_ms += t.elapsed().as_secs_f64() * 1e3;
+        match r {
+            Ok(()) => {}
+            Err(TailLdlError::ZeroPivot(_)) | Err(TailLdlError::NonFinitePivot(_)) | Err(TailLdlError::NotUpperTriangular) => {
+                return Err(NewtonError::Singular)
+            }
+        }
+        if dynamic.is_none() && self.factor.positive != self.n {
+            return Err(NewtonError::WrongInertia { positive: self.factor.positive, expected: self.n });
+        }
+        Ok(())
+    }
+
+    /// out = K v in permuted order.
+    fn mul(colptr: &[usize], rowidx: &[usize], values: &[f64], v: &[f64], out: &mut [f64]) {
+        out.iter_mut().for_each(|o| *o = 0.0);
+        for j in 0..v.len() {
+            let vj = v[j];
+            let mut acc = 0.0;
+            for q in colptr[j]..colptr[j + 1] {
+                let i = rowidx[q];
+                let w = values[q];
+                if i == j {
+                    acc += w * vj;
+                } else {
+                    out[i] += w * vj;
+                    acc += w * v[i];
+                }
+            }
+            out[j] += acc;
+        }
+    }
+
+    /// Solves K d = rhs in place (rhs in node order: [x; kept rows]), refining against the
+    /// factored matrix until the residual is at rounding level or stops shrinking.
+    pub fn solve(&mut self, rhs: &mut [f64]) {
+        let t = std::time::Instant::now();
+        for (k, &v) in self.perm.iter().enumerate() {
+            self.b[k] = rhs[v];
+        }
+        self.x.copy_from_slice(&self.b);
+        self.factor.solve(&mut self.x);
+        self.solves += 1;
+        let bnorm = self.b.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        let mut prev = f64::INFINITY;
+        for _ in 0..refine_max() {
+            Self::mul(&self.colptr, &self.rowidx, &self.values, &self.x, &mut self.r);
+            let mut err = 0.0f64;
+            for k in 0..self.dim {
+                self.r[k] = self.b[k] - self.r[k] + self.shift[k] * self.x[k];
+                err = err.max(self.r[k].abs());
+            }
+            if !(err > REFINE_TOL * super::workspace::knob("RTOL", 1.0) * (1.0 + bnorm)) || err > 0.5 * prev {
+                break;
+            }
+            prev = err;
+            self.factor.solve(&mut self.r);
+            self.solves += 1;
+            for k in 0..self.dim {
+                self.x[k] += self.r[k];
+            }
+        }
+        for (k, &v) in self.perm.iter().enumerate() {
+            rhs[v] = self.x[k];
+        }
+        self.solve_ms += t.elapsed().as_secs_f64() * 1e3;
+    }
+}

@@ -1,0 +1,890 @@
+//! The interior-point workspace: scaling, row classes and the Newton system's analysis are
+//! set up once; `solve` runs Mehrotra's predictor-corrector from a cold or warm start; updates
+//! change data in place (a bound update that changes which rows are free, absorbed or kept
+//! rebuilds the Newton system's structure).
+use std::time::Instant;
+
+use crate::data::ScaledData;
+use crate::error::{QpError, QpResult};
+use crate::info::Info;
+use crate::problem::{check_bounds, check_vector, Problem};
+use crate::residuals::Residuals;
+use crate::scaling::Scaling;
+use crate::settings::{Settings, SettingsUpdate};
+use crate::solution::Solution;
+use crate::status::{PolishStatus, Status};
+use crate::termination::{meets, Tolerances};
+
+use super::measure::{dual_certificate, optimality, primal_certificate};
+use super::newton::{NewtonError, NewtonSystem};
+use super::point::{center_start, max_step, mu_at, take_step, Direction, Iterate};
+use super::rows::{RowClasses, NONE};
+
+/// Proximal regularisation: initial values, floors, and the growth on a failed factorisation.
+pub(crate) fn knob(name: &str, default: f64) -> f64 {
+    std::env::var(format!("KEEL_IPM_{name}")).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+#[allow(non_snake_case)]
+fn RHO_INIT() -> f64 { knob("RHO", 1e-6) }
+#[allow(non_snake_case)]
+fn DELTA_INIT() -> f64 { knob("DELTA", 1e-4) }
+#[allow(non_snake_case)]
+fn REG_MIN() -> f64 { knob("REGMIN", 1e-10) }
+#[allow(non_snake_case)]
+fn TAU() -> f64 { knob("TAU", 0.99) }
+const REG_RETRY: f64 = 100.0;
+const REG_MAX: f64 = 1.0;
+/// Pivots with the wrong sign or below this are replaced by ±DYN_DELTA.
+const DYN_EPS: f64 = 1e-14;
+const DYN_DELTA: f64 = 1e-9;
+/// No better merit for this many iterations ends the run.
+const STALL_ITERS: u32 = 40;
+/// Polishing (with `polish`): at most this many extra iterations, stopping once the merit
+/// (largest residual over its tolerance) is below POLISH_MERIT.
+const POLISH_ITERS: u32 = 4;
+const POLISH_MERIT: f64 = 1e-3;
+
+fn merit(res: &Residuals, tol: Tolerances) -> f64 {
+    let ratio = |r: f64, norm: f64| r / (tol.eps_abs + tol.eps_rel * norm).max(f64::MIN_POSITIVE);
+    ratio(res.prim, res.prim_norm).max(ratio(res.dual, res.dual_norm)).max(ratio(res.gap, res.gap_norm))
+}
+
+/// Iterates beyond this (scaled ∞-norm) that keep doubling are tested as certificates.
+const DIVERGE_NORM: f64 = 1e3;
+/// Complementarity of a warm start (scaled units), and the least slack/multiplier it keeps.
+const WARM_MU: f64 = 1e-6;
+
+pub struct IpmWorkspace {
+    settings: Settings,
+    prob: Problem,
+    data: ScaledData,
+    scaling: Scaling,
+    rows: RowClasses,
+    newton: NewtonSystem,
+    it: Iterate,
+    dir: Direction,
+    /// The accepted direction while a centrality corrector is tried.
+    kept_dir: Direction,
+    /// Scaled products at the current iterate and residual vectors.
+    ax: Vec<f64>,
+    px: Vec<f64>,
+    aty: Vec<f64>,
+    rd: Vec<f64>,
+    rl: Vec<f64>,
+    ru: Vec<f64>,
+    /// Complementarity targets of the current direction.
+    cl: Vec<f64>,
+    cu: Vec<f64>,
+    /// Per row: W = Σ λ/(s + δλ) and G (see `direction`).
+    w: Vec<f64>,
+    g: Vec<f64>,
+    x_diag: Vec<f64>,
+    row_diag: Vec<f64>,
+    rhs: Vec<f64>,
+    tmp_n: Vec<f64>,
+    tmp_m: Vec<f64>,
+    /// A point to start the next solve from (scaled), set by `warm_start` or kept from the
+    /// last solve that ended with a solution.
+    start: Option<(Vec<f64>, Vec<f64>)>,
+    pending_warm_start: bool,
+    setup_ms: f64,
+    solved_once: bool,
+    debug: bool,
+    info: Info,
+    solution: Solution,
+}
+
+fn newton_error(e: NewtonError) -> QpError {
+    match e {
+        NewtonError::WrongInertia { positive, expected } => QpError::nonconvex(format!(
+            "P is not positive semidefinite (the KKT matrix has {positive} positive pivots, a convex QP has {expected})"
+        )),
+        NewtonError::Singular => QpError::nonconvex("the KKT matrix is singular: P is not positive semidefinite or the data is degenerate"),
+        NewtonError::TooLarge { nnz } => QpError::capacity(format!(
+            "the KKT factor would have {nnz} nonzeros (limit {}): the problem is too large or too dense for the direct solver",
+            crate::kkt::MAX_FACTOR_NNZ
+        )),
+    }
+}
+
+impl IpmWorkspace {
+    /// Validates `settings`, scales the problem, classifies rows, orders and analyses the
+    /// Newton system, and checks convexity on ADMM's KKT matrix (same verdict as ADMM).
+    pub fn new(prob: Problem, settings: Settings) -> QpResult<IpmWorkspace> {
+        let t0 = Instant::now();
+        settings.validate()?;
+        let (n, m) = (prob.n, prob.m);
+        let (data, scaling) = ScaledData::new(&prob, settings.scaling_iterations);
+        let rows = RowClasses::new(&data.a, &data.l, &data.u);
+        let newton = NewtonSystem::new(&data.p, &data.a, &rows).map_err(newton_error)?;
+        let dim = newton.dim();
+        let mut ws = IpmWorkspace {
+            prob,
+            data,
+            scaling,
+            newton,
+            it: Iterate::new(n, m),
+            dir: Iterate::new(n, m),
+            kept_dir: Iterate::new(n, m),
+            ax: vec![0.0; m],
+            px: vec![0.0; n],
+            aty: vec![0.0; n],
+            rd: vec![0.0; n],
+            rl: vec![0.0; m],
+            ru: vec![0.0; m],
+            cl: vec![0.0; m],
+            cu: vec![0.0; m],
+            w: vec![0.0; m],
+            g: vec![0.0; m],
+            x_diag: vec![0.0; n],
+            row_diag: vec![0.0; rows.kept.len()],
+            rhs: vec![0.0; dim],
+            tmp_n: vec![0.0; n],
+            tmp_m: vec![0.0; m],
+            rows,
+            start: None,
+            pending_warm_start: false,
+            setup_ms: 0.0,
+            solved_once: false,
+            debug: std::env::var_os("KEEL_QP_DEBUG").is_some(),
+            info: Info::empty(),
+            solution: Solution::default(),
+            settings,
+        };
+        ws.check_convexity()?;
+        ws.setup_ms = t0.elapsed().as_secs_f64() * 1e3;
+        ws.info.setup_time_ms = ws.setup_ms;
+        if ws.debug {
+            eprintln!(
+                "keel-qp ipm setup: n={n} m={m} kept={} absorbed={} dim={} nnz(L)={} dense tail {} setup {:.1} ms",
+                ws.rows.kept.len(),
+                ws.rows.absorbed.iter().filter(|&&k| k != NONE).count(),
+                ws.newton.dim(),
+                ws.newton.nnz_l(),
+                ws.newton.dense_tail(),
+                ws.setup_ms
+            );
+        }
+        Ok(ws)
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+    pub fn problem(&self) -> &Problem {
+        &self.prob
+    }
+    pub fn info(&self) -> &Info {
+        &self.info
+    }
+    pub fn solution(&self) -> &Solution {
+        &self.solution
+    }
+    /// Nonzeros of the Newton system's factor.
+    pub fn factor_nnz(&self) -> usize {
+        self.newton.nnz_l()
+    }
+
+    /// ADMM's KKT matrix [P + σI, Aᵀ; A, −diag(1/ρ)] (ρ×10³ on equality rows) must have n
+    /// positive pivots, exactly the test ADMM's setup makes.
+    fn check_convexity(&mut self) -> QpResult<()> {
+        let st = &self.settings;
+        let rho = st.rho.clamp(1e-6, 1e6);
+        self.x_diag.iter_mut().for_each(|v| *v = st.sigma);
+        for i in 0..self.prob.m {
+            let k = self.rows.absorbed[i];
+            if k != NONE {
+                let a = self.data.a.values[k];
+                self.x_diag[self.rows.absorbed_col[i]] += rho * a * a;
+            }
+        }
+        for (r, &i) in self.rows.kept.iter().enumerate() {
+            self.row_diag[r] = 1.0 / if self.rows.eq[i] { 1e3 * rho } else { rho };
+        }
+        self.newton.write(&self.data.p, &self.data.a, &self.x_diag, &self.row_diag);
+        self.newton.factor(None).map_err(newton_error)
+    }
+
+    /// Runs the interior-point method; see `info()` and `solution()` for the outcome.
+    pub fn solve(&mut self) -> (&Info, &Solution) {
+        let t_start = Instant::now();
+        let st = self.settings.clone();
+        let tol = Tolerances { eps_abs: st.eps_abs, eps_rel: st.eps_rel, eps_prim_inf: st.eps_prim_inf, eps_dual_inf: st.eps_dual_inf };
+        let budget = if st.time_limit_sec > 0.0 {
+            st.time_limit_sec - if self.solved_once { 0.0 } else { self.setup_ms / 1e3 }
+        } else {
+            f64::INFINITY
+        };
+        let warm = (st.warm_start || self.pending_warm_start) && self.start.is_some();
+        self.pending_warm_start = false;
+        let (mut rho, mut delta) = (RHO_INIT(), DELTA_INIT());
+        let started = if warm { self.warm_point() } else { self.cold_point(rho, delta) };
+
+        let mut status = Status::MaxIterReached;
+        let mut res = Residuals::default();
+        let mut iter = 0u32;
+        let mut best_merit = f64::INFINITY;
+        let mut best_iter = 0u32;
+        let mut last_alpha = 0.0;
+        let mut certificate: Option<(bool, Vec<f64>)> = None;
+        // Whether y / x roughly doubled in the last step while already large: only then are
+        // they tested as infeasibility certificates (a converging run never is).
+        let mut diverging = (false, false);
+        // With `polish`: (best merit, its iterate, extra iterations) once solved.
+        let mut polishing: Option<(f64, Iterate, u32)> = None;
+        let mut improved = false;
+        if !started {
+            status = Status::NumericalError;
+        }
+        while started {
+            self.products();
+            res = self.optimality();
+            if self.debug {
+                eprintln!(
+                    "ipm {iter:3} prim {:.2e}/{:.2e} dual {:.2e}/{:.2e} gap {:.2e}/{:.2e} mu {:.2e} alpha {last_alpha:.3} rho {rho:.1e} delta {delta:.1e} dynreg {}",
+                    res.prim,
+                    tol.eps_abs + tol.eps_rel * res.prim_norm,
+                    res.dual,
+                    tol.eps_abs + tol.eps_rel * res.dual_norm,
+                    res.gap,
+                    tol.eps_abs + tol.eps_rel * res.gap_norm,
+                    self.it.mu(&self.rows),
+                    self.newton.regularized_pivots()
+                );
+            }
+            if !(res.prim.is_finite() && res.dual.is_finite() && res.gap.is_finite()) || !self.it.is_finite() {
+                status = Status::NumericalError;
+                break;
+            }
+            let merit = merit(&res, tol);
+            if let Some((best, kept, extra)) = polishing.as_mut() {
+                // Polishing: a few more iterations, keeping the best point.
+                if merit < *best {
+                    *best = merit;
+                    kept.clone_from(&self.it);
+                    improved = true;
+                }
+                *extra += 1;
+                if *extra > POLISH_ITERS || merit <= POLISH_MERIT || merit > 1.0 {
+                    break;
+                }
+            } else if meets(&res, tol, self.prob.m) {
+                status = Status::Solved;
+                if !st.polish || merit <= POLISH_MERIT {
+                    break;
+                }
+                polishing = Some((merit, self.it.clone(), 0u32));
+            }
+            if let Some(c) = self.certificates(&res, tol, iter > 0 && diverging.0, iter > 0 && diverging.1) {
+                certificate = Some(c);
+                break;
+            }
+            if iter >= st.max_iter {
+                status = Status::MaxIterReached;
+                break;
+            }
+            if t_start.elapsed().as_secs_f64() >= budget {
+                status = Status::TimeLimitReached;
+                break;
+            }
+            if polishing.is_some() {
+                // Never stall-stop or time out a polishing pass: the kept point is solved.
+            } else if merit < 0.9 * best_merit {
+                best_merit = merit;
+                best_iter = iter;
+            } else if iter - best_iter > STALL_ITERS {
+                status = Status::NumericalError;
+                break;
+            }
+
+            iter += 1;
+            self.residual_vectors();
+            // Newton matrix; a failed factorisation retries with more regularisation.
+            let mut factored = false;
+            while !factored {
+                self.newton_matrix(rho, delta);
+                match self.newton.factor(Some((DYN_EPS, DYN_DELTA))) {
+                    Ok(()) => factored = true,
+                    Err(_) if rho < REG_MAX => {
+                        rho = (rho * REG_RETRY).min(REG_MAX);
+                        delta = (delta * REG_RETRY).min(REG_MAX);
+                    }
+                    Err(_) => break,
+                }
+            }
+            if !factored {
+                status = Status::NumericalError;
+                break;
+            }
+            let mu = self.it.mu(&self.rows);
+            // Predictor (affine scaling): complementarity targets 0.
+            for i in 0..self.prob.m {
+                self.cl[i] = if self.rows.has_l[i] { -self.it.sl[i] * self.it.ll[i] } else { 0.0 };
+                self.cu[i] = if self.rows.has_u[i] { -self.it.su[i] * self.it.lu[i] } else { 0.0 };
+            }
+            self.direction(delta);
+            let a_aff = max_step(&self.it, &self.dir, &self.rows);
+            let mu_aff = mu_at(&self.it, &self.dir, a_aff, &self.rows);
+            let sigma = if mu > 0.0 { (mu_aff / mu).powi(3).clamp(0.0, 1.0) } else { 0.0 };
+            // Corrector: centring plus the second-order term of the affine step.
+            for i in 0..self.prob.m {
+                if self.rows.has_l[i] {
+                    self.cl[i] = sigma * mu - self.it.sl[i] * self.it.ll[i] - self.dir.sl[i] * self.dir.ll[i];
+                }
+                if self.rows.has_u[i] {
+                    self.cu[i] = sigma * mu - self.it.su[i] * self.it.lu[i] - self.dir.su[i] * self.dir.lu[i];
+                }
+            }
+            self.direction(delta);
+            let mut a_max = max_step(&self.it, &self.dir, &self.rows);
+            // Gondzio's centrality correctors: aim at a longer step and pull the complementarity
+            // products that would leave [0.1, 10]·σμ back into it; keep the corrected direction
+            // only when it allows a clearly longer step.
+            for _ in 0..(knob("MCC", 2.0) as usize) {
+                if a_max >= 0.9 || self.rows.sides == 0 {
+                    break;
+                }
+                let target = (knob("MCCA", 1.5) * a_max + knob("MCCB", 0.1)).min(1.0);
+                let (lo, hi) = (0.1 * sigma * mu, 10.0 * sigma * mu);
+                let corr = |v: f64| if v < lo { lo - v } else if v > hi { (hi - v).max(-hi) } else { 0.0 };
+                for i in 0..self.prob.m {
+                    if self.rows.has_l[i] {
+                        let v = (self.it.sl[i] + target * self.dir.sl[i]) * (self.it.ll[i] + target * self.dir.ll[i]);
+                        self.cl[i] += corr(v);
+                    }
+                    if self.rows.has_u[i] {
+                        let v = (self.it.su[i] + target * self.dir.su[i]) * (self.it.lu[i] + target * self.dir.lu[i]);
+                        self.cu[i] += corr(v);
+                    }
+                }
+                std::mem::swap(&mut self.kept_dir, &mut self.dir);
+                self.direction(delta);
+                let a_new = max_step(&self.it, &self.dir, &self.rows);
+                if a_new >= a_max + knob("MCCG", 0.1) * (target - a_max) {
+                    a_max = a_new;
+                } else {
+                    std::mem::swap(&mut self.kept_dir, &mut self.dir);
+                    break;
+                }
+            }
+            let alpha = (TAU() * a_max).min(1.0);
+            let norm = |v: &[f64]| v.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+            let (step_y, step_x) = (alpha * norm(&self.dir.y), alpha * norm(&self.dir.x));
+            take_step(&mut self.it, &self.dir, alpha, &self.rows);
+            let (ny, nx) = (norm(&self.it.y), norm(&self.it.x));
+            diverging = (ny > DIVERGE_NORM && step_y >= 0.5 * ny, nx > DIVERGE_NORM && step_x >= 0.5 * nx);
+            last_alpha = alpha;
+            // The proximal terms fade as the step lengths approach one; a blocked step (often
+            // a factorisation spoiled by rounding) gets more regularisation instead.
+            if alpha < knob("BLOCK", 1e-2) || self.newton.regularized_pivots() > 0 && alpha < 0.5 {
+                rho = (rho * 10.0).min(knob("BUMPMAX", 1e-6));
+                delta = (delta * 10.0).min(knob("BUMPMAX", 1e-6));
+            } else {
+                rho = (rho * (1.0 - alpha)).max(REG_MIN());
+                delta = (delta * (1.0 - alpha)).max(REG_MIN());
+            }
+        }
+
+        if let Some((_, kept, _)) = polishing.take() {
+            self.it = kept;
+            status = Status::Solved;
+        }
+        if self.debug {
+            eprintln!(
+                "ipm: {iter} iterations, {:.1} ms; factorisations {:.1} ms, {} solves {:.1} ms",
+                t_start.elapsed().as_secs_f64() * 1e3,
+                self.newton.factor_ms,
+                self.newton.solves,
+                self.newton.solve_ms
+            );
+        }
+        let mut tol_ok = false;
+        if certificate.is_none() && matches!(status, Status::MaxIterReached | Status::TimeLimitReached | Status::NumericalError) && res.prim.is_finite() {
+            tol_ok = meets(&res, tol.loosened(), self.prob.m);
+        }
+        if tol_ok && self.it.is_finite() {
+            status = Status::SolvedInaccurate;
+        }
+        if let Some((primal, _)) = &certificate {
+            status = if *primal { Status::PrimalInfeasible } else { Status::DualInfeasible };
+        }
+        self.store(status, certificate.map(|c| c.1));
+        self.info.iterations = iter;
+        self.info.rho = rho;
+        self.info.rho_updates = 0;
+        self.info.polish = match (st.polish && status == Status::Solved, improved) {
+            (false, _) => PolishStatus::NotRun,
+            (true, true) => PolishStatus::Success,
+            (true, false) => PolishStatus::Failed,
+        };
+        self.info.setup_time_ms = self.setup_ms;
+        self.info.solve_time_ms = t_start.elapsed().as_secs_f64() * 1e3;
+        self.info.polish_time_ms = 0.0;
+        self.solved_once = true;
+        (&self.info, &self.solution)
+    }
+
+    /// Ãx̃, P̃x̃, Ãᵀỹ at the current iterate.
+    fn products(&mut self) {
+        self.data.a.mul(&self.it.x, &mut self.ax);
+        self.data.p.sym_upper_mul(&self.it.x, &mut self.px);
+        self.data.a.tmul(&self.it.y, &mut self.aty);
+    }
+
+    fn optimality(&self) -> Residuals {
+        optimality(&self.prob, &self.scaling, &self.data, &self.it.x, &self.it.y, &self.ax, &self.px, &self.aty)
+    }
+
+    /// r_d = P̃x + q̃ + Ãᵀy; per row r_l = ãx − sₗ − l̃ (= ãx − l̃ on equality rows),
+    /// r_u = ãx + sᵤ − ũ.
+    fn residual_vectors(&mut self) {
+        for j in 0..self.prob.n {
+            self.rd[j] = self.px[j] + self.data.q[j] + self.aty[j];
+        }
+        let (rows, it, d) = (&self.rows, &self.it, &self.data);
+        for i in 0..self.prob.m {
+            if rows.eq[i] {
+                self.rl[i] = self.ax[i] - d.l[i];
+            }
+            if rows.has_l[i] {
+                self.rl[i] = self.ax[i] - it.sl[i] - d.l[i];
+            }
+            if rows.has_u[i] {
+                self.ru[i] = self.ax[i] + it.su[i] - d.u[i];
+            }
+        }
+    }
+
+    /// Tests the iterate and the last direction as certificates, each only where its residual
+    /// test fails. Returns (primal?, certificate in user units).
+    fn certificates(&mut self, res: &Residuals, tol: Tolerances, y_diverging: bool, x_diverging: bool) -> Option<(bool, Vec<f64>)> {
+        let prim_ok = self.prob.m == 0 || res.prim < tol.eps_abs + tol.eps_rel * res.prim_norm;
+        let dual_ok = res.dual < tol.eps_abs + tol.eps_rel * res.dual_norm;
+        let (prob, s, rows) = (&self.prob, &self.scaling, &self.rows);
+        if !prim_ok && y_diverging {
+            for c in [&self.it.y[..], &self.dir.y[..]] {
+                if let Some(cert) = primal_certificate(prob, s, rows, c, tol.eps_prim_inf, &mut self.tmp_n) {
+                    return Some((true, cert));
+                }
+            }
+        }
+        if !dual_ok && x_diverging {
+            for c in [&self.it.x[..], &self.dir.x[..]] {
+                if let Some(cert) = dual_certificate(prob, s, c, tol.eps_dual_inf, &mut self.tmp_n, &mut self.tmp_m) {
+                    return Some((false, cert));
+                }
+            }
+        }
+        None
+    }
+
+    /// Diagonals of the Newton matrix at the current iterate and writes them.
+    fn newton_matrix(&mut self, rho: f64, delta_prox: f64) {
+        let exact = knob("EXACT", 0.0) != 0.0;
+        let delta = if exact { 0.0 } else { delta_prox };
+        let (rows, it) = (&self.rows, &self.it);
+        self.x_diag.iter_mut().for_each(|v| *v = if exact { 0.0 } else { rho });
+        for i in 0..self.prob.m {
+            if rows.eq[i] || rows.is_free(i) {
+                continue;
+            }
+            let mut w = 0.0;
+            if rows.has_l[i] {
+                w += it.ll[i] / (it.sl[i] + delta * it.ll[i]);
+            }
+            if rows.has_u[i] {
+                w += it.lu[i] / (it.su[i] + delta * it.lu[i]);
+            }
+            self.w[i] = w;
+            let k = rows.absorbed[i];
+            if k != NONE {
+                let a = self.data.a.values[k];
+                self.x_diag[rows.absorbed_col[i]] += a * a * w;
+            }
+        }
+        for (r, &i) in rows.kept.iter().enumerate() {
+            self.row_diag[r] = if rows.eq[i] { delta } else { 1.0 / self.w[i] };
+        }
+        if exact {
+            self.newton.write_regularized(&self.data.p, &self.data.a, &self.x_diag, &self.row_diag, rho, delta_prox);
+        } else {
+            self.newton.write(&self.data.p, &self.data.a, &self.x_diag, &self.row_diag);
+        }
+    }
+
+    /// The Newton direction for complementarity targets (cl, cu) into `dir`:
+    ///
+    ///   (P̃ + ρI)Δx + ÃᵀΔy = −r_d,   Δy = Δλᵤ − Δλₗ,
+    ///   ãΔx − Δsₗ − δΔλₗ = −r_l,   ãΔx + Δsᵤ − δΔλᵤ = −r_u,
+    ///   λΔs + sΔλ = c  (per side).
+    ///
+    /// Eliminating the sides leaves ãΔx − Δy/W = −G/W per inequality row with
+    /// W = Σ λ/(s + δλ) and G = (cᵤ + λᵤr_u)/(sᵤ + δλᵤ) − (cₗ − λₗr_l)/(sₗ + δλₗ).
+    fn direction(&mut self, delta_prox: f64) {
+        let delta = if knob("EXACT", 0.0) != 0.0 { 0.0 } else { delta_prox };
+        let n = self.prob.n;
+        let (rows, it) = (&self.rows, &self.it);
+        for j in 0..n {
+            self.rhs[j] = -self.rd[j];
+        }
+        for i in 0..self.prob.m {
+            if rows.is_free(i) {
+                continue;
+            }
+            if rows.eq[i] {
+                self.rhs[rows.node[i]] = -self.rl[i];
+                continue;
+            }
+            let mut g = 0.0;
+            if rows.has_u[i] {
+                g += (self.cu[i] + it.lu[i] * self.ru[i]) / (it.su[i] + delta * it.lu[i]);
+            }
+            if rows.has_l[i] {
+                g -= (self.cl[i] - it.ll[i] * self.rl[i]) / (it.sl[i] + delta * it.ll[i]);
+            }
+            self.g[i] = g;
+            let k = rows.absorbed[i];
+            if k != NONE {
+                self.rhs[rows.absorbed_col[i]] -= self.data.a.values[k] * g;
+            } else {
+                self.rhs[rows.node[i]] = -g / self.w[i];
+            }
+        }
+        self.newton.solve(&mut self.rhs);
+        let d = &mut self.dir;
+        d.x.copy_from_slice(&self.rhs[..n]);
+        self.data.a.mul(&d.x, &mut self.tmp_m);
+        let ad = &self.tmp_m;
+        for i in 0..self.prob.m {
+            if rows.is_free(i) {
+                d.y[i] = 0.0;
+                continue;
+            }
+            if rows.eq[i] {
+                d.y[i] = self.rhs[rows.node[i]];
+                continue;
+            }
+            let (hl, hu) = (rows.has_l[i], rows.has_u[i]);
+            let (rl, ru, cl, cu) = (self.rl[i], self.ru[i], self.cl[i], self.cu[i]);
+            let (sl, ll, su, lu) = (it.sl[i], it.ll[i], it.su[i], it.lu[i]);
+            // Two routes per side: from the primal row (Δs from ãΔx, Δλ from complementarity)
+            // or from the dual (Δλ from the solve's Δy, Δs from complementarity). Each is exact
+            // in exact arithmetic; the first keeps inactive sides accurate, the second active
+            // ones (λ ≫ s), where ãΔx/s would amplify rounding.
+            let primal_l = |d: &mut Direction| {
+                d.ll[i] = (cl - ll * (rl + ad[i])) / (sl + delta * ll);
+                d.sl[i] = rl + ad[i] + delta * d.ll[i];
+            };
+            let primal_u = |d: &mut Direction| {
+                d.lu[i] = (cu + lu * (ru + ad[i])) / (su + delta * lu);
+                d.su[i] = -ru - ad[i] + delta * d.lu[i];
+            };
+            let dual_l = |d: &mut Direction, dll: f64| {
+                d.ll[i] = dll;
+                d.sl[i] = (cl - sl * dll) / ll;
+            };
+            let dual_u = |d: &mut Direction, dlu: f64| {
+                d.lu[i] = dlu;
+                d.su[i] = (cu - su * dlu) / lu;
+            };
+            if rows.absorbed[i] != NONE {
+                if hl {
+                    primal_l(d);
+                }
+                if hu {
+                    primal_u(d);
+                }
+            } else {
+                let dy = self.rhs[rows.node[i]];
+                let (tl, tu) = (if hl { ll / sl } else { -1.0 }, if hu { lu / su } else { -1.0 });
+                if hl && hu {
+                    if tu >= tl {
+                        primal_l(d);
+                        if tu >= 1.0 {
+                            dual_u(d, dy + d.ll[i]);
+                        } else {
+                            primal_u(d);
+                        }
+                    } else {
+                        primal_u(d);
+                        if tl >= 1.0 {
+                            dual_l(d, d.lu[i] - dy);
+                        } else {
+                            primal_l(d);
+                        }
+                    }
+                } else if hl {
+                    if tl >= 1.0 {
+                        dual_l(d, -dy);
+                    } else {
+                        primal_l(d);
+                    }
+                } else if tu >= 1.0 {
+                    dual_u(d, dy);
+                } else {
+                    primal_u(d);
+                }
+            }
+            d.y[i] = (if hu { d.lu[i] } else { 0.0 }) - (if hl { d.ll[i] } else { 0.0 });
+        }
+    }
+
+    /// Cold start: the least-squares point of [P̃ + ρI, Ãᵀ; Ã, −I] (equality rows −δ) against
+    /// the bounds' targets (the finite bound, the midpoint of two-sided rows), then slacks and
+    /// multipliers centred into the interior.
+    fn cold_point(&mut self, rho: f64, delta: f64) -> bool {
+        let (n, m) = (self.prob.n, self.prob.m);
+        let target = |l: f64, u: f64| match (l.is_finite(), u.is_finite()) {
+            (true, true) => 0.5 * (l + u),
+            (true, false) => l,
+            (false, true) => u,
+            _ => 0.0,
+        };
+        self.x_diag.iter_mut().for_each(|v| *v = rho);
+        for j in 0..n {
+            self.rhs[j] = -self.data.q[j];
+        }
+        for i in 0..m {
+            let k = self.rows.absorbed[i];
+            if k != NONE {
+                let (a, j) = (self.data.a.values[k], self.rows.absorbed_col[i]);
+                self.x_diag[j] += a * a;
+                self.rhs[j] += a * target(self.data.l[i], self.data.u[i]);
+            }
+        }
+        for (r, &i) in self.rows.kept.iter().enumerate() {
+            self.row_diag[r] = if self.rows.eq[i] { delta } else { 1.0 };
+            self.rhs[self.prob.n + r] = target(self.data.l[i], self.data.u[i]);
+        }
+        self.newton.write(&self.data.p, &self.data.a, &self.x_diag, &self.row_diag);
+        if self.newton.factor(Some((DYN_EPS, DYN_DELTA))).is_err() {
+            return false;
+        }
+        self.newton.solve(&mut self.rhs);
+        let it = &mut self.it;
+        it.x.copy_from_slice(&self.rhs[..n]);
+        self.data.a.mul(&it.x, &mut self.ax);
+        for i in 0..m {
+            let (l, u) = (self.data.l[i], self.data.u[i]);
+            let y = if self.rows.is_free(i) {
+                0.0
+            } else if self.rows.absorbed[i] != NONE {
+                self.ax[i] - target(l, u)
+            } else {
+                self.rhs[self.rows.node[i]]
+            };
+            it.y[i] = y;
+            if self.rows.has_l[i] {
+                it.sl[i] = self.ax[i] - l;
+                it.ll[i] = -y;
+            }
+            if self.rows.has_u[i] {
+                it.su[i] = u - self.ax[i];
+                it.lu[i] = y;
+            }
+        }
+        if knob("START", 0.0) == 0.0 {
+            center_start(it, &self.rows, knob("FLOOR", 1e-8));
+        } else {
+            super::point::shift_start(it, &self.rows);
+        }
+        self.it.is_finite()
+    }
+
+    /// Warm start from a given (x, y) (scaled): slacks from Ãx, multipliers from y's sign,
+    /// then every pair moved to complementarity about WARM_MU — the smaller member of each
+    /// pair is raised (an active side keeps its multiplier, an inactive side its slack).
+    fn warm_point(&mut self) -> bool {
+        let Some((x, y)) = self.start.as_ref() else { return false };
+        let m = self.prob.m;
+        self.it.x.copy_from_slice(x);
+        self.data.a.mul(&self.it.x, &mut self.ax);
+        let floor = WARM_MU.sqrt();
+        let it = &mut self.it;
+        let pair = |s: f64, l: f64| -> (f64, f64) {
+            let (s, l) = (s.max(0.0), l.max(0.0));
+            if s >= l {
+                let s = s.max(floor);
+                (s, l.max(WARM_MU / s))
+            } else {
+                let l = l.max(floor);
+                (s.max(WARM_MU / l), l)
+            }
+        };
+        for i in 0..m {
+            it.y[i] = if self.rows.is_free(i) { 0.0 } else { y[i] };
+            if self.rows.has_l[i] {
+                (it.sl[i], it.ll[i]) = pair(self.ax[i] - self.data.l[i], -y[i]);
+            }
+            if self.rows.has_u[i] {
+                (it.su[i], it.lu[i]) = pair(self.data.u[i] - self.ax[i], y[i]);
+            }
+        }
+        it.sync_y(&self.rows);
+        it.is_finite()
+    }
+
+    /// Unscales the result into `solution`, recomputing objective and residuals from the user
+    /// data; keeps the scaled point as the next warm start.
+    fn store(&mut self, status: Status, certificate: Option<Vec<f64>>) {
+        let (n, m) = (self.prob.n, self.prob.m);
+        let s = &self.scaling;
+        let sol = &mut self.solution;
+        sol.primal_infeasibility_certificate = None;
+        sol.dual_infeasibility_certificate = None;
+        if status.has_solution() {
+            sol.x.resize(n, 0.0);
+            sol.y.resize(m, 0.0);
+            for j in 0..n {
+                sol.x[j] = s.d[j] * self.it.x[j];
+            }
+            for i in 0..m {
+                sol.y[i] = s.cinv * s.e[i] * self.it.y[i];
+            }
+            self.prob.a.mul(&sol.x, &mut self.tmp_m);
+            let prim = (0..m).fold(0.0f64, |acc, i| {
+                let a = self.tmp_m[i];
+                acc.max((a - a.max(self.prob.l[i]).min(self.prob.u[i])).abs())
+            });
+            self.prob.p.sym_upper_mul(&sol.x, &mut self.tmp_n);
+            let mut dual_vec = vec![0.0; n];
+            self.prob.a.tmul(&sol.y, &mut dual_vec);
+            let dual = (0..n).fold(0.0f64, |acc, j| acc.max((self.tmp_n[j] + self.prob.q[j] + dual_vec[j]).abs()));
+            self.info.objective = self.prob.objective(&sol.x);
+            self.info.primal_residual = prim;
+            self.info.dual_residual = dual;
+            self.start = Some((self.it.x.clone(), self.it.y.clone()));
+        } else {
+            sol.x.clear();
+            sol.y.clear();
+            self.info.objective = match status {
+                Status::PrimalInfeasible => f64::INFINITY,
+                Status::DualInfeasible => f64::NEG_INFINITY,
+                _ => f64::NAN,
+            };
+            self.info.primal_residual = f64::NAN;
+            self.info.dual_residual = f64::NAN;
+            match status {
+                Status::PrimalInfeasible => sol.primal_infeasibility_certificate = certificate,
+                Status::DualInfeasible => sol.dual_infeasibility_certificate = certificate,
+                _ => {}
+            }
+            self.start = None;
+        }
+        self.info.status = status;
+    }
+
+    // ---- updates ---------------------------------------------------------------------------
+
+    /// New linear cost q (user units).
+    pub fn update_q(&mut self, q: &[f64]) -> QpResult<()> {
+        check_vector("q", q, self.prob.n)?;
+        self.prob.q.copy_from_slice(q);
+        self.scaling.scale_q(&self.prob.q, &mut self.data.q);
+        Ok(())
+    }
+
+    /// New bounds; rebuilds the Newton system's structure when a row changes class.
+    pub fn update_bounds(&mut self, l: &[f64], u: &[f64]) -> QpResult<()> {
+        let (l, u) = check_bounds(l, u, self.prob.m)?;
+        self.prob.l = l;
+        self.prob.u = u;
+        self.scaling.scale_bounds(&self.prob.l, &self.prob.u, &mut self.data.l, &mut self.data.u);
+        self.reclassify()
+    }
+
+    fn reclassify(&mut self) -> QpResult<()> {
+        let rows = RowClasses::new(&self.data.a, &self.data.l, &self.data.u);
+        if rows != self.rows {
+            self.newton = NewtonSystem::new(&self.data.p, &self.data.a, &rows).map_err(newton_error)?;
+            self.row_diag = vec![0.0; rows.kept.len()];
+            self.rhs = vec![0.0; self.newton.dim()];
+            self.rows = rows;
+        }
+        Ok(())
+    }
+
+    /// New values of P's stored upper-triangle entries (same pattern and order).
+    pub fn update_p_values(&mut self, values: &[f64]) -> QpResult<()> {
+        check_matrix_values("P.values", values, self.prob.p.nnz())?;
+        let old = std::mem::replace(&mut self.prob.p.values, values.to_vec());
+        self.refresh_matrices().inspect_err(|_| {
+            self.prob.p.values = old;
+            let _ = self.refresh_matrices();
+        })
+    }
+
+    /// New values of A's stored entries (same pattern and order).
+    pub fn update_a_values(&mut self, values: &[f64]) -> QpResult<()> {
+        check_matrix_values("A.values", values, self.prob.a.nnz())?;
+        let old = std::mem::replace(&mut self.prob.a.values, values.to_vec());
+        self.refresh_matrices().inspect_err(|_| {
+            self.prob.a.values = old;
+            let _ = self.refresh_matrices();
+        })
+    }
+
+    /// Rescales from the user data (as a fresh setup would), carries the warm-start point over
+    /// to the new scaling, and re-checks convexity.
+    fn refresh_matrices(&mut self) -> QpResult<()> {
+        let old = self.scaling.clone();
+        let new = self.data.rescale(&self.prob, self.settings.scaling_iterations);
+        if let Some((x, y)) = self.start.as_mut() {
+            for j in 0..self.prob.n {
+                x[j] *= old.d[j] * new.dinv[j];
+            }
+            for i in 0..self.prob.m {
+                y[i] *= old.e[i] * old.cinv * new.c * new.einv[i];
+            }
+        }
+        self.scaling = new;
+        self.reclassify()?;
+        self.check_convexity()
+    }
+
+    pub fn update_settings(&mut self, upd: &SettingsUpdate) -> QpResult<()> {
+        self.settings.apply(upd)
+    }
+
+    /// Sets the starting point of the next solve (user units), used even when the
+    /// `warm_start` setting is off. A missing `x` keeps the last point's x (or zeros), a
+    /// missing `y` its y; neither changes nothing.
+    pub fn warm_start(&mut self, x: Option<&[f64]>, y: Option<&[f64]>) -> QpResult<()> {
+        if let Some(x) = x {
+            check_vector("x", x, self.prob.n)?;
+        }
+        if let Some(y) = y {
+            check_vector("y", y, self.prob.m)?;
+        }
+        if x.is_none() && y.is_none() {
+            return Ok(());
+        }
+        let (n, m) = (self.prob.n, self.prob.m);
+        let (mut xs, mut ys) = self.start.take().unwrap_or_else(|| (vec![0.0; n], vec![0.0; m]));
+        if let Some(x) = x {
+            for j in 0..n {
+                xs[j] = self.scaling.dinv[j] * x[j];
+            }
+        }
+        if let Some(y) = y {
+            for i in 0..m {
+                ys[i] = self.scaling.c * self.scaling.einv[i] * y[i];
+            }
+        }
+        self.start = Some((xs, ys));
+        self.pending_warm_start = true;
+        Ok(())
+    }
+}
+
+fn check_matrix_values(path: &str, v: &[f64], nnz: usize) -> QpResult<()> {
+    if v.len() != nnz {
+        return Err(QpError::input(path, format!("must have one value per stored entry ({nnz}), got {}", v.len())));
+    }
+    for (k, x) in v.iter().enumerate() {
+        if !x.is_finite() {
+            return Err(QpError::input(format!("{path}[{k}]"), "must be a finite number"));
+        }
+    }
+    Ok(())
+}
