@@ -4,7 +4,7 @@ export { parseRotationRequest, rotationRequestSchema, rotationNameSchema, type R
 export { solveGreedyRotation, exitReason } from './greedy.js';
 export { buildRiskModel, ledoitWolfIntensity, sampleCovariance, shrinkageTarget, firstNonPsdPivot, type RiskModel, type ShrinkageInfo, type ShrinkageTarget } from './risk-model.js';
 export { buildRotationQp, perNameBounds, type RotationQp, type RotationQpLayout, type RowGroup } from './qp-model.js';
-export { solveQpRotation, ROTATION_QP_SETTINGS, ROTATION_QP_FAST_SETTINGS, QP_ROTATION_STATUSES, type QpRotationInfo, type QpRotationStatus, type QpRotationOptions } from './qp-engine.js';
+export { solveQpRotation, ROTATION_QP_SETTINGS, ROTATION_QP_FAST_SETTINGS, ROTATION_QP_IPM_SETTINGS, QP_ROTATION_STATUSES, type QpRotationInfo, type QpRotationStatus, type QpRotationOptions } from './qp-engine.js';
 export type { QpSolveFn, QpSolveSettings } from './qp-contract.js';
 export { evaluateRotationWeights, evaluateObjective, DEFAULT_FEASIBILITY_TOL, type ConstraintCheck, type ObjectiveSplit, type RotationEvaluation } from './evaluate.js';
 export { diagnoseRotationInfeasibility, type InfeasibilityDiagnosis, type ConstraintGroup } from './elastic.js';

@@ -1,14 +1,14 @@
-import { createQpWorkspace, solveQp, type QpBackend, type QpProblem, type QpWorkspace } from '@keel/solver-native/qp';
+import { createQpWorkspace, qpBackends, solveQp, type QpBackend, type QpProblem, type QpWorkspace } from '@keel/solver-native/qp';
 import type { QpSolveFn } from './qp-contract.js';
 
 /** The project's QP solver (`@keel/solver-native/qp`), default backend (native when it loads, else TS). */
-export const defaultQpSolve: QpSolveFn = (problem, settings) => solveQp(problem, settings);
+export const defaultQpSolve: QpSolveFn = Object.assign((problem: QpProblem, settings: Parameters<QpSolveFn>[1]) => solveQp(problem, settings), {
+  backend: () => qpBackends().default,
+});
 
 /** The same solver with a forced backend, for side-by-side comparisons. */
-export const qpSolveWith =
-  (backend: QpBackend): QpSolveFn =>
-  (problem, settings) =>
-    solveQp(problem, settings, { backend });
+export const qpSolveWith = (backend: QpBackend): QpSolveFn =>
+  Object.assign((problem: QpProblem, settings: Parameters<QpSolveFn>[1]) => solveQp(problem, settings, { backend }), { backend: () => backend });
 
 const sameInts = (a: Int32Array, b: Int32Array) => a.length === b.length && a.every((v, i) => v === b[i]);
 const sameFloats = (a: Float64Array, b: Float64Array) => a.length === b.length && a.every((v, i) => v === b[i]);
@@ -51,6 +51,7 @@ export function createWarmQpSolve(opts: { backend?: QpBackend } = {}): WarmQpSol
     return ws.solve();
   }) as WarmQpSolve;
   Object.assign(solve, {
+    backend: () => opts.backend ?? qpBackends().default,
     stats,
     dispose() {
       ws?.dispose();

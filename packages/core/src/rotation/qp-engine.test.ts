@@ -281,6 +281,19 @@ describe.each([
     expect(a.info.size.pNonzeros).toBeLessThan(b.info.size.pNonzeros / 4);
   });
 
+  it(`auto runs ${backend === 'native' ? 'the interior point first' : 'ADMM (no interior point in this backend)'}; forced ADMM reaches the same objective`, () => {
+    for (const [, seed, config, weight] of cases) {
+      const p = parseRotationRequest(factorRequest(seed, 50, config, weight));
+      const auto = solveQpRotation(p, { solve });
+      const admm = solveQpRotation(p, { solve, method: 'admm' });
+      expect(auto.info.method).toBe(backend === 'native' ? 'ipm' : 'admm');
+      expect(auto.info.passes).toBe(1);
+      expect(admm.info.method).toBe('admm');
+      expect(admm.info.status).toBe('optimal');
+      expect(Math.abs(auto.info.objective!.value - admm.info.objective!.value)).toBeLessThan(1e-7 * Math.max(1, Math.abs(admm.info.objective!.value)));
+    }
+  });
+
   it('the original formulation (every |·| split) reaches the same objective as the reduced one', () => {
     for (const [, seed, config, weight] of cases) {
       const p = parseRotationRequest(factorRequest(seed, 50, config, weight));

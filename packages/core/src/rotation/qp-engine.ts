@@ -1,7 +1,8 @@
 import { compareSymbols } from '../orders/orders-from-targets.js';
 import type { ConstraintGroup, InfeasibilityDiagnosis } from './elastic.js';
 import { evaluateRotationWeights, type ConstraintCheck, type ObjectiveSplit } from './evaluate.js';
-import type { QpSolveFn, QpSolveSettings, QpStatus } from './qp-contract.js';
+import { offersMethod, type QpSolveFn, type QpSolveSettings, type QpStatus } from './qp-contract.js';
+import type { QpMethod } from '@keel/solver-native/qp';
 import { buildRotationQp, perNameBounds } from './qp-model.js';
 import { kktCertificate, type KktCertificate } from './kkt.js';
 import { buildRiskModel, type FactorRisk, type RiskModel } from './risk-model.js';
@@ -21,12 +22,15 @@ export interface QpRotationInfo {
   readonly status: QpRotationStatus;
   readonly solverStatus: QpStatus | 'not_run';
   readonly backend?: string;
+  /** The algorithm of the pass whose point is reported. */
+  readonly method?: QpMethod;
+  /** ADMM iterations or interior-point (Newton) iterations of that pass. */
   readonly iterations: number;
   readonly polish?: string;
   readonly objective?: ObjectiveSplit;
   /** Optimality certificate of the accepted point (see kkt.ts). */
   readonly certificate?: KktCertificate;
-  /** 1 when the fast pass was accepted, 2 when the tight pass ran. */
+  /** How many passes ran (see ROTATION_QP_IPM_SETTINGS): 1 when the first was accepted. */
   readonly passes: number;
   readonly checks: readonly ConstraintCheck[];
   readonly violations: readonly string[];
@@ -43,19 +47,23 @@ export interface QpRotationInfo {
 }
 
 /**
- * Two passes. The fast pass stops ADMM at 1e-6 and relies on polishing (a solve on the guessed
- * active set); it is accepted only when the evaluator passes and the KKT certificate, recomputed
- * from the raw QP and (x, y), shows a relative duality gap ≤ 1e-9 and a dual residual ≤ 1e-7.
- * Otherwise the tight pass runs ADMM itself to 1e-9 (thousands of iterations more).
+ * Up to three passes, each accepted only when the solver says solved, the evaluator passes and
+ * the KKT certificate, recomputed from the raw QP and (x, y), shows a relative duality gap
+ * ≤ 1e-9 and a dual residual ≤ 1e-7:
+ *  1. the interior point (`ipm`, to 1e-10), when the backend has one (native): 15–40 Newton
+ *     steps on every sample variant measured, N = 300 to 3,000 (see README);
+ *  2. ADMM to 1e-6 with polishing (a solve on the guessed active set);
+ *  3. ADMM itself to 1e-9 (thousands of iterations more).
  *
- * ρ starts at 10 instead of the solver's 0.1 (adaptive ρ stays on). The problem is nearly an LP
- * (λ wᵀΣw is small next to zᵀw at weights of a few percent): multipliers are O(|z|) while the
- * weights are O(cap), so the ADMM step that balances them is ~1/cap. Measured on 48 sample
+ * ADMM's ρ starts at 10 instead of the solver's 0.1 (adaptive ρ stays on). The problem is nearly
+ * an LP (λ wᵀΣw is small next to zᵀw at weights of a few percent): multipliers are O(|z|) while
+ * the weights are O(cap), so the step that balances them is ~1/cap. Measured on 48 sample
  * variants at N = 300 and 1,000 (long-only, λ = 1 and 10, long/short β-neutral, budget, high γ):
  * 75k iterations in all at ρ₀ = 10 against 205k at 0.1; 3 to 20 are equally good (see README).
  */
-export const ROTATION_QP_FAST_SETTINGS: QpSolveSettings = Object.freeze({ epsAbs: 1e-6, epsRel: 1e-6, polish: true, maxIter: 50_000, rho: 10 });
-export const ROTATION_QP_SETTINGS: QpSolveSettings = Object.freeze({ epsAbs: 1e-9, epsRel: 1e-9, polish: true, maxIter: 50_000, rho: 10 });
+export const ROTATION_QP_IPM_SETTINGS: QpSolveSettings = Object.freeze({ method: 'ipm', epsAbs: 1e-10, epsRel: 1e-10, maxIter: 200 });
+export const ROTATION_QP_FAST_SETTINGS: QpSolveSettings = Object.freeze({ method: 'admm', epsAbs: 1e-6, epsRel: 1e-6, polish: true, maxIter: 50_000, rho: 10 });
+export const ROTATION_QP_SETTINGS: QpSolveSettings = Object.freeze({ method: 'admm', epsAbs: 1e-9, epsRel: 1e-9, polish: true, maxIter: 50_000, rho: 10 });
 const CERT_GAP = 1e-9;
 const CERT_DUAL = 1e-7;
 
@@ -69,6 +77,11 @@ export interface QpRotationOptions {
   readonly splitAll?: boolean;
   /** Keep a dense Σ dense even when it has an exact factor form (comparisons only). */
   readonly denseRisk?: boolean;
+  /**
+   * `auto` (default): the interior point first when the backend has one, then ADMM; `admm`:
+   * the ADMM passes only; `ipm`: the interior point only. Ignored when `settings` is given.
+   */
+  readonly method?: 'auto' | QpMethod;
 }
 
 // Solver noise below this is not a trade.
@@ -152,15 +165,26 @@ export function solveQpRotation(problem: RotationProblem, options: QpRotationOpt
     const certified = !!certificate && certificate.relativeGap <= CERT_GAP && certificate.dualResidual <= CERT_DUAL;
     return { r, hasPoint, w, ev, certificate, certified } as const;
   };
-  let passes = 1;
-  let a = attempt(options.settings ?? ROTATION_QP_FAST_SETTINGS);
-  if (!options.settings && a.r.status !== 'primal_infeasible' && !(a.hasPoint && a.r.status === 'solved' && a.ev.pass && a.certified)) {
-    passes = 2;
-    a = attempt(ROTATION_QP_SETTINGS);
+  // The passes in order (a `settings` override is the only pass); stop at the first accepted one
+  // or at a proof of infeasibility.
+  const method = options.method ?? 'auto';
+  const plan: QpSolveSettings[] = options.settings
+    ? [options.settings]
+    : method === 'ipm'
+      ? [ROTATION_QP_IPM_SETTINGS]
+      : method === 'auto' && offersMethod(options.solve, 'ipm')
+        ? [ROTATION_QP_IPM_SETTINGS, ROTATION_QP_FAST_SETTINGS, ROTATION_QP_SETTINGS]
+        : [ROTATION_QP_FAST_SETTINGS, ROTATION_QP_SETTINGS];
+  let passes = 0;
+  let a!: ReturnType<typeof attempt>;
+  for (const settings of plan) {
+    passes++;
+    a = attempt(settings);
+    if (a.r.status === 'primal_infeasible' || (a.hasPoint && a.r.status === 'solved' && a.ev.pass && a.certified)) break;
   }
   const r = a.r;
   const t3 = performance.now();
-  const solverInfo = { solverStatus: r.status, backend: r.info.backend, iterations: r.info.iterations, polish: r.info.polish, passes };
+  const solverInfo = { solverStatus: r.status, backend: r.info.backend, method: r.info.method, iterations: r.info.iterations, polish: r.info.polish, passes };
 
   if (r.status === 'primal_infeasible') {
     // The conflicting constraints are named by `diagnoseRotationInfeasibility` (HiGHS LPs,
