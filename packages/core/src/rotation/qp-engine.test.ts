@@ -94,6 +94,7 @@ describe.each([
     expect(r.info.status, JSON.stringify([r.info.violations, r.info.polish, r.info.iterations, r.info.solverStatus, r.info.backend])).toBe('optimal');
     expect(r.info.checks.every((c) => c.pass)).toBe(true);
     expect(r.info.certificate!.relativeGap).toBeLessThanOrEqual(1e-6);
+    expect(r.info.method).toBe('admm'); // dense Σ: ADMM factors its KKT system once per ρ, the interior point every step
     expectFeasible(p, r.targets);
     const ref = await solveReferenceRotationQp(p.universe, p.config, sigmaOf(p));
     expect(ref.status).toBe('optimal');

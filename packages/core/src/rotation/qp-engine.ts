@@ -50,8 +50,10 @@ export interface QpRotationInfo {
  * Up to three passes, each accepted only when the solver says solved, the evaluator passes and
  * the KKT certificate, recomputed from the raw QP and (x, y), shows a relative duality gap
  * ≤ 1e-9 and a dual residual ≤ 1e-7:
- *  1. the interior point (`ipm`, to 1e-10), when the backend has one (native): 15–40 Newton
- *     steps on every sample variant measured, N = 300 to 3,000 (see README);
+ *  1. the interior point (`ipm`, to 1e-10), when the backend has one (native) and Σ is in factor
+ *     form: 15–40 Newton steps on every sample variant measured, N = 300 to 3,000 (see README).
+ *     Not with a dense Σ: each Newton step refactors the n²/2-entry KKT system, which ADMM
+ *     factors once per ρ change (N = 1,000 sample: 4.4 s against 1.0 s);
  *  2. ADMM to 1e-6 with polishing (a solve on the guessed active set);
  *  3. ADMM itself to 1e-9 (thousands of iterations more).
  *
@@ -78,7 +80,8 @@ export interface QpRotationOptions {
   /** Keep a dense Σ dense even when it has an exact factor form (comparisons only). */
   readonly denseRisk?: boolean;
   /**
-   * `auto` (default): the interior point first when the backend has one, then ADMM; `admm`:
+   * `auto` (default): the interior point first when the backend has one and Σ is in factor
+   * form, then ADMM; `admm`:
    * the ADMM passes only; `ipm`: the interior point only. Ignored when `settings` is given.
    */
   readonly method?: 'auto' | QpMethod;
@@ -172,7 +175,7 @@ export function solveQpRotation(problem: RotationProblem, options: QpRotationOpt
     ? [options.settings]
     : method === 'ipm'
       ? [ROTATION_QP_IPM_SETTINGS]
-      : method === 'auto' && offersMethod(options.solve, 'ipm')
+      : method === 'auto' && form === 'factor' && offersMethod(options.solve, 'ipm')
         ? [ROTATION_QP_IPM_SETTINGS, ROTATION_QP_FAST_SETTINGS, ROTATION_QP_SETTINGS]
         : [ROTATION_QP_FAST_SETTINGS, ROTATION_QP_SETTINGS];
   let passes = 0;
