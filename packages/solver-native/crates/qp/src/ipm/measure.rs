@@ -16,6 +16,9 @@ use crate::scaling::Scaling;
 
 use super::rows::RowClasses;
 
+/// A certificate's residual part must be below this fraction of its objective part.
+const CERTIFICATE_MARGIN: f64 = 1e-3;
+
 /// Residuals and the norms scaling their tolerances (the ADMM residual type, `scaled` unused).
 pub fn optimality(prob: &Problem, s: &Scaling, d: &ScaledData, x: &[f64], y: &[f64], ax: &[f64], px: &[f64], aty: &[f64]) -> Residuals {
     let (n, m) = (prob.n, prob.m);
@@ -83,9 +86,12 @@ pub fn primal_certificate(prob: &Problem, s: &Scaling, rows: &RowClasses, dy: &[
         return None;
     }
     // Recomputed from the user's A, with half the tolerance: the checker's own arithmetic
-    // must agree with the claim.
+    // must agree with the claim. And ‖Aᵀc‖ must be small against the support too: a feasible
+    // problem with huge multipliers can pass the tolerance test with a "certificate" that
+    // never improves, while a true one keeps improving as the iterates diverge.
     prob.a.tmul(&c, tmp_n);
-    (norm_inf(tmp_n) <= 0.5 * eps).then_some(c)
+    let aty = norm_inf(tmp_n);
+    (aty <= 0.5 * eps && aty <= CERTIFICATE_MARGIN * -support).then_some(c)
 }
 
 /// Tests δx (scaled) as a dual infeasibility certificate: Pδx ≈ 0, qᵀδx < −ε‖δx‖∞ and Aδx in
@@ -102,8 +108,8 @@ pub fn dual_certificate(prob: &Problem, s: &Scaling, dx: &[f64], eps: f64, tmp_n
     if !(dot(&prob.q, &c) < -eps) {
         return None;
     }
-    // Recomputed from the user's P and A, with half the tolerance (see above).
-    let tol = 0.5 * eps;
+    // Recomputed from the user's P and A, with half the tolerance and against qᵀc (see above).
+    let tol = (0.5 * eps).min(CERTIFICATE_MARGIN * -dot(&prob.q, &c));
     prob.p.sym_upper_mul(&c, tmp_n);
     if !(norm_inf(tmp_n) <= tol) {
         return None;

@@ -24,9 +24,14 @@ pub enum NewtonError {
     TooLarge { nnz: usize },
 }
 
-/// Refinement stops when the residual is this small relative to the right-hand side.
-const REFINE_TOL: f64 = 1e-13;
-fn refine_max() -> usize { super::workspace::knob("RMAX", 4.0) as usize }
+/// Refinement stops when the residual is this small relative to the right-hand side; after a
+/// first solve that met it, the factorisation is trusted for the rest of the iteration.
+const REFINE_TOL: f64 = 1e-9;
+const REFINE_MAX: usize = 4;
+/// AMD's dense-row threshold factor (√n·this): medium-dense rows are ordered last with the
+/// dense ones, where the dense trailing block of the factorisation takes them, and AMD does not
+/// rescan them at every neighbouring pivot.
+const AMD_DENSE: f64 = 1.0;
 
 pub struct NewtonSystem {
     n: usize,
@@ -47,6 +52,11 @@ pub struct NewtonSystem {
     /// Regularisation on each diagonal (permuted order): refinement targets the matrix
     /// without it, so the factor of the regularised matrix only preconditions.
     shift: Vec<f64>,
+    /// P's diagonal (its slots hold P + dₓ).
+    p_diag_val: Vec<f64>,
+    /// Whether the first solve with the current factorisation met the refinement tolerance
+    /// (then later solves skip the residual check).
+    accurate: Option<bool>,
     factor: TailFactor,
     b: Vec<f64>,
     x: Vec<f64>,
@@ -94,7 +104,9 @@ impl NewtonSystem {
             ri.extend(c.iter().map(|&(i, _)| i));
             cp[j + 1] = ri.len();
         }
-        let perm = amd::amd_order(dim, &cp, &ri);
+        let t_amd = std::time::Instant::now();
+        let perm = amd::amd_order_dense(dim, &cp, &ri, AMD_DENSE);
+        let amd_ms = t_amd.elapsed().as_secs_f64() * 1e3;
         drop(ri);
         let mut pinv = vec![0usize; dim];
         for (k, &v) in perm.iter().enumerate() {
@@ -171,7 +183,11 @@ impl NewtonSystem {
         a_slot.iter_mut().filter(|s| **s != NONE).for_each(|s| *s = moved[*s]);
         row_slot.iter_mut().for_each(|s| *s = moved[*s]);
         let signs: Vec<i8> = perm.iter().map(|&v| if v < n { 1 } else { -1 }).collect();
+        let t_sym = std::time::Instant::now();
         let sym = TailSymbolic::new(dim, &colptr, &rowidx).map_err(|_| NewtonError::Singular)?;
+        if std::env::var_os("KEEL_QP_DEBUG").is_some() {
+            eprintln!("newton setup: amd {amd_ms:.1} ms, symbolic {:.1} ms", t_sym.elapsed().as_secs_f64() * 1e3);
+        }
         if sym.nnz() + sym.tail() * sym.tail() > MAX_FACTOR_NNZ {
             return Err(NewtonError::TooLarge { nnz: sym.nnz() });
         }
@@ -189,6 +205,8 @@ impl NewtonSystem {
             row_slot,
             signs,
             shift: vec![0.0; dim],
+            p_diag_val: vec![0.0; n],
+            accurate: None,
             factor: TailFactor::new(sym),
             b: vec![0.0; dim],
             x: vec![0.0; dim],
@@ -213,33 +231,17 @@ impl NewtonSystem {
         self.factor.regularized
     }
 
-    /// Writes P, the kept rows of A, dₓ (added to P's diagonal) and −dᵣ (kept rows, node
-    /// order); the factorisation gets dₓ + ρ and dᵣ + δ, refinement aims at dₓ and dᵣ.
-    pub fn write_regularized(&mut self, p: &Csc, a: &Csc, x_diag: &[f64], row_diag: &[f64], rho: f64, delta: f64) {
-        self.write(p, a, x_diag, row_diag);
+    /// Writes P's off-diagonal entries and the kept rows of A (once per value update; the
+    /// iterations only change diagonals).
+    pub fn set_matrices(&mut self, p: &Csc, a: &Csc) {
+        self.p_diag_val.iter_mut().for_each(|v| *v = 0.0);
         for j in 0..self.n {
-            self.values[self.diag_slot[j]] += rho;
-        }
-        for &s in &self.row_slot {
-            self.values[s] -= delta;
-        }
-        for (k, &v) in self.perm.iter().enumerate() {
-            self.shift[k] = if v < self.n { rho } else { -delta };
-        }
-    }
-
-    /// Writes P, the kept rows of A, dₓ (added to P's diagonal) and −dᵣ (kept rows, node
-    /// order), with no regularisation beyond them.
-    pub fn write(&mut self, p: &Csc, a: &Csc, x_diag: &[f64], row_diag: &[f64]) {
-        self.shift.iter_mut().for_each(|v| *v = 0.0);
-        for j in 0..self.n {
-            self.values[self.diag_slot[j]] = x_diag[j];
-        }
-        for k in 0..p.nnz() {
-            if self.p_diag[k] {
-                self.values[self.p_slot[k]] += p.values[k];
-            } else {
-                self.values[self.p_slot[k]] = p.values[k];
+            for k in p.colptr[j]..p.colptr[j + 1] {
+                if self.p_diag[k] {
+                    self.p_diag_val[j] += p.values[k];
+                } else {
+                    self.values[self.p_slot[k]] = p.values[k];
+                }
             }
         }
         for k in 0..a.nnz() {
@@ -247,8 +249,20 @@ impl NewtonSystem {
                 self.values[self.a_slot[k]] = a.values[k];
             }
         }
+    }
+
+    /// Sets the diagonals: P's diagonal + dₓ on x, −dᵣ on the kept rows (node order). The
+    /// factorisation uses them as given; refinement aims at the matrix with `shift_x` taken
+    /// off dₓ and `shift_r` off dᵣ (regularisation the step should not see).
+    pub fn set_diagonals(&mut self, x_diag: &[f64], row_diag: &[f64], shift_x: f64, shift_r: f64) {
+        for j in 0..self.n {
+            self.values[self.diag_slot[j]] = self.p_diag_val[j] + x_diag[j];
+        }
         for (r, &s) in self.row_slot.iter().enumerate() {
             self.values[s] = -row_diag[r];
+        }
+        for (k, &v) in self.perm.iter().enumerate() {
+            self.shift[k] = if v < self.n { shift_x } else { -shift_r };
         }
     }
 
@@ -257,6 +271,7 @@ impl NewtonSystem {
     pub fn factor(&mut self, dynamic: Option<(f64, f64)>) -> Result<(), NewtonError> {
         let rule = dynamic.map(|(eps, delta)| PivotRule { signs: &self.signs, eps, delta });
         let t = std::time::Instant::now();
+        self.accurate = None;
         let r = self.factor.factor(&self.colptr, &self.rowidx, &self.values, rule.as_ref());
         self.factor_ms += t.elapsed().as_secs_f64() * 1e3;
         match r {
@@ -303,14 +318,19 @@ impl NewtonSystem {
         self.solves += 1;
         let bnorm = self.b.iter().fold(0.0f64, |m, v| m.max(v.abs()));
         let mut prev = f64::INFINITY;
-        for _ in 0..refine_max() {
+        let steps = if self.accurate == Some(true) { 0 } else { REFINE_MAX + 1 };
+        for step in 0..steps {
             Self::mul(&self.colptr, &self.rowidx, &self.values, &self.x, &mut self.r);
             let mut err = 0.0f64;
             for k in 0..self.dim {
                 self.r[k] = self.b[k] - self.r[k] + self.shift[k] * self.x[k];
                 err = err.max(self.r[k].abs());
             }
-            if !(err > REFINE_TOL * super::workspace::knob("RTOL", 1.0) * (1.0 + bnorm)) || err > 0.5 * prev {
+            let done = !(err > REFINE_TOL * (1.0 + bnorm));
+            if step == 0 {
+                self.accurate = Some(done);
+            }
+            if done || err > 0.5 * prev || step == steps - 1 {
                 break;
             }
             prev = err;

@@ -173,32 +173,3 @@ pub fn center_start(it: &mut Iterate, rows: &RowClasses, floor: f64) {
     it.sync_y(rows);
 }
 
-/// Alternative start: each family shifted so its least entry is at least 1 (when negative or
-/// tiny).
-pub fn shift_start(it: &mut Iterate, rows: &RowClasses) {
-    let m = it.y.len();
-    let (mut min_s, mut min_l) = (f64::INFINITY, f64::INFINITY);
-    for i in 0..m {
-        if rows.has_l[i] {
-            min_s = min_s.min(it.sl[i]);
-            min_l = min_l.min(it.ll[i]);
-        }
-        if rows.has_u[i] {
-            min_s = min_s.min(it.su[i]);
-            min_l = min_l.min(it.lu[i]);
-        }
-    }
-    let ss = if min_s < 1e-4 { 1.0 - min_s } else { 0.0 };
-    let sl = if min_l < 1e-4 { 1.0 - min_l } else { 0.0 };
-    for i in 0..m {
-        if rows.has_l[i] {
-            it.sl[i] += ss;
-            it.ll[i] += sl;
-        }
-        if rows.has_u[i] {
-            it.su[i] += ss;
-            it.lu[i] += sl;
-        }
-    }
-    it.sync_y(rows);
-}

@@ -21,22 +21,24 @@ use super::point::{center_start, max_step, mu_at, take_step, Direction, Iterate}
 use super::rows::{RowClasses, NONE};
 
 /// Proximal regularisation: initial values, floors, and the growth on a failed factorisation.
-pub(crate) fn knob(name: &str, default: f64) -> f64 {
-    std::env::var(format!("KEEL_IPM_{name}")).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-#[allow(non_snake_case)]
-fn RHO_INIT() -> f64 { knob("RHO", 1e-6) }
-#[allow(non_snake_case)]
-fn DELTA_INIT() -> f64 { knob("DELTA", 1e-4) }
-#[allow(non_snake_case)]
-fn REG_MIN() -> f64 { knob("REGMIN", 1e-10) }
-#[allow(non_snake_case)]
-fn TAU() -> f64 { knob("TAU", 0.99) }
+const RHO_INIT: f64 = 1e-6;
+const DELTA_INIT: f64 = 1e-4;
+const REG_MIN: f64 = 1e-10;
+/// A blocked step (α below this, or below 0.5 after dynamic regularisation) multiplies ρ and
+/// δ by 10, up to REG_BUMP_MAX.
+const BLOCKED_STEP: f64 = 1e-2;
+const REG_BUMP_MAX: f64 = 1e-6;
 const REG_RETRY: f64 = 100.0;
 const REG_MAX: f64 = 1.0;
 /// Pivots with the wrong sign or below this are replaced by ±DYN_DELTA.
 const DYN_EPS: f64 = 1e-14;
 const DYN_DELTA: f64 = 1e-9;
+/// Fraction of the step to the boundary.
+const TAU: f64 = 0.99;
+/// Gondzio correctors per iteration; each aims at the step 1.5α + 0.1 and is kept when it
+/// gains at least a tenth of the way there. Least slack/multiplier of a cold start.
+const CORRECTORS: usize = 2;
+const START_FLOOR: f64 = 1e-8;
 /// No better merit for this many iterations ends the run.
 const STALL_ITERS: u32 = 40;
 /// Polishing (with `polish`): at most this many extra iterations, stopping once the merit
@@ -116,7 +118,8 @@ impl IpmWorkspace {
         let (n, m) = (prob.n, prob.m);
         let (data, scaling) = ScaledData::new(&prob, settings.scaling_iterations);
         let rows = RowClasses::new(&data.a, &data.l, &data.u);
-        let newton = NewtonSystem::new(&data.p, &data.a, &rows).map_err(newton_error)?;
+        let mut newton = NewtonSystem::new(&data.p, &data.a, &rows).map_err(newton_error)?;
+        newton.set_matrices(&data.p, &data.a);
         let dim = newton.dim();
         let mut ws = IpmWorkspace {
             prob,
@@ -201,7 +204,7 @@ impl IpmWorkspace {
         for (r, &i) in self.rows.kept.iter().enumerate() {
             self.row_diag[r] = 1.0 / if self.rows.eq[i] { 1e3 * rho } else { rho };
         }
-        self.newton.write(&self.data.p, &self.data.a, &self.x_diag, &self.row_diag);
+        self.newton.set_diagonals(&self.x_diag, &self.row_diag, 0.0, 0.0);
         self.newton.factor(None).map_err(newton_error)
     }
 
@@ -217,7 +220,7 @@ impl IpmWorkspace {
         };
         let warm = (st.warm_start || self.pending_warm_start) && self.start.is_some();
         self.pending_warm_start = false;
-        let (mut rho, mut delta) = (RHO_INIT(), DELTA_INIT());
+        let (mut rho, mut delta) = (RHO_INIT, DELTA_INIT);
         let started = if warm { self.warm_point() } else { self.cold_point(rho, delta) };
 
         let mut status = Status::MaxIterReached;
@@ -340,11 +343,11 @@ impl IpmWorkspace {
             // Gondzio's centrality correctors: aim at a longer step and pull the complementarity
             // products that would leave [0.1, 10]·σμ back into it; keep the corrected direction
             // only when it allows a clearly longer step.
-            for _ in 0..(knob("MCC", 2.0) as usize) {
+            for _ in 0..CORRECTORS {
                 if a_max >= 0.9 || self.rows.sides == 0 {
                     break;
                 }
-                let target = (knob("MCCA", 1.5) * a_max + knob("MCCB", 0.1)).min(1.0);
+                let target = (1.5 * a_max + 0.1).min(1.0);
                 let (lo, hi) = (0.1 * sigma * mu, 10.0 * sigma * mu);
                 let corr = |v: f64| if v < lo { lo - v } else if v > hi { (hi - v).max(-hi) } else { 0.0 };
                 for i in 0..self.prob.m {
@@ -360,14 +363,14 @@ impl IpmWorkspace {
                 std::mem::swap(&mut self.kept_dir, &mut self.dir);
                 self.direction(delta);
                 let a_new = max_step(&self.it, &self.dir, &self.rows);
-                if a_new >= a_max + knob("MCCG", 0.1) * (target - a_max) {
+                if a_new >= a_max + 0.1 * (target - a_max) {
                     a_max = a_new;
                 } else {
                     std::mem::swap(&mut self.kept_dir, &mut self.dir);
                     break;
                 }
             }
-            let alpha = (TAU() * a_max).min(1.0);
+            let alpha = (TAU * a_max).min(1.0);
             let norm = |v: &[f64]| v.iter().fold(0.0f64, |m, x| m.max(x.abs()));
             let (step_y, step_x) = (alpha * norm(&self.dir.y), alpha * norm(&self.dir.x));
             take_step(&mut self.it, &self.dir, alpha, &self.rows);
@@ -376,12 +379,12 @@ impl IpmWorkspace {
             last_alpha = alpha;
             // The proximal terms fade as the step lengths approach one; a blocked step (often
             // a factorisation spoiled by rounding) gets more regularisation instead.
-            if alpha < knob("BLOCK", 1e-2) || self.newton.regularized_pivots() > 0 && alpha < 0.5 {
-                rho = (rho * 10.0).min(knob("BUMPMAX", 1e-6));
-                delta = (delta * 10.0).min(knob("BUMPMAX", 1e-6));
+            if alpha < BLOCKED_STEP || self.newton.regularized_pivots() > 0 && alpha < 0.5 {
+                rho = (rho * 10.0).min(REG_BUMP_MAX.max(rho));
+                delta = (delta * 10.0).min(REG_BUMP_MAX.max(delta));
             } else {
-                rho = (rho * (1.0 - alpha)).max(REG_MIN());
-                delta = (delta * (1.0 - alpha)).max(REG_MIN());
+                rho = (rho * (1.0 - alpha)).max(REG_MIN);
+                delta = (delta * (1.0 - alpha)).max(REG_MIN);
             }
         }
 
@@ -479,11 +482,9 @@ impl IpmWorkspace {
     }
 
     /// Diagonals of the Newton matrix at the current iterate and writes them.
-    fn newton_matrix(&mut self, rho: f64, delta_prox: f64) {
-        let exact = knob("EXACT", 0.0) != 0.0;
-        let delta = if exact { 0.0 } else { delta_prox };
+    fn newton_matrix(&mut self, rho: f64, delta: f64) {
         let (rows, it) = (&self.rows, &self.it);
-        self.x_diag.iter_mut().for_each(|v| *v = if exact { 0.0 } else { rho });
+        self.x_diag.iter_mut().for_each(|v| *v = rho);
         for i in 0..self.prob.m {
             if rows.eq[i] || rows.is_free(i) {
                 continue;
@@ -505,11 +506,7 @@ impl IpmWorkspace {
         for (r, &i) in rows.kept.iter().enumerate() {
             self.row_diag[r] = if rows.eq[i] { delta } else { 1.0 / self.w[i] };
         }
-        if exact {
-            self.newton.write_regularized(&self.data.p, &self.data.a, &self.x_diag, &self.row_diag, rho, delta_prox);
-        } else {
-            self.newton.write(&self.data.p, &self.data.a, &self.x_diag, &self.row_diag);
-        }
+        self.newton.set_diagonals(&self.x_diag, &self.row_diag, 0.0, 0.0);
     }
 
     /// The Newton direction for complementarity targets (cl, cu) into `dir`:
@@ -520,8 +517,7 @@ impl IpmWorkspace {
     ///
     /// Eliminating the sides leaves ãΔx − Δy/W = −G/W per inequality row with
     /// W = Σ λ/(s + δλ) and G = (cᵤ + λᵤr_u)/(sᵤ + δλᵤ) − (cₗ − λₗr_l)/(sₗ + δλₗ).
-    fn direction(&mut self, delta_prox: f64) {
-        let delta = if knob("EXACT", 0.0) != 0.0 { 0.0 } else { delta_prox };
+    fn direction(&mut self, delta: f64) {
         let n = self.prob.n;
         let (rows, it) = (&self.rows, &self.it);
         for j in 0..n {
@@ -656,7 +652,7 @@ impl IpmWorkspace {
             self.row_diag[r] = if self.rows.eq[i] { delta } else { 1.0 };
             self.rhs[self.prob.n + r] = target(self.data.l[i], self.data.u[i]);
         }
-        self.newton.write(&self.data.p, &self.data.a, &self.x_diag, &self.row_diag);
+        self.newton.set_diagonals(&self.x_diag, &self.row_diag, 0.0, 0.0);
         if self.newton.factor(Some((DYN_EPS, DYN_DELTA))).is_err() {
             return false;
         }
@@ -683,11 +679,7 @@ impl IpmWorkspace {
                 it.lu[i] = y;
             }
         }
-        if knob("START", 0.0) == 0.0 {
-            center_start(it, &self.rows, knob("FLOOR", 1e-8));
-        } else {
-            super::point::shift_start(it, &self.rows);
-        }
+        center_start(it, &self.rows, START_FLOOR);
         self.it.is_finite()
     }
 
@@ -797,6 +789,7 @@ impl IpmWorkspace {
         let rows = RowClasses::new(&self.data.a, &self.data.l, &self.data.u);
         if rows != self.rows {
             self.newton = NewtonSystem::new(&self.data.p, &self.data.a, &rows).map_err(newton_error)?;
+            self.newton.set_matrices(&self.data.p, &self.data.a);
             self.row_diag = vec![0.0; rows.kept.len()];
             self.rhs = vec![0.0; self.newton.dim()];
             self.rows = rows;
@@ -839,6 +832,7 @@ impl IpmWorkspace {
         }
         self.scaling = new;
         self.reclassify()?;
+        self.newton.set_matrices(&self.data.p, &self.data.a);
         self.check_convexity()
     }
 

@@ -134,6 +134,14 @@ impl Graph {
 /// A fill-reducing permutation of the symmetric matrix with the given pattern:
 /// `perm[k]` is the original index placed at position k.
 pub fn amd_order(n: usize, colptr: &[usize], rowidx: &[usize]) -> Vec<usize> {
+    amd_order_dense(n, colptr, rowidx, 10.0)
+}
+
+/// `amd_order` with the dense threshold max(16, `dense_factor`·√n) (10 in `amd_order`):
+/// rows above it are ordered last without entering the quotient graph. A lower factor keeps
+/// medium-dense rows out of the graph too, where each would otherwise be rescanned at every
+/// pivot next to it.
+pub fn amd_order_dense(n: usize, colptr: &[usize], rowidx: &[usize], dense_factor: f64) -> Vec<usize> {
     if n == 0 {
         return Vec::new();
     }
@@ -152,7 +160,7 @@ pub fn amd_order(n: usize, colptr: &[usize], rowidx: &[usize]) -> Vec<usize> {
         next: vec![NONE; n],
         last: vec![NONE; n],
     };
-    let dense = ((10.0 * (n as f64).sqrt()) as usize).max(16);
+    let dense = ((dense_factor * (n as f64).sqrt()) as usize).max(16);
     let mut dense_nodes = Vec::new();
     for i in 0..n {
         g.degree[i] = g.len[i];
