@@ -4,7 +4,8 @@ import { RunTask } from '../../lib/run-task.svelte.js';
 import type { RotationEngine, RotationRequestLike, RotationResult } from './types.js';
 
 /** The big matrices stay out of the editor (a 500×500 correlation is 5 MB of text). */
-const ASIDE = ['correlation', 'covariance', 'returns'] as const;
+// Bulky risk inputs stay out of the JSON editor (summarised beside it) and are sent as they are.
+const ASIDE = ['correlation', 'covariance', 'returns', 'factorModel'] as const;
 type Aside = Partial<Record<(typeof ASIDE)[number], unknown>>;
 
 function split(request: RotationRequestLike): { shown: RotationRequestLike; aside: Aside } {
@@ -22,6 +23,10 @@ function split(request: RotationRequestLike): { shown: RotationRequestLike; asid
 export function asideSummary(aside: Aside): string | undefined {
   const parts = ASIDE.flatMap((k) => {
     const v = aside[k];
+    if (k === 'factorModel' && v && typeof v === 'object') {
+      const f = v as { factors?: unknown[] };
+      return [`factor model (${f.factors?.length ?? '?'} factors)`];
+    }
     if (!Array.isArray(v)) return [];
     const cols = Array.isArray(v[0]) ? (v[0] as unknown[]).length : undefined;
     return [`${k} ${v.length}${cols !== undefined ? `×${cols}` : ''}`];
