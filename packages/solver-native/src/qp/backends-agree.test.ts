@@ -5,10 +5,11 @@ import { generateHuber, generateLasso, generateRandomQp } from './generators/ind
 import { createQpWorkspace } from './index.js';
 import { findMarosMeszarosDir, loadMarosMeszarosIndex, loadMarosMeszarosProblem } from './maros-meszaros.js';
 import { denseProblem } from './test-support/dense-qp.js';
-import type { QpBackend, QpProblem, QpSettings } from './types.js';
+import type { QpBackend, QpMethod, QpProblem, QpSettings } from './types.js';
 
-// Native and TS run the same algorithm; on problems with a unique solution both must land on it
-// to 1e-6 (tight tolerances plus polishing), and agree on infeasibility.
+// Native and TS run the same algorithms (ADMM and the interior point); on problems with a unique
+// solution both must land on it to 1e-6 (tight tolerances plus polishing), and agree on
+// infeasibility.
 const status = nativeStatus();
 const TIGHT: Partial<QpSettings> = { epsAbs: 1e-9, epsRel: 1e-9, polish: true, maxIter: 20000 };
 
@@ -36,10 +37,12 @@ function cases(): [string, QpProblem][] {
   return list;
 }
 
-describe.skipIf(!status.available)(`QP backends agree (native vs ts)${status.available ? '' : ` — skipped: ${status.reason}`}`, () => {
+describe.skipIf(!status.available).each(['admm', 'ipm'] as const)(`QP backends agree (native vs ts), %s${status.available ? '' : ` — skipped: ${status.reason}`}`, (method: QpMethod) => {
   it.each(cases())('%s: same solution to 1e-6', (_name, p) => {
-    const n = solve(p, 'native');
-    const t = solve(p, 'ts');
+    const n = solve(p, 'native', { ...TIGHT, method });
+    const t = solve(p, 'ts', { ...TIGHT, method });
+    expect(n.info.method).toBe(method);
+    expect(t.info.method).toBe(method);
     expect(n.info.backend).toBe('native');
     expect(t.info.backend).toBe('ts');
     expect(n.status).toBe('solved');
@@ -58,8 +61,8 @@ describe.skipIf(!status.available)(`QP backends agree (native vs ts)${status.ava
       [infeasible, 'primal_infeasible'],
       [unbounded, 'dual_infeasible'],
     ] as const) {
-      expect(solve(p, 'native', {}).status).toBe(expected);
-      expect(solve(p, 'ts', {}).status).toBe(expected);
+      expect(solve(p, 'native', { method }).status).toBe(expected);
+      expect(solve(p, 'ts', { method }).status).toBe(expected);
     }
   });
 });

@@ -12,7 +12,7 @@ import { cloneQpProblem } from './problem.js';
 import { resolveQpSettings } from './settings.js';
 import { denseProblem, enumerateActiveSets } from './test-support/dense-qp.js';
 import { solveWithHighs } from './test-support/highs-reference.js';
-import type { QpProblem, QpSettings, QpWorkspace } from './types.js';
+import type { QpMethod, QpProblem, QpSettings, QpWorkspace } from './types.js';
 
 /**
  * One conformance suite for every QP backend (Hono's common.case.test.ts pattern): each
@@ -22,6 +22,8 @@ import type { QpProblem, QpSettings, QpWorkspace } from './types.js';
  */
 export interface QpBackendUnderTest {
   readonly name: string;
+  /** The algorithm under test (default `admm`): every solve's settings carry it. */
+  readonly method?: QpMethod;
   createWorkspace(problem: QpProblem, settings: QpSettings): QpWorkspace;
 }
 
@@ -57,7 +59,9 @@ const mixedRows = () =>
     2.5,
   );
 
-export function runQpConformance(backend: QpBackendUnderTest): void {
+export function runQpConformance(under: QpBackendUnderTest): void {
+  const method = under.method ?? 'admm';
+  const backend = { ...under, createWorkspace: (p: QpProblem, s: QpSettings) => under.createWorkspace(p, resolveQpSettings({ ...s, method })) };
   const solve = (p: QpProblem, s: Partial<QpSettings> = TIGHT) => {
     const ws = backend.createWorkspace(p, resolveQpSettings(s));
     const r = ws.solve();
@@ -65,11 +69,12 @@ export function runQpConformance(backend: QpBackendUnderTest): void {
     return r;
   };
 
-  describe(`QP conformance: ${backend.name}`, () => {
+  describe(`QP conformance: ${backend.name}${method === 'admm' ? '' : ` (${method})`}`, () => {
     it('solves a tiny QP with a known closed-form optimum and reports its backend', () => {
       const r = solve(simplexCut());
       expect(r.status).toBe('solved');
       expect(r.info.backend).toBe(backend.name);
+      expect(r.info.method).toBe(method);
       expect(maxAbsDiff(r.x, [0.5, 0.5])).toBeLessThan(1e-7);
       expect(maxAbsDiff(r.y, [0.5])).toBeLessThan(1e-7);
       expect(r.objective).toBeCloseTo(-0.75, 9);
@@ -194,10 +199,11 @@ export function runQpConformance(backend: QpBackendUnderTest): void {
       expect(warm.status).toBe('solved');
       expect(cold.status).toBe('solved');
       expect(warm.info.iterations).toBeLessThan(cold.info.iterations);
-      // an explicit warm start from the cold solution also converges at once
+      // an explicit warm start from the cold solution also converges at once (ADMM: by its
+      // first termination check; the interior point: within a few Newton steps)
       const ws2 = backend.createWorkspace(coldProblem, settings);
       ws2.warmStart(cold.x, cold.y);
-      expect(ws2.solve().info.iterations).toBeLessThanOrEqual(settings.checkTermination);
+      expect(ws2.solve().info.iterations).toBeLessThanOrEqual(method === 'ipm' ? 6 : settings.checkTermination);
       ws.dispose();
       ws2.dispose();
     });

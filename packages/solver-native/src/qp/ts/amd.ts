@@ -17,7 +17,11 @@ const ELEMENT = 1; // eliminated, its list is the clique Le
 const ABSORBED = 2; // dead element, or a variable merged into another supervariable / element
 const DENSE = 3; // removed up front, ordered last
 
-export function amdOrder(N: number, colPtr: Int32Array, rowIdx: Int32Array): Int32Array {
+/**
+ * `denseFactor` sets the dense-row threshold max(16, denseFactor·√N) (default 10): rows above it
+ * are ordered last without entering the quotient graph.
+ */
+export function amdOrder(N: number, colPtr: Int32Array, rowIdx: Int32Array, denseFactor = 10): Int32Array {
   const perm = new Int32Array(N);
   if (N === 0) return perm;
 
@@ -90,7 +94,7 @@ export function amdOrder(N: number, colPtr: Int32Array, rowIdx: Int32Array): Int
 
   let out = 0; // next position in perm
   const denseTail: number[] = [];
-  const dense = Math.max(16, Math.floor(10 * Math.sqrt(N)));
+  const dense = Math.max(16, Math.floor(denseFactor * Math.sqrt(N)));
   let eliminated = 0; // number of original nodes ordered (nel)
 
   const removeFromBucket = (i: number) => {

@@ -260,7 +260,7 @@ export class TsQpWorkspace implements QpWorkspace {
   }
 }
 
-function checkVector(v: Float64Array, len: number, path: string, allowInfinite: boolean): void {
+export function checkVector(v: Float64Array, len: number, path: string, allowInfinite: boolean): void {
   if (!(v instanceof Float64Array) || v.length !== len) {
     throw new InputError({ path, message: `must be a Float64Array of length ${len} (got ${v instanceof Float64Array ? v.length : typeof v})` });
   }
@@ -270,7 +270,7 @@ function checkVector(v: Float64Array, len: number, path: string, allowInfinite: 
   }
 }
 
-function checkBounds(l: Float64Array, u: Float64Array, m: number): void {
+export function checkBounds(l: Float64Array, u: Float64Array, m: number): void {
   checkVector(l, m, 'l', true);
   checkVector(u, m, 'u', true);
   const issues = [];

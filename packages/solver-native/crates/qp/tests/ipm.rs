@@ -1,0 +1,193 @@
+//! Interior-point scenarios with independent references: closed forms, KKT conditions from the
+//! raw data, certificates checked by hand, and the same answers as the ADMM workspace.
+use keel_qp::{Csc, ErrorKind, Method, Problem, Settings, SettingsUpdate, Solver, Status};
+
+fn csc_dense(rows: &[&[f64]], upper: bool) -> Csc {
+    let nrows = rows.len();
+    let ncols = if nrows > 0 { rows[0].len() } else { 0 };
+    let mut m = Csc::zeros(nrows, ncols);
+    for j in 0..ncols {
+        for (i, row) in rows.iter().enumerate() {
+            if row[j] != 0.0 && (!upper || i <= j) {
+                m.rowidx.push(i);
+                m.values.push(row[j]);
+            }
+        }
+        m.colptr[j + 1] = m.rowidx.len();
+    }
+    m
+}
+
+fn ipm(eps: f64) -> Settings {
+    Settings { method: Method::Ipm, eps_abs: eps, eps_rel: eps, max_iter: 200, ..Settings::default() }
+}
+
+/// Largest violation of the KKT conditions, recomputed from the problem.
+fn kkt_error(p: &Problem, x: &[f64], y: &[f64]) -> f64 {
+    let (n, m) = (p.n, p.m);
+    let (mut ax, mut px, mut aty) = (vec![0.0; m], vec![0.0; n], vec![0.0; n]);
+    p.a.mul(x, &mut ax);
+    p.p.sym_upper_mul(x, &mut px);
+    p.a.tmul(y, &mut aty);
+    let mut err = (0..n).fold(0.0f64, |e, j| e.max((px[j] + p.q[j] + aty[j]).abs()));
+    for i in 0..m {
+        err = err.max((p.l[i] - ax[i]).max(0.0)).max((ax[i] - p.u[i]).max(0.0));
+        if y[i] < 0.0 {
+            err = err.max(-y[i] * (ax[i] - p.l[i]).abs().min(1.0));
+        }
+        if y[i] > 0.0 {
+            err = err.max(y[i] * (p.u[i] - ax[i]).abs().min(1.0));
+        }
+    }
+    err
+}
+
+#[test]
+fn solves_osqps_demo_to_its_closed_form() {
+    // min ½xᵀ[[4,1],[1,2]]x + x₁ + x₂ s.t. x₁ + x₂ = 1, 0 ≤ x ≤ 0.7: x = (0.3, 0.7), 1.88.
+    let p = Problem::new(
+        csc_dense(&[&[4.0, 1.0], &[1.0, 2.0]], true),
+        vec![1.0, 1.0],
+        csc_dense(&[&[1.0, 1.0], &[1.0, 0.0], &[0.0, 1.0]], false),
+        vec![1.0, 0.0, 0.0],
+        vec![1.0, 0.7, 0.7],
+    )
+    .unwrap();
+    let mut s = Solver::new(p.clone(), ipm(1e-10)).unwrap();
+    let (info, sol) = s.solve();
+    assert_eq!(info.status, Status::Solved);
+    assert!((sol.x[0] - 0.3).abs() < 1e-8 && (sol.x[1] - 0.7).abs() < 1e-8, "{:?}", sol.x);
+    assert!((info.objective - 1.88).abs() < 1e-8);
+    assert!(kkt_error(&p, &sol.x, &sol.y) < 1e-8);
+    // OSQP's sign convention: the upper bound on x₂ binds, so y₂ > 0.
+    assert!(sol.y[2] > 0.0);
+}
+
+#[test]
+fn rank_deficient_equalities_and_free_rows_are_harmless() {
+    // x₁ + x₂ = 1 twice (dependent rows), a free row, and bounds: min ½‖x‖² − x₁.
+    let p = Problem::new(
+        csc_dense(&[&[1.0, 0.0, 0.0], &[0.0, 1.0, 0.0], &[0.0, 0.0, 1.0]], true),
+        vec![-1.0, 0.0, 0.0],
+        csc_dense(&[&[1.0, 1.0, 0.0], &[1.0, 1.0, 0.0], &[1.0, 2.0, 3.0], &[0.0, 0.0, 1.0]], false),
+        vec![1.0, 1.0, f64::NEG_INFINITY, -1.0],
+        vec![1.0, 1.0, f64::INFINITY, 1.0],
+    )
+    .unwrap();
+    let mut s = Solver::new(p.clone(), ipm(1e-9)).unwrap();
+    let (info, sol) = s.solve();
+    assert_eq!(info.status, Status::Solved);
+    // x₁ − x₂ from min ½(x₁² + x₂²) − x₁ on x₁ + x₂ = 1: x = (1, 0, 0).
+    assert!((sol.x[0] - 1.0).abs() < 1e-7 && sol.x[1].abs() < 1e-7 && sol.x[2].abs() < 1e-7, "{:?}", sol.x);
+    assert!(kkt_error(&p, &sol.x, &sol.y) < 1e-7);
+    assert_eq!(sol.y[2], 0.0, "a free row has no multiplier");
+}
+
+#[test]
+fn agrees_with_admm_on_random_problems() {
+    let mut seed = 12345u64;
+    let mut rnd = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % 20_001) as f64 / 10_000.0 - 1.0
+    };
+    for trial in 0..5 {
+        let (n, m) = (8 + trial, 12 + 2 * trial);
+        let mdense: Vec<Vec<f64>> = (0..n).map(|_| (0..n).map(|_| rnd()).collect()).collect();
+        let pd: Vec<Vec<f64>> = (0..n).map(|i| (0..n).map(|j| (0..n).map(|k| mdense[k][i] * mdense[k][j]).sum::<f64>() + if i == j { 0.1 } else { 0.0 }).collect()).collect();
+        let ad: Vec<Vec<f64>> = (0..m).map(|_| (0..n).map(|_| if rnd() > 0.2 { rnd() } else { 0.0 }).collect()).collect();
+        let prow: Vec<&[f64]> = pd.iter().map(|r| r.as_slice()).collect();
+        let arow: Vec<&[f64]> = ad.iter().map(|r| r.as_slice()).collect();
+        let l: Vec<f64> = (0..m).map(|i| if i % 4 == 0 { f64::NEG_INFINITY } else { -1.0 - rnd().abs() }).collect();
+        let u: Vec<f64> = (0..m).map(|i| if i % 5 == 1 { f64::INFINITY } else { 1.0 + rnd().abs() }).collect();
+        let q: Vec<f64> = (0..n).map(|_| 3.0 * rnd()).collect();
+        let p = Problem::new(csc_dense(&prow, true), q, csc_dense(&arow, false), l, u).unwrap();
+        let mut a = Solver::new(p.clone(), Settings { eps_abs: 1e-9, eps_rel: 1e-9, polish: true, max_iter: 50_000, ..Settings::default() }).unwrap();
+        let mut b = Solver::new(p.clone(), ipm(1e-9)).unwrap();
+        let (ia, _) = a.solve();
+        let oa = ia.objective;
+        assert_eq!(ia.status, Status::Solved);
+        let (ib, sb) = b.solve();
+        assert_eq!(ib.status, Status::Solved, "trial {trial}");
+        assert!((ib.objective - oa).abs() < 1e-7 * (1.0 + oa.abs()), "trial {trial}: {} vs {oa}", ib.objective);
+        assert!(kkt_error(&p, &sb.x, &sb.y) < 1e-6, "trial {trial}");
+    }
+}
+
+#[test]
+fn certificates_of_infeasibility_and_unboundedness() {
+    // x₁ + x₂ ≥ 3 with x ≤ 1: infeasible.
+    let p = Problem::new(
+        csc_dense(&[&[1.0, 0.0], &[0.0, 1.0]], true),
+        vec![0.0, 0.0],
+        csc_dense(&[&[1.0, 1.0], &[1.0, 0.0], &[0.0, 1.0]], false),
+        vec![3.0, f64::NEG_INFINITY, f64::NEG_INFINITY],
+        vec![f64::INFINITY, 1.0, 1.0],
+    )
+    .unwrap();
+    let mut s = Solver::new(p.clone(), ipm(1e-6)).unwrap();
+    let (info, sol) = s.solve();
+    assert_eq!(info.status, Status::PrimalInfeasible);
+    let dy = sol.primal_infeasibility_certificate.as_ref().unwrap();
+    let mut aty = vec![0.0; 2];
+    p.a.tmul(dy, &mut aty);
+    let support: f64 = (0..3).map(|i| if dy[i] > 0.0 { p.u[i] * dy[i] } else if dy[i] < 0.0 { p.l[i] * dy[i] } else { 0.0 }).sum();
+    assert!(aty.iter().all(|v| v.abs() < 1e-6) && support < -0.1, "{dy:?}");
+
+    // min −x₁ + x₂² with x₁ ≥ 0, −1 ≤ x₂ ≤ 1: unbounded along (1, 0).
+    let p = Problem::new(
+        csc_dense(&[&[0.0, 0.0], &[0.0, 2.0]], true),
+        vec![-1.0, 0.0],
+        csc_dense(&[&[1.0, 0.0], &[0.0, 1.0]], false),
+        vec![0.0, -1.0],
+        vec![f64::INFINITY, 1.0],
+    )
+    .unwrap();
+    let mut s = Solver::new(p, ipm(1e-6)).unwrap();
+    let (info, sol) = s.solve();
+    assert_eq!(info.status, Status::DualInfeasible);
+    let dx = sol.dual_infeasibility_certificate.as_ref().unwrap();
+    assert!((dx[0] - 1.0).abs() < 1e-6 && dx[1].abs() < 1e-6, "{dx:?}");
+}
+
+#[test]
+fn updates_then_resolve_equal_a_fresh_solve_and_warm_starts_help() {
+    let mk = |q1: f64, u2: f64, a00: f64| {
+        Problem::new(
+            csc_dense(&[&[2.0, 0.5], &[0.5, 1.0]], true),
+            vec![q1, -2.0],
+            csc_dense(&[&[a00, 1.0], &[1.0, -1.0]], false),
+            vec![f64::NEG_INFINITY, -0.5],
+            vec![1.0, u2],
+        )
+        .unwrap()
+    };
+    let mut s = Solver::new(mk(-1.0, 0.5, 1.0), ipm(1e-9)).unwrap();
+    let cold_iters = s.solve().0.iterations;
+    let next = mk(-1.05, 0.55, 1.02);
+    s.update_q(&next.q).unwrap();
+    s.update_bounds(&next.l, &next.u).unwrap();
+    s.update_a_values(&next.a.values).unwrap();
+    let (wi, ws) = s.solve();
+    let (warm_obj, warm_iters, warm_x) = (wi.objective, wi.iterations, ws.x.clone());
+    let mut fresh = Solver::new(next, ipm(1e-9)).unwrap();
+    let (fi, fs) = fresh.solve();
+    assert_eq!(fi.status, Status::Solved);
+    assert!((warm_obj - fi.objective).abs() < 1e-8);
+    assert!(warm_x.iter().zip(&fs.x).all(|(a, b)| (a - b).abs() < 1e-6));
+    assert!(warm_iters < cold_iters, "warm {warm_iters} vs cold {cold_iters}");
+    // A bound update that turns a row free rebuilds the structure and still solves.
+    s.update_bounds(&[f64::NEG_INFINITY, f64::NEG_INFINITY], &[f64::INFINITY, 0.55]).unwrap();
+    assert_eq!(s.solve().0.status, Status::Solved);
+    s.update_settings(&SettingsUpdate { max_iter: Some(1), ..Default::default() }).unwrap();
+    s.update_q(&[5.0, 5.0]).unwrap();
+    assert_eq!(s.solve().0.status, Status::MaxIterReached);
+}
+
+#[test]
+fn a_nonconvex_p_is_an_input_error_as_with_admm() {
+    let p = Problem::new(csc_dense(&[&[1.0, 0.0], &[0.0, -1.0]], true), vec![0.0, 0.0], Csc::zeros(0, 2), vec![], vec![]).unwrap();
+    let err = Solver::new(p, ipm(1e-6)).err().unwrap();
+    assert_eq!(err.kind, ErrorKind::NonConvex);
+}
