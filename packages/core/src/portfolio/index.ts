@@ -1,6 +1,6 @@
 /**
  * Single-period portfolio construction (seed 03, MODELS.md §2): config schema, constraint
- * engine, QP builder, solve (the project's QP solver, interior-point fallback), independent
+ * engine, QP builder, solve (the project's QP solver: interior point by default, ADMM), independent
  * evaluator, rounding and outputs. Data tables and the universe builder live in `../data`.
  */
 export * from './config.js';
@@ -10,9 +10,22 @@ export { instrumentBounds, positionInterval, type InstrumentBounds } from './ins
 export { listConversions, listHedgePackages, CONVERSION_KINDS, type Conversion, type ConversionKind, type HedgePackage } from './synthetics.js';
 export { processAlpha, carryRates, impactCoefficients, marginFundingRate, riskHorizonFactor, type CarryRates } from './objective-terms.js';
 export { buildPortfolioQp, kktOrdering, OBJECTIVE_SCALE, type PortfolioQp, type VariableLayout, type BoundOwner, type BuildQpInput } from './build-qp.js';
-export { PortfolioSolver, kktAcceptable, admmSettings, KKT_TOLERANCES, QP_OUTCOMES, type QpOutcome, type PortfolioSolution, type PortfolioSolveInfo, type AdmmInfo, type InteriorPointInfo } from './solve-portfolio.js';
-export { solveQpInteriorPoint, DEFAULT_INTERIOR_POINT_SETTINGS, type InteriorPointResult, type InteriorPointSettings, type InteriorPointStatus } from './interior-point.js';
-export { KktWorkspace, kktResiduals, type KktResiduals } from './kkt-system.js';
+export {
+  PortfolioSolver,
+  kktAcceptable,
+  kktResiduals,
+  admmSettings,
+  interiorPointSettings,
+  INTERIOR_POINT_MAX_ITER,
+  KKT_TOLERANCES,
+  QP_OUTCOMES,
+  type QpOutcome,
+  type PortfolioSolution,
+  type PortfolioSolveInfo,
+  type AdmmInfo,
+  type InteriorPointInfo,
+  type KktResiduals,
+} from './solve-portfolio.js';
 export { evaluatePortfolio, type PortfolioBook, type BookConversion, type Evaluation, type EvaluateInput, type ConstraintValue, type ObjectiveAttribution, type BookMetrics } from './evaluate.js';
 export { bookFromSolution, constraintDuals } from './extract.js';
 export { roundBook, type RoundedBook } from './round.js';

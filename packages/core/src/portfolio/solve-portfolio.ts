@@ -1,15 +1,14 @@
 /**
- * Solving the portfolio QP: the project's QP solver (`@keel/solver-native/qp`, OSQP's ADMM,
- * native or TS) first, then — when its answer is not exact to the KKT tolerances, which on the
- * full constraint set means when its polish cannot settle a degenerate active set — the
- * interior-point method on the same problem. Whatever comes back is checked against the KKT
- * conditions recomputed from the raw arrays; nothing is taken on the solver's word.
+ * Solving the portfolio QP with the project's QP solver (`@keel/solver-native/qp`, native when
+ * the addon loads): the interior-point method (`method: 'ipm'`) by default — its few dozen
+ * Newton steps do not care that the turnover and gross budgets bind, where ADMM needs tens of
+ * thousands of iterations at 15,000 instruments — or ADMM on request. Whatever comes back is
+ * checked against the KKT conditions recomputed from the raw arrays; nothing is taken on the
+ * solver's word.
  */
-import { createQpWorkspace, type QpBackend, type QpResult, type QpSettings, type QpWorkspace } from '@keel/solver-native/qp';
+import { createQpWorkspace, type QpBackend, type QpProblem, type QpResult, type QpSettings, type QpWorkspace } from '@keel/solver-native/qp';
 import type { PortfolioConfig } from './config.js';
-import { kktOrdering, type PortfolioQp } from './build-qp.js';
-import { solveQpInteriorPoint, type InteriorPointResult } from './interior-point.js';
-import { KktWorkspace, kktResiduals, type KktResiduals } from './kkt-system.js';
+import type { PortfolioQp } from './build-qp.js';
 
 export const QP_OUTCOMES = ['solved', 'inaccurate', 'primal_infeasible', 'dual_infeasible', 'failed'] as const;
 export type QpOutcome = (typeof QP_OUTCOMES)[number];
@@ -27,10 +26,14 @@ export interface AdmmInfo {
 
 export interface InteriorPointInfo {
   readonly status: string;
+  readonly backend: QpBackend;
   readonly iterations: number;
+  /** Setup (first solve of a session only) plus solve, ms. */
   readonly timeMs: number;
   /** Nonzeros of the LDLᵀ factor of the Newton matrix. */
   readonly nnzL: number;
+  /** Started from the previous optimum (a re-solve after `update`). */
+  readonly warm: boolean;
 }
 
 export interface PortfolioSolveInfo {
@@ -50,8 +53,58 @@ export interface PortfolioSolution {
   readonly x: Float64Array;
   readonly y: Float64Array;
   readonly info: PortfolioSolveInfo;
-  /** The ADMM solver's certificate when the problem is primal infeasible. */
+  /** The solver's certificate when the problem is primal infeasible (checked by the solver on the user data). */
   readonly infeasibilityCertificate?: Float64Array;
+}
+
+export interface KktResiduals {
+  /** max over rows of the distance of Ax to [l, u]. */
+  readonly primal: number;
+  /** ‖Px + q + Aᵀy‖∞ */
+  readonly dual: number;
+  /** max |y_i| · distance to the bound it pushes against, and wrong-sign y on a one-sided row. */
+  readonly complementarity: number;
+  /** ½xᵀPx + qᵀx + r */
+  readonly objective: number;
+}
+
+/** KKT residuals of (x, y) for the QP, recomputed from the raw arrays. */
+export function kktResiduals(p: QpProblem, x: Float64Array, y: Float64Array): KktResiduals {
+  const { n, m, P, A, q, l, u } = p;
+  const Px = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    for (let k = P.colPtr[j] as number; k < (P.colPtr[j + 1] as number); k++) {
+      const i = P.rowIdx[k] as number;
+      const v = P.values[k] as number;
+      Px[i] = (Px[i] as number) + v * (x[j] as number);
+      if (i !== j) Px[j] = (Px[j] as number) + v * (x[i] as number);
+    }
+  }
+  const Ax = new Float64Array(m);
+  let obj = p.r ?? 0;
+  let dual = 0;
+  for (let j = 0; j < n; j++) {
+    let g = (Px[j] as number) + (q[j] as number);
+    obj += (x[j] as number) * (0.5 * (Px[j] as number) + (q[j] as number));
+    for (let k = A.colPtr[j] as number; k < (A.colPtr[j + 1] as number); k++) {
+      const i = A.rowIdx[k] as number;
+      Ax[i] = (Ax[i] as number) + (A.values[k] as number) * (x[j] as number);
+      g += (A.values[k] as number) * (y[i] as number);
+    }
+    dual = Math.max(dual, Math.abs(g));
+  }
+  let primal = 0;
+  let compl = 0;
+  for (let i = 0; i < m; i++) {
+    const z = Ax[i] as number;
+    const lo = l[i] as number;
+    const hi = u[i] as number;
+    primal = Math.max(primal, lo - z, z - hi);
+    const yi = y[i] as number;
+    if (yi > 0) compl = Math.max(compl, hi === Infinity ? yi : yi * Math.abs(hi - z));
+    else if (yi < 0) compl = Math.max(compl, lo === -Infinity ? -yi : -yi * Math.abs(z - lo));
+  }
+  return { primal: Math.max(primal, 0), dual, complementarity: compl, objective: obj };
 }
 
 /** KKT acceptance: primal in row units (NAV fractions), dual and complementarity relative to ‖q‖∞. */
@@ -65,24 +118,43 @@ export function kktAcceptable(qp: PortfolioQp, r: KktResiduals): boolean {
 
 export function admmSettings(config: PortfolioConfig): Partial<QpSettings> {
   const s = config.solver;
-  return { epsAbs: s.epsAbs, epsRel: s.epsRel, maxIter: s.maxIter, polish: s.polish, timeLimitSec: s.timeLimitSec, warmStart: true };
+  return { method: 'admm', epsAbs: s.epsAbs, epsRel: s.epsRel, maxIter: s.maxIter, polish: s.polish, timeLimitSec: s.timeLimitSec, warmStart: true };
+}
+
+/** Newton iterations allowed to the interior point (it needs a few dozen). */
+export const INTERIOR_POINT_MAX_ITER = 200;
+
+/**
+ * The interior point always polishes here: a few extra Newton steps past the tolerances bring
+ * the residuals to the KKT acceptance level (1e-8 primal) that `epsAbs`/`epsRel` alone would not
+ * guarantee on the NAV-scaled rows.
+ */
+export function interiorPointSettings(config: PortfolioConfig): Partial<QpSettings> {
+  const s = config.solver;
+  return { method: 'ipm', epsAbs: s.epsAbs, epsRel: s.epsRel, maxIter: INTERIOR_POINT_MAX_ITER, polish: true, timeLimitSec: s.timeLimitSec, warmStart: true };
 }
 
 const backendOf = (config: PortfolioConfig): QpBackend | undefined => (config.solver.backend === 'auto' ? undefined : config.solver.backend);
 
+type Candidate = { x: Float64Array; y: Float64Array; kkt: KktResiduals; method: 'admm' | 'interior-point' };
+
 /**
- * A solve session: the ADMM workspace and the interior-point KKT workspace are set up once and
- * reused by `resolve` after a value update (new prices: same pattern, new numbers).
+ * A solve session: the solver workspaces are set up once (scaling, ordering, symbolic analysis)
+ * and `update` + `solve` re-solve after a value update (new prices: same pattern, new numbers)
+ * from the previous optimum.
+ *
+ * Methods (`config.solver.method`): `interior-point` — the interior point only; `admm` — ADMM
+ * only; `auto` — the interior point, then ADMM warm-started from its point if (and only if) the
+ * interior point's answer misses the KKT tolerances.
  */
 export class PortfolioSolver {
   private qp: PortfolioQp;
   private readonly config: PortfolioConfig;
   private admm: QpWorkspace | undefined;
-  private kkt: KktWorkspace | undefined;
+  private ipm: QpWorkspace | undefined;
+  private ipmSolved = false;
   private lastX: Float64Array | undefined;
   private lastY: Float64Array | undefined;
-  private lastInteriorPointMs: number | undefined;
-  private warmAdmmFailed = false;
 
   constructor(qp: PortfolioQp, config: PortfolioConfig) {
     this.qp = qp;
@@ -96,24 +168,50 @@ export class PortfolioSolver {
   solve(): PortfolioSolution {
     const t0 = performance.now();
     const method = this.config.solver.method;
+    const p = this.qp.problem;
+    let best: Candidate | undefined;
+    let ipmInfo: InteriorPointInfo | undefined;
     let admmInfo: AdmmInfo | undefined;
-    let best: { x: Float64Array; y: Float64Array; kkt: KktResiduals; method: 'admm' | 'interior-point' } | undefined;
-    // In auto, a warm start that did not finish last time is not tried again: at 15,000
-    // instruments ADMM needs far more iterations than the interior point needs time.
-    const skipAdmm = method === 'auto' && !!this.lastX && this.warmAdmmFailed;
-    if (method !== 'interior-point' && !skipAdmm) {
-      this.admm ??= createQpWorkspace(this.qp.problem, admmSettings(this.config), { backend: backendOf(this.config) });
-      const warm = !!(this.lastX && this.lastY);
-      if (warm) this.admm.warmStart(this.lastX, this.lastY);
-      // Warm ADMM gets its own budget, and in auto at most half the time the interior point took
-      // last time: where ADMM cannot finish (15,000 instruments), the fallback costs ≤ 1.5×.
-      const cap = method === 'auto' && warm && this.lastInteriorPointMs !== undefined ? Math.max(0.5, this.lastInteriorPointMs / 2000) : 0;
-      const limit = this.config.solver.timeLimitSec;
-      this.admm.updateSettings({
-        maxIter: warm ? this.config.solver.warmMaxIter : this.config.solver.maxIter,
-        timeLimitSec: cap > 0 && limit > 0 ? Math.min(cap, limit) : cap || limit,
-      });
-      const r: QpResult = this.admm.solve();
+    const consider = (r: QpResult, from: Candidate['method']) => {
+      if (!r.x.length) return;
+      const kkt = kktResiduals(p, r.x, r.y);
+      const ok = kktAcceptable(this.qp, kkt);
+      if (!best || (ok && !kktAcceptable(this.qp, best.kkt)) || (ok === kktAcceptable(this.qp, best.kkt) && kkt.primal < best.kkt.primal)) best = { x: r.x, y: r.y, kkt, method: from };
+    };
+    const infeasible = (r: QpResult, from: Candidate['method']): PortfolioSolution => {
+      const x = new Float64Array(p.n);
+      const y = new Float64Array(p.m);
+      return {
+        x,
+        y,
+        info: { outcome: r.status as QpOutcome, method: from, ...(admmInfo ? { admm: admmInfo } : {}), ...(ipmInfo ? { interiorPoint: ipmInfo } : {}), kkt: kktResiduals(p, x, y), kktOk: false, timeMs: performance.now() - t0 },
+        ...(r.primalInfeasibilityCertificate ? { infeasibilityCertificate: r.primalInfeasibilityCertificate } : {}),
+      };
+    };
+
+    if (method !== 'admm') {
+      const warm = this.ipmSolved;
+      this.ipm ??= createQpWorkspace(p, interiorPointSettings(this.config), { backend: backendOf(this.config) });
+      const r = this.ipm.solve();
+      this.ipmSolved = r.x.length > 0;
+      ipmInfo = {
+        status: r.status,
+        backend: r.info.backend,
+        iterations: r.info.iterations,
+        timeMs: (warm ? 0 : r.info.setupTimeMs) + r.info.solveTimeMs,
+        nnzL: r.info.factorNnz ?? NaN,
+        warm,
+      };
+      if (r.status === 'primal_infeasible' || r.status === 'dual_infeasible') return infeasible(r, 'interior-point');
+      consider(r, 'interior-point');
+    }
+    const ipmGood = best !== undefined && kktAcceptable(this.qp, best.kkt);
+    if (method === 'admm' || (method === 'auto' && !ipmGood)) {
+      this.admm ??= createQpWorkspace(p, admmSettings(this.config), { backend: backendOf(this.config) });
+      const start = best ?? (this.lastX && this.lastY ? { x: this.lastX, y: this.lastY } : undefined);
+      if (start) this.admm.warmStart(start.x, start.y);
+      this.admm.updateSettings({ maxIter: start ? this.config.solver.warmMaxIter : this.config.solver.maxIter });
+      const r = this.admm.solve();
       admmInfo = {
         status: r.status,
         backend: r.info.backend,
@@ -124,47 +222,31 @@ export class PortfolioSolver {
         primalResidual: r.info.primalResidual,
         dualResidual: r.info.dualResidual,
       };
-      if (r.status === 'primal_infeasible' || r.status === 'dual_infeasible') {
-        const y = r.y.length ? r.y : new Float64Array(this.qp.problem.m);
-        const x = r.x.length ? r.x : new Float64Array(this.qp.problem.n);
-        return {
-          x,
-          y,
-          info: { outcome: r.status, method: 'admm', admm: admmInfo, kkt: kktResiduals(this.qp.problem, x, y), kktOk: false, timeMs: performance.now() - t0 },
-          ...(r.primalInfeasibilityCertificate ? { infeasibilityCertificate: r.primalInfeasibilityCertificate } : {}),
-        };
-      }
-      if (r.x.length) {
-        const kkt = kktResiduals(this.qp.problem, r.x, r.y);
-        best = { x: r.x, y: r.y, kkt, method: 'admm' };
-      }
-      if (warm) this.warmAdmmFailed = !(best && kktAcceptable(this.qp, best.kkt));
+      if (!best && (r.status === 'primal_infeasible' || r.status === 'dual_infeasible')) return infeasible(r, 'admm');
+      consider(r, 'admm');
     }
-    let ipmInfo: InteriorPointInfo | undefined;
-    if (method === 'interior-point' || (method === 'auto' && !(best && kktAcceptable(this.qp, best.kkt)))) {
-      this.kkt ??= new KktWorkspace(this.qp.problem, kktOrdering(this.qp));
-      const r: InteriorPointResult = solveQpInteriorPoint(this.qp.problem, this.kkt);
-      ipmInfo = { status: r.status, iterations: r.iterations, timeMs: r.timeMs, nnzL: this.kkt.nnzL };
-      this.lastInteriorPointMs = r.timeMs;
-      if (r.status === 'solved' || !best || r.residuals.primal < best.kkt.primal) best = { x: r.x, y: r.y, kkt: r.residuals, method: 'interior-point' };
+    const chosen = best as Candidate | undefined;
+    if (!chosen) {
+      const x = new Float64Array(p.n);
+      const y = new Float64Array(p.m);
+      return {
+        x,
+        y,
+        info: { outcome: 'failed', method: method === 'admm' ? 'admm' : 'interior-point', ...(admmInfo ? { admm: admmInfo } : {}), ...(ipmInfo ? { interiorPoint: ipmInfo } : {}), kkt: kktResiduals(p, x, y), kktOk: false, timeMs: performance.now() - t0 },
+      };
     }
-    if (!best) {
-      const x = new Float64Array(this.qp.problem.n);
-      const y = new Float64Array(this.qp.problem.m);
-      return { x, y, info: { outcome: 'failed', method: 'admm', ...(admmInfo ? { admm: admmInfo } : {}), kkt: kktResiduals(this.qp.problem, x, y), kktOk: false, timeMs: performance.now() - t0 } };
-    }
-    const ok = kktAcceptable(this.qp, best.kkt);
-    this.lastX = best.x;
-    this.lastY = best.y;
+    const ok = kktAcceptable(this.qp, chosen.kkt);
+    this.lastX = chosen.x;
+    this.lastY = chosen.y;
     return {
-      x: best.x,
-      y: best.y,
+      x: chosen.x,
+      y: chosen.y,
       info: {
         outcome: ok ? 'solved' : 'inaccurate',
-        method: best.method,
+        method: chosen.method,
         ...(admmInfo ? { admm: admmInfo } : {}),
         ...(ipmInfo ? { interiorPoint: ipmInfo } : {}),
-        kkt: best.kkt,
+        kkt: chosen.kkt,
         kktOk: ok,
         timeMs: performance.now() - t0,
       },
@@ -172,8 +254,8 @@ export class PortfolioSolver {
   }
 
   /**
-   * Swaps in a rebuilt problem with the same pattern (new prices, NAV, bounds, costs) and keeps
-   * the factorisation structures and the previous solution as the warm start. Throws when the
+   * Swaps in a rebuilt problem with the same pattern (new prices, NAV, bounds, costs): the
+   * workspaces keep their analysis and the previous solution as the next start. Throws when the
    * pattern differs (then build a new solver).
    */
   update(next: PortfolioQp): void {
@@ -183,17 +265,20 @@ export class PortfolioSolver {
     if (a.n !== b.n || a.m !== b.m || !same(a.A.colPtr, b.A.colPtr) || !same(a.A.rowIdx, b.A.rowIdx) || !same(a.P.colPtr, b.P.colPtr) || !same(a.P.rowIdx, b.P.rowIdx)) {
       throw new Error('PortfolioSolver.update: the new problem has a different sparsity pattern');
     }
-    if (this.admm) {
-      this.admm.updateQ(b.q);
-      this.admm.updateBounds(b.l, b.u);
-      this.admm.updatePValues(b.P.values);
-      this.admm.updateAValues(b.A.values);
+    for (const ws of [this.ipm, this.admm]) {
+      if (!ws) continue;
+      ws.updateQ(b.q);
+      ws.updateBounds(b.l, b.u);
+      ws.updatePValues(b.P.values);
+      ws.updateAValues(b.A.values);
     }
     this.qp = next;
   }
 
   dispose(): void {
     this.admm?.dispose();
+    this.ipm?.dispose();
     this.admm = undefined;
+    this.ipm = undefined;
   }
 }

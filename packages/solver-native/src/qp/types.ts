@@ -150,6 +150,8 @@ export interface QpInfo {
   readonly solveTimeMs: number;
   readonly polishTimeMs: number;
   readonly backend: QpBackend;
+  /** Interior point only: nonzeros of the Newton system's LDLᵀ factor (its dense trailing block counted as a sparse factor would store it). */
+  readonly factorNnz?: number;
 }
 
 export interface QpSolution {

@@ -135,6 +135,7 @@ fn setup(cx: &Ctx) -> JsResult<Value> {
 fn solve(cx: &Ctx) -> JsResult<Value> {
     with_ws(cx, cx.arg(0)?, |ws| {
         let method = ws.method();
+        let factor_nnz = ws.factor_nnz();
         let (info, sol) = ws.solve();
         let out = cx.object()?;
         cx.set_str(out, c"status", info.status.as_str())?;
@@ -161,6 +162,9 @@ fn solve(cx: &Ctx) -> JsResult<Value> {
         cx.set_f64(i, c"polishTimeMs", info.polish_time_ms)?;
         cx.set_str(i, c"backend", "native")?;
         cx.set_str(i, c"method", method.as_str())?;
+        if method == Method::Ipm {
+            cx.set_f64(i, c"factorNnz", factor_nnz as f64)?;
+        }
         cx.set(out, c"info", i)?;
         Ok(out)
     })

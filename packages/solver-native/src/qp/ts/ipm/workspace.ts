@@ -609,6 +609,7 @@ export class TsIpmWorkspace implements QpWorkspace {
       solveTimeMs,
       polishTimeMs: 0,
       backend: 'ts' as const,
+      factorNnz: this.newton.nnzL,
     };
     return {
       status,
