@@ -269,8 +269,9 @@ export class PortfolioSolver {
       if (!ws) continue;
       ws.updateQ(b.q);
       ws.updateBounds(b.l, b.u);
-      ws.updatePValues(b.P.values);
+      // A before P: the interior point rescales once, at the P update.
       ws.updateAValues(b.A.values);
+      ws.updatePValues(b.P.values);
     }
     this.qp = next;
   }

@@ -54,7 +54,10 @@ fn merit(res: &Residuals, tol: Tolerances) -> f64 {
 /// Iterates beyond this (scaled ∞-norm) that keep doubling are tested as certificates.
 const DIVERGE_NORM: f64 = 1e3;
 /// Complementarity of a warm start (scaled units), and the least slack/multiplier it keeps.
+/// Complementarity of a warm start from a given point (scaled units), and the μ below which
+/// the iterate is kept as the next warm start (see `snapshot`).
 const WARM_MU: f64 = 1e-6;
+const SNAPSHOT_MU: f64 = 1e-7;
 
 pub struct IpmWorkspace {
     settings: Settings,
@@ -88,6 +91,12 @@ pub struct IpmWorkspace {
     /// A point to start the next solve from (scaled), set by `warm_start` or kept from the
     /// last solve that ended with a solution.
     start: Option<(Vec<f64>, Vec<f64>)>,
+    /// The last solve's iterate when μ first fell below SNAPSHOT_MU: well centred and close to
+    /// the optimum, the best start after a small data change (no shifting needed). Dropped when
+    /// `warm_start` sets a point or the row classes change.
+    snapshot: Option<Iterate>,
+    /// New A values not yet scaled into `data` (refreshed by the next P update or solve).
+    stale: bool,
     pending_warm_start: bool,
     setup_ms: f64,
     solved_once: bool,
@@ -146,6 +155,8 @@ impl IpmWorkspace {
             tmp_m: vec![0.0; m],
             rows,
             start: None,
+            snapshot: None,
+            stale: false,
             pending_warm_start: false,
             setup_ms: 0.0,
             solved_once: false,
@@ -211,6 +222,14 @@ impl IpmWorkspace {
     /// Runs the interior-point method; see `info()` and `solution()` for the outcome.
     pub fn solve(&mut self) -> (&Info, &Solution) {
         let t_start = Instant::now();
+        if self.stale {
+            // A changed without P: rescale once here (P is unchanged, so no convexity check).
+            if self.refresh_scaling().is_err() {
+                self.store(Status::NumericalError, None);
+                self.info.iterations = 0;
+                return (&self.info, &self.solution);
+            }
+        }
         let st = self.settings.clone();
         let tol = Tolerances { eps_abs: st.eps_abs, eps_rel: st.eps_rel, eps_prim_inf: st.eps_prim_inf, eps_dual_inf: st.eps_dual_inf };
         let budget = if st.time_limit_sec > 0.0 {
@@ -218,10 +237,19 @@ impl IpmWorkspace {
         } else {
             f64::INFINITY
         };
-        let warm = (st.warm_start || self.pending_warm_start) && self.start.is_some();
+        let warm = (st.warm_start || self.pending_warm_start) && (self.start.is_some() || self.snapshot.is_some());
+        let explicit = self.pending_warm_start;
         self.pending_warm_start = false;
         let (mut rho, mut delta) = (RHO_INIT, DELTA_INIT);
-        let started = if warm { self.warm_point() } else { self.cold_point(rho, delta) };
+        let started = match (warm, self.snapshot.take()) {
+            (true, Some(snap)) if !explicit => {
+                self.it = snap;
+                true
+            }
+            (true, _) => self.warm_point(),
+            (false, _) => self.cold_point(rho, delta),
+        };
+        let snapshot_mu = SNAPSHOT_MU;
 
         let mut status = Status::MaxIterReached;
         let mut res = Residuals::default();
@@ -374,6 +402,9 @@ impl IpmWorkspace {
             let norm = |v: &[f64]| v.iter().fold(0.0f64, |m, x| m.max(x.abs()));
             let (step_y, step_x) = (alpha * norm(&self.dir.y), alpha * norm(&self.dir.x));
             take_step(&mut self.it, &self.dir, alpha, &self.rows);
+            if self.snapshot.is_none() && polishing.is_none() && self.it.mu(&self.rows) <= snapshot_mu {
+                self.snapshot = Some(self.it.clone());
+            }
             let (ny, nx) = (norm(&self.it.y), norm(&self.it.x));
             diverging = (ny > DIVERGE_NORM && step_y >= 0.5 * ny, nx > DIVERGE_NORM && step_x >= 0.5 * nx);
             last_alpha = alpha;
@@ -762,6 +793,7 @@ impl IpmWorkspace {
                 _ => {}
             }
             self.start = None;
+            self.snapshot = None;
         }
         self.info.status = status;
     }
@@ -788,6 +820,7 @@ impl IpmWorkspace {
     fn reclassify(&mut self) -> QpResult<()> {
         let rows = RowClasses::new(&self.data.a, &self.data.l, &self.data.u);
         if rows != self.rows {
+            self.snapshot = None;
             self.newton = NewtonSystem::new(&self.data.p, &self.data.a, &rows).map_err(newton_error)?;
             self.newton.set_matrices(&self.data.p, &self.data.a);
             self.row_diag = vec![0.0; rows.kept.len()];
@@ -807,19 +840,26 @@ impl IpmWorkspace {
         })
     }
 
-    /// New values of A's stored entries (same pattern and order).
+    /// New values of A's stored entries (same pattern and order). The rescaling waits for the
+    /// next P update or solve, so a P and an A update cost one rescaling; P is unchanged, so there
+    /// is no convexity check to fail.
     pub fn update_a_values(&mut self, values: &[f64]) -> QpResult<()> {
         check_matrix_values("A.values", values, self.prob.a.nnz())?;
-        let old = std::mem::replace(&mut self.prob.a.values, values.to_vec());
-        self.refresh_matrices().inspect_err(|_| {
-            self.prob.a.values = old;
-            let _ = self.refresh_matrices();
-        })
+        self.prob.a.values.copy_from_slice(values);
+        self.stale = true;
+        Ok(())
     }
 
-    /// Rescales from the user data (as a fresh setup would), carries the warm-start point over
-    /// to the new scaling, and re-checks convexity.
+    /// Rescales, carries the warm starts over and re-checks convexity.
     fn refresh_matrices(&mut self) -> QpResult<()> {
+        self.refresh_scaling()?;
+        self.check_convexity()
+    }
+
+    /// Rescales from the user data (as a fresh setup would) and carries the warm-start points
+    /// over to the new scaling.
+    fn refresh_scaling(&mut self) -> QpResult<()> {
+        self.stale = false;
         let old = self.scaling.clone();
         let new = self.data.rescale(&self.prob, self.settings.scaling_iterations);
         if let Some((x, y)) = self.start.as_mut() {
@@ -830,10 +870,23 @@ impl IpmWorkspace {
                 y[i] *= old.e[i] * old.cinv * new.c * new.einv[i];
             }
         }
+        if let Some(it) = self.snapshot.as_mut() {
+            for j in 0..self.prob.n {
+                it.x[j] *= old.d[j] * new.dinv[j];
+            }
+            for i in 0..self.prob.m {
+                let (ks, kl) = (new.e[i] * old.einv[i], old.e[i] * old.cinv * new.c * new.einv[i]);
+                it.y[i] *= kl;
+                it.sl[i] *= ks;
+                it.su[i] *= ks;
+                it.ll[i] *= kl;
+                it.lu[i] *= kl;
+            }
+        }
         self.scaling = new;
         self.reclassify()?;
         self.newton.set_matrices(&self.data.p, &self.data.a);
-        self.check_convexity()
+        Ok(())
     }
 
     pub fn update_settings(&mut self, upd: &SettingsUpdate) -> QpResult<()> {

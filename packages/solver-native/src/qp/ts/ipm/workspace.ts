@@ -34,6 +34,7 @@ const POLISH_ITERS = 4;
 const POLISH_MERIT = 1e-3;
 const DIVERGE_NORM = 1e3;
 const WARM_MU = 1e-6;
+const SNAPSHOT_MU = 1e-7;
 
 const HAS_SOLUTION: ReadonlySet<QpStatus> = new Set(['solved', 'solved_inaccurate', 'max_iter_reached', 'time_limit_reached']);
 
@@ -92,6 +93,10 @@ export class TsIpmWorkspace implements QpWorkspace {
   private readonly tmpN: Float64Array;
   private readonly tmpM: Float64Array;
   private start: { x: Float64Array; y: Float64Array } | undefined;
+  /** The last solve's iterate when μ first fell below SNAPSHOT_MU: the best start after a small data change. */
+  private snapshot: Iterate | undefined;
+  /** New A values not yet scaled in (refreshed by the next P update or solve). */
+  private stale = false;
   private pendingWarmStart = false;
   private readonly setupTimeMs: number;
   private pendingMs: number;
@@ -197,11 +202,19 @@ export class TsIpmWorkspace implements QpWorkspace {
     const limitMs = st.timeLimitSec * 1000;
     const deadline = limitMs > 0 ? t0 + limitMs - this.pendingMs : Infinity;
     this.pendingMs = 0;
-    const warm = (st.warmStart || this.pendingWarmStart) && this.start !== undefined;
+    if (this.stale) this.refreshScaling();
+    const warm = (st.warmStart || this.pendingWarmStart) && (this.start !== undefined || this.snapshot !== undefined);
+    const explicit = this.pendingWarmStart;
     this.pendingWarmStart = false;
     let rho = RHO_INIT;
     let delta = DELTA_INIT;
-    const started = warm ? this.warmPoint() : this.coldPoint(rho, delta);
+    const snap = this.snapshot;
+    this.snapshot = undefined;
+    let started: boolean;
+    if (warm && snap && !explicit) {
+      this.it.copyFrom(snap);
+      started = true;
+    } else started = warm ? this.warmPoint() : this.coldPoint(rho, delta);
     const { m, rows } = this;
 
     let status: QpStatus = 'max_iter_reached';
@@ -321,6 +334,10 @@ export class TsIpmWorkspace implements QpWorkspace {
       const stepY = alpha * normInf(this.dir.y);
       const stepX = alpha * normInf(this.dir.x);
       takeStep(it, this.dir, alpha, rows);
+      if (!this.snapshot && !polishing && it.mu(rows) <= SNAPSHOT_MU) {
+        this.snapshot = new Iterate(this.n, m);
+        this.snapshot.copyFrom(it);
+      }
       const ny = normInf(it.y);
       const nx = normInf(it.x);
       diverging = { y: ny > DIVERGE_NORM && stepY >= 0.5 * ny, x: nx > DIVERGE_NORM && stepX >= 0.5 * nx };
@@ -594,6 +611,7 @@ export class TsIpmWorkspace implements QpWorkspace {
     } else {
       objective = status === 'primal_infeasible' ? Infinity : status === 'dual_infeasible' ? -Infinity : NaN;
       this.start = undefined;
+      this.snapshot = undefined;
     }
     const info = {
       status,
@@ -647,6 +665,7 @@ export class TsIpmWorkspace implements QpWorkspace {
   private reclassify(): void {
     const rows = new RowClasses(this.m, this.n, this.user.Ap, this.user.Ai, this.l, this.u);
     if (rows.equals(this.rows)) return;
+    this.snapshot = undefined;
     this.rows = rows;
     this.newton = new NewtonSystem(this.n, this.user.Pp, this.user.Pi, this.user.Ap, this.user.Ai, rows);
     this.newton.setMatrices(this.user.Pp, this.Px, this.Ax);
@@ -655,38 +674,54 @@ export class TsIpmWorkspace implements QpWorkspace {
   }
 
   updatePValues(values: Float64Array): void {
-    this.updateMatrixValues(values, 'P');
-  }
-
-  updateAValues(values: Float64Array): void {
-    this.updateMatrixValues(values, 'A');
-  }
-
-  /** New P or A values (same pattern): rescale, carry the warm-start point over, re-check convexity. */
-  private updateMatrixValues(values: Float64Array, which: 'P' | 'A'): void {
     this.assertLive();
     const t0 = performance.now();
-    const target = which === 'P' ? this.user.Px : this.user.Ax;
-    checkVector(values, target.length, `${which}.values`, false);
-    const old = Float64Array.from(target);
-    const start = this.userStart();
-    const apply = () => {
-      this.rescale();
-      this.reclassify();
-      this.newton.setMatrices(this.user.Pp, this.Px, this.Ax);
-      this.checkConvexity();
-    };
-    target.set(values);
+    checkVector(values, this.user.Px.length, 'P.values', false);
+    const old = Float64Array.from(this.user.Px);
+    this.user.Px.set(values);
     try {
-      apply();
+      this.refreshScaling();
+      this.checkConvexity();
     } catch (e) {
-      target.set(old);
-      apply();
+      this.user.Px.set(old);
+      this.refreshScaling();
+      this.checkConvexity();
       throw e;
-    } finally {
-      this.setUserStart(start);
     }
     this.pendingMs += performance.now() - t0;
+  }
+
+  /** New A values: the rescaling waits for the next P update or solve (P unchanged: no convexity check). */
+  updateAValues(values: Float64Array): void {
+    this.assertLive();
+    checkVector(values, this.user.Ax.length, 'A.values', false);
+    this.user.Ax.set(values);
+    this.stale = true;
+  }
+
+  /** Rescales from the user data and carries the warm-start points over to the new scaling. */
+  private refreshScaling(): void {
+    this.stale = false;
+    const start = this.userStart();
+    const snap = this.snapshot;
+    const { D: d0, E: e0, c: c0 } = { D: Float64Array.from(this.scaling.D), E: Float64Array.from(this.scaling.E), c: this.scaling.c };
+    this.rescale();
+    this.reclassify();
+    this.newton.setMatrices(this.user.Pp, this.Px, this.Ax);
+    this.setUserStart(start);
+    if (snap && this.snapshot === snap) {
+      const { Dinv, Einv, c } = this.scaling;
+      for (let j = 0; j < this.n; j++) snap.x[j]! *= d0[j]! * Dinv[j]!;
+      for (let i = 0; i < this.m; i++) {
+        const ks = this.scaling.E[i]! / e0[i]!;
+        const kl = (e0[i]! / c0) * c * Einv[i]!;
+        snap.y[i]! *= kl;
+        snap.sl[i]! *= ks;
+        snap.su[i]! *= ks;
+        snap.ll[i]! *= kl;
+        snap.lu[i]! *= kl;
+      }
+    }
   }
 
   private userStart(): { x: Float64Array; y: Float64Array } | undefined {
