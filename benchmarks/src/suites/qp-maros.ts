@@ -8,8 +8,10 @@
 //                   and bounded) and so is an unverified `solved`
 //   sgmMs           shifted geometric mean of setup + solve + polish wall time, shift 10 ms
 //                   (time-limited runs count their time)
-// and the native/TS speed ratio of the shifted geometric means. Full set in `pnpm bench`;
-// `bench:ci` runs the small subset only.
+// and the native/TS speed ratio of the shifted geometric means. Both methods run: ADMM (keys
+// `<backend>.*`, ratio `nativeVsTs`) and the interior point (`method: 'ipm'`, same settings —
+// polish there means a few extra Newton steps —, keys `ipm.<backend>.*`, ratio
+// `ipmNativeVsTs`). Full set in `pnpm bench`; `bench:ci` runs the small subset only.
 import {
   findMarosMeszarosDir,
   loadMarosMeszarosIndex,
@@ -20,7 +22,7 @@ import {
   validateQpResult,
   type MarosMeszarosEntry,
 } from '@keel/solver-native/qp/reference';
-import { createQpWorkspace, qpBackends, type QpBackend, type QpProblem, type QpResult, type QpSettings } from '@keel/solver-native/qp';
+import { createQpWorkspace, qpBackends, type QpBackend, type QpMethod, type QpProblem, type QpResult, type QpSettings } from '@keel/solver-native/qp';
 import { writeJson, type BenchSuite } from '../harness.js';
 
 export const MAROS_SETTINGS: Partial<QpSettings> = {
@@ -38,6 +40,7 @@ const SHIFT_MS = 10;
 export interface MarosOutcome {
   readonly name: string;
   readonly backend: QpBackend;
+  readonly method?: QpMethod;
   readonly status: string;
   readonly objective: number | null;
   readonly reference: number;
@@ -96,14 +99,17 @@ export const qpMarosSuite: BenchSuite = {
     const entries = loadMarosMeszarosIndex(dir).filter((e) => !ci || small.has(e.name));
     const native = qpBackends().native;
     const backends: QpBackend[] = native.available ? ['native', 'ts'] : ['ts'];
+    const methods: QpMethod[] = ['admm', 'ipm'];
     const outcomes: MarosOutcome[] = [];
     for (const entry of entries) {
       const problem = loadMarosMeszarosProblem(entry, dir);
-      for (const backend of backends) {
-        const { result, timeMs } = timedSolve(problem, MAROS_SETTINGS, backend);
-        const o = judge(entry, problem, backend, result, timeMs);
-        outcomes.push(o);
-        if (!ci) console.log(`  ${entry.name.padEnd(10)} ${backend.padEnd(6)} ${o.status.padEnd(18)} ${o.solved ? 'ok ' : '   '} ${timeMs.toFixed(1)} ms`);
+      for (const method of methods) {
+        for (const backend of backends) {
+          const { result, timeMs } = timedSolve(problem, { ...MAROS_SETTINGS, method }, backend);
+          const o = { ...judge(entry, problem, backend, result, timeMs), method };
+          outcomes.push(o);
+          if (!ci) console.log(`  ${entry.name.padEnd(10)} ${method.padEnd(4)} ${backend.padEnd(6)} ${o.status.padEnd(18)} ${o.solved ? 'ok ' : '   '} ${timeMs.toFixed(1)} ms`);
+        }
       }
     }
     writeJson(ci ? 'qp-maros-ci-problems' : 'qp-maros-problems', outcomes);
@@ -113,18 +119,22 @@ export const qpMarosSuite: BenchSuite = {
       nativeAvailable: native.available,
       ...(native.available ? {} : { nativeReason: native.reason }),
     };
-    const sgm: Partial<Record<QpBackend, number>> = {};
-    for (const backend of backends) {
-      const mine = outcomes.filter((o) => o.backend === backend);
-      figures[`${backend}.solvedShare`] = round(mine.filter((o) => o.solved).length / mine.length);
-      figures[`${backend}.statusRightShare`] = round(mine.filter((o) => o.statusRight).length / mine.length);
-      sgm[backend] = shiftedGeometricMean(mine.map((o) => o.timeMs));
-      figures[`${backend}.sgmMs`] = round(sgm[backend]!);
-      figures[`${backend}.unverifiedSolvedClaims`] = mine.filter((o) => o.status === 'solved' && !o.statusRight).map((o) => o.name).join(' ') || 'none';
-    }
     const ratios: Record<string, number> = {};
-    // how many times faster native is than TS, on the shifted geometric means
-    if (sgm.native !== undefined && sgm.ts !== undefined) ratios['nativeVsTs'] = sgm.ts / sgm.native;
+    for (const method of methods) {
+      const prefix = method === 'admm' ? '' : `${method}.`;
+      const sgm: Partial<Record<QpBackend, number>> = {};
+      for (const backend of backends) {
+        const mine = outcomes.filter((o) => o.backend === backend && o.method === method);
+        figures[`${prefix}${backend}.solvedShare`] = round(mine.filter((o) => o.solved).length / mine.length);
+        figures[`${prefix}${backend}.statusRightShare`] = round(mine.filter((o) => o.statusRight).length / mine.length);
+        sgm[backend] = shiftedGeometricMean(mine.map((o) => o.timeMs));
+        figures[`${prefix}${backend}.sgmMs`] = round(sgm[backend]!);
+        figures[`${prefix}${backend}.unverifiedSolvedClaims`] = mine.filter((o) => o.status === 'solved' && !o.statusRight).map((o) => o.name).join(' ') || 'none';
+        figures[`${prefix}${backend}.unsolved`] = mine.filter((o) => !o.solved).map((o) => o.name).join(' ') || 'none';
+      }
+      // how many times faster native is than TS, on the shifted geometric means
+      if (sgm.native !== undefined && sgm.ts !== undefined) ratios[method === 'admm' ? 'nativeVsTs' : `${method}NativeVsTs`] = sgm.ts / sgm.native;
+    }
     return { ratios, figures };
   },
 };
