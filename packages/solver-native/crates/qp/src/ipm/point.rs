@@ -173,3 +173,4 @@ pub fn center_start(it: &mut Iterate, rows: &RowClasses, floor: f64) {
     it.sync_y(rows);
 }
 
+

@@ -27,6 +27,8 @@ const NONE: usize = usize::MAX;
 
 /// Upper bound on the dense block's order (T³/6 multiply-adds, T² doubles).
 const MAX_TAIL: usize = 600;
+/// Below this many entries in L₂₁ the work is not shared with a second thread.
+const PARALLEL_MIN_NNZ: usize = 200_000;
 /// The trailing block must be at least this dense (nonzeros of L over T(T−1)/2) to be kept.
 const MIN_TAIL_DENSITY: f64 = 0.5;
 
@@ -61,6 +63,10 @@ pub struct TailSymbolic {
     /// g_cols[g_ptr[g]..g_ptr[g + 1]] (ascending).
     g_ptr: Vec<usize>,
     g_cols: Vec<usize>,
+    /// Where the groups split into two halves of equal work for two threads (Schur update:
+    /// columns × t²; solve: columns × t); 0 when the work is too small to share.
+    split: usize,
+    split_solve: usize,
     nnz_l: usize,
 }
 
@@ -186,7 +192,22 @@ impl TailSymbolic {
                 fill_g[group_id[j]] += 1;
             }
         }
-        Ok(TailSymbolic { n, t0, etree, lp, tp, ti, kr_ptr, kr_t, kr_slot, k22, g_ptr, g_cols, nnz_l })
+        let halfway = |w: &dyn Fn(usize) -> f64| -> usize {
+            let total: f64 = (0..sizes.len()).map(w).sum();
+            let mut acc = 0.0;
+            for g in 0..sizes.len() {
+                if acc >= 0.5 * total {
+                    return g;
+                }
+                acc += w(g);
+            }
+            sizes.len()
+        };
+        let width = |g: usize| (tp[g_cols[g_ptr[g]] + 1] - tp[g_cols[g_ptr[g]]]) as f64;
+        let shared = tp[t0] >= PARALLEL_MIN_NNZ;
+        let split = if shared { halfway(&|g| sizes[g] as f64 * width(g) * width(g)) } else { 0 };
+        let split_solve = if shared { halfway(&|g| sizes[g] as f64 * width(g)) } else { 0 };
+        Ok(TailSymbolic { n, t0, etree, lp, tp, ti, kr_ptr, kr_t, kr_slot, k22, g_ptr, g_cols, split, split_solve, nnz_l })
     }
 
     pub fn n(&self) -> usize {
@@ -262,6 +283,13 @@ pub struct TailFactor {
     /// Dense scratch of a group's update (T × T) and a gathered tail vector (T).
     buf: Vec<f64>,
     row: Vec<f64>,
+    /// The second thread's scratch: its part of S and group buffer, of the forward tail
+    /// vector, of the backward dot products (group order).
+    dense2: Vec<f64>,
+    buf2: Vec<f64>,
+    xt2: Vec<f64>,
+    acc2: Vec<f64>,
+    out2: Vec<f64>,
     /// Positive pivots in the last factorisation.
     pub positive: usize,
     /// Pivots replaced by the dynamic regularisation in the last factorisation.
@@ -286,6 +314,11 @@ impl TailFactor {
             acc: vec![0.0; t],
             buf: vec![0.0; t * t],
             row: vec![0.0; t],
+            dense2: if sym.split > 0 { vec![0.0; t * t] } else { Vec::new() },
+            buf2: if sym.split > 0 { vec![0.0; t * t] } else { Vec::new() },
+            xt2: vec![0.0; t],
+            acc2: vec![0.0; t],
+            out2: Vec::with_capacity(if sym.split > 0 { sym.t0 } else { 0 }),
             positive: 0,
             regularized: 0,
             sym,
@@ -405,47 +438,26 @@ impl TailFactor {
     }
 
     /// S −= L₂₁ D₁ L₂₁ᵀ group by group: each group's columns are summed into a dense
-    /// t × t buffer (contiguous rank-1 updates), which is scattered into S once.
+    /// t × t buffer (contiguous updates, four columns at a time), scattered into S once. With
+    /// two cores the groups are split in two halves of equal work, the second half summed into
+    /// a private copy of S by a scoped thread.
     fn schur_update(&mut self) {
         let t = self.sym.tail();
-        let sym = &self.sym;
-        for g in 0..sym.g_ptr.len() - 1 {
-            let cols = &sym.g_cols[sym.g_ptr[g]..sym.g_ptr[g + 1]];
-            let first = cols[0];
-            let pat = &sym.ti[sym.tp[first]..sym.tp[first + 1]];
-            let tg = pat.len();
-            let buf = &mut self.buf[..tg * tg];
-            buf.iter_mut().for_each(|v| *v = 0.0);
-            // Four columns at a time: four multiply-adds per load and store of the buffer.
-            let mut quads = cols.chunks_exact(4);
-            for q in &mut quads {
-                let l: [&[f64]; 4] = std::array::from_fn(|u| &self.tx[sym.tp[q[u]]..sym.tp[q[u] + 1]]);
-                let d: [f64; 4] = std::array::from_fn(|u| self.d[q[u]]);
-                for a in 0..tg {
-                    let w: [f64; 4] = std::array::from_fn(|u| l[u][a] * d[u]);
-                    let row = &mut buf[a * tg..a * tg + a + 1];
-                    let (l0, l1, l2, l3) = (&l[0][..=a], &l[1][..=a], &l[2][..=a], &l[3][..=a]);
-                    for b in 0..=a {
-                        row[b] += w[0] * l0[b] + w[1] * l1[b] + w[2] * l2[b] + w[3] * l3[b];
-                    }
-                }
-            }
-            for &c in quads.remainder() {
-                let l = &self.tx[sym.tp[c]..sym.tp[c + 1]];
-                let dc = self.d[c];
-                for (a, &la) in l.iter().enumerate() {
-                    let w = la * dc;
-                    for (u, &lb) in buf[a * tg..a * tg + a + 1].iter_mut().zip(&l[..=a]) {
-                        *u += w * lb;
-                    }
-                }
-            }
-            for (a, &ra) in pat.iter().enumerate() {
-                let dst = &mut self.dense[ra as usize * t..ra as usize * t + t];
-                for (&u, &rb) in buf[a * tg..a * tg + a + 1].iter().zip(pat) {
-                    dst[rb as usize] -= u;
-                }
-            }
+        let TailFactor { sym, tx, d, dense, buf, dense2, buf2, .. } = self;
+        let g_all = sym.g_ptr.len() - 1;
+        if sym.split == 0 || sym.split >= g_all || !two_cores() {
+            schur_groups(sym, tx, d, 0..g_all, t, dense, buf);
+            return;
+        }
+        dense2.iter_mut().for_each(|v| *v = 0.0);
+        std::thread::scope(|scope| {
+            let (sym, tx, d): (&TailSymbolic, &[f64], &[f64]) = (sym, tx, d);
+            let (dense2, buf2) = (&mut *dense2, &mut *buf2);
+            scope.spawn(move || schur_groups(sym, tx, d, sym.split..g_all, t, dense2, buf2));
+            schur_groups(sym, tx, d, 0..sym.split, t, dense, buf);
+        });
+        for (a, b) in dense.iter_mut().zip(dense2.iter()) {
+            *a += b;
         }
     }
 
@@ -491,23 +503,21 @@ impl TailFactor {
                 xs[i as usize] -= l * xc;
             }
         }
-        let acc = &mut self.row;
-        for g in 0..sym.g_ptr.len() - 1 {
-            let cols = &sym.g_cols[sym.g_ptr[g]..sym.g_ptr[g + 1]];
-            let pat = &sym.ti[sym.tp[cols[0]]..sym.tp[cols[0] + 1]];
-            let acc = &mut acc[..pat.len()];
-            acc.iter_mut().for_each(|v| *v = 0.0);
-            for &c in cols {
-                let xc = xs[c];
-                if xc != 0.0 {
-                    for (v, l) in acc.iter_mut().zip(&self.tx[sym.tp[c]..sym.tp[c + 1]]) {
-                        *v += l * xc;
-                    }
-                }
+        let g_all = sym.g_ptr.len() - 1;
+        let parallel = sym.split > 0 && sym.split < g_all && two_cores();
+        if parallel {
+            let (tx, xs_ro) = (&self.tx[..], &*xs);
+            let (xt2, acc2) = (&mut self.xt2, &mut self.acc2);
+            xt2.iter_mut().for_each(|v| *v = 0.0);
+            std::thread::scope(|scope| {
+                scope.spawn(|| forward_groups(sym, tx, xs_ro, sym.split_solve..g_all, xt2, acc2));
+                forward_groups(sym, tx, xs_ro, 0..sym.split_solve, xt, &mut self.row);
+            });
+            for (a, b) in xt.iter_mut().zip(self.xt2.iter()) {
+                *a += b;
             }
-            for (&r, &v) in pat.iter().zip(acc.iter()) {
-                xt[r as usize] -= v;
-            }
+        } else {
+            forward_groups(sym, &self.tx, xs, 0..g_all, xt, &mut self.row);
         }
         for i in 0..t {
             let s = dot4(&self.dense[i * t..i * t + i], &xt[..i]);
@@ -524,17 +534,20 @@ impl TailFactor {
                 }
             }
         }
-        let gathered = &mut self.row;
-        for g in 0..sym.g_ptr.len() - 1 {
-            let cols = &sym.g_cols[sym.g_ptr[g]..sym.g_ptr[g + 1]];
-            let pat = &sym.ti[sym.tp[cols[0]]..sym.tp[cols[0] + 1]];
-            let buf = &mut gathered[..pat.len()];
-            for (b, &r) in buf.iter_mut().zip(pat) {
-                *b = xt[r as usize];
+        if parallel {
+            let (tx, xt_ro) = (&self.tx[..], &*xt);
+            let (out2, acc2) = (&mut self.out2, &mut self.acc2);
+            out2.clear();
+            std::thread::scope(|scope| {
+                scope.spawn(|| backward_groups(sym, tx, xt_ro, sym.split_solve..g_all, acc2, |_, v| out2.push(v)));
+                backward_groups(sym, tx, xt_ro, 0..sym.split_solve, &mut self.row, |c, v| xs[c] -= v);
+            });
+            let cols = &sym.g_cols[sym.g_ptr[sym.split_solve]..];
+            for (&c, &v) in cols.iter().zip(self.out2.iter()) {
+                xs[c] -= v;
             }
-            for &c in cols {
-                xs[c] -= dot4(&self.tx[sym.tp[c]..sym.tp[c + 1]], buf);
-            }
+        } else {
+            backward_groups(sym, &self.tx, xt, 0..g_all, &mut self.row, |c, v| xs[c] -= v);
         }
         for c in (0..t0).rev() {
             let mut s = 0.0;
@@ -542,6 +555,95 @@ impl TailFactor {
                 s += l * xs[i as usize];
             }
             xs[c] -= s;
+        }
+    }
+}
+
+/// Whether to share the work with a second thread: only with `KEEL_QP_THREADS=2` (or more) and
+/// two cores. Off by default: on the shared, contended machines this was measured on, the
+/// second thread waited for a busy core and made factorisations and solves slower.
+fn two_cores() -> bool {
+    static TWO: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *TWO.get_or_init(|| {
+        let forced = std::env::var("KEEL_QP_THREADS").ok().and_then(|v| v.trim().parse::<usize>().ok());
+        forced.unwrap_or(1) >= 2 && std::thread::available_parallelism().map(|n| n.get() >= 2).unwrap_or(false)
+    })
+}
+
+/// The Schur update of groups `gs` into `dense` (see `TailFactor::schur_update`).
+fn schur_groups(sym: &TailSymbolic, tx: &[f64], d: &[f64], gs: std::ops::Range<usize>, t: usize, dense: &mut [f64], buf: &mut [f64]) {
+    for g in gs {
+        let cols = &sym.g_cols[sym.g_ptr[g]..sym.g_ptr[g + 1]];
+        let first = cols[0];
+        let pat = &sym.ti[sym.tp[first]..sym.tp[first + 1]];
+        let tg = pat.len();
+        let buf = &mut buf[..tg * tg];
+        buf.iter_mut().for_each(|v| *v = 0.0);
+        let mut quads = cols.chunks_exact(4);
+        for q in &mut quads {
+            let l: [&[f64]; 4] = std::array::from_fn(|u| &tx[sym.tp[q[u]]..sym.tp[q[u] + 1]]);
+            let dd: [f64; 4] = std::array::from_fn(|u| d[q[u]]);
+            for a in 0..tg {
+                let w: [f64; 4] = std::array::from_fn(|u| l[u][a] * dd[u]);
+                let row = &mut buf[a * tg..a * tg + a + 1];
+                let (l0, l1, l2, l3) = (&l[0][..=a], &l[1][..=a], &l[2][..=a], &l[3][..=a]);
+                for b in 0..=a {
+                    row[b] += w[0] * l0[b] + w[1] * l1[b] + w[2] * l2[b] + w[3] * l3[b];
+                }
+            }
+        }
+        for &c in quads.remainder() {
+            let l = &tx[sym.tp[c]..sym.tp[c + 1]];
+            let dc = d[c];
+            for (a, &la) in l.iter().enumerate() {
+                let w = la * dc;
+                for (u, &lb) in buf[a * tg..a * tg + a + 1].iter_mut().zip(&l[..=a]) {
+                    *u += w * lb;
+                }
+            }
+        }
+        for (a, &ra) in pat.iter().enumerate() {
+            let dst = &mut dense[ra as usize * t..ra as usize * t + t];
+            for (&u, &rb) in buf[a * tg..a * tg + a + 1].iter().zip(pat) {
+                dst[rb as usize] -= u;
+            }
+        }
+    }
+}
+
+/// Forward: acc(pattern) −= Σ L(pattern, c)·x_c over the groups `gs`, into `xt` (tail part).
+fn forward_groups(sym: &TailSymbolic, tx: &[f64], xs: &[f64], gs: std::ops::Range<usize>, xt: &mut [f64], acc: &mut [f64]) {
+    for g in gs {
+        let cols = &sym.g_cols[sym.g_ptr[g]..sym.g_ptr[g + 1]];
+        let pat = &sym.ti[sym.tp[cols[0]]..sym.tp[cols[0] + 1]];
+        let acc = &mut acc[..pat.len()];
+        acc.iter_mut().for_each(|v| *v = 0.0);
+        for &c in cols {
+            let xc = xs[c];
+            if xc != 0.0 {
+                for (v, l) in acc.iter_mut().zip(&tx[sym.tp[c]..sym.tp[c + 1]]) {
+                    *v += l * xc;
+                }
+            }
+        }
+        for (&r, &v) in pat.iter().zip(acc.iter()) {
+            xt[r as usize] -= v;
+        }
+    }
+}
+
+/// Backward: the dot product of each column's L₂₁ part with xt, per column of the groups `gs`
+/// in group order, through `out(c, dot)`.
+fn backward_groups(sym: &TailSymbolic, tx: &[f64], xt: &[f64], gs: std::ops::Range<usize>, gathered: &mut [f64], mut out: impl FnMut(usize, f64)) {
+    for g in gs {
+        let cols = &sym.g_cols[sym.g_ptr[g]..sym.g_ptr[g + 1]];
+        let pat = &sym.ti[sym.tp[cols[0]]..sym.tp[cols[0] + 1]];
+        let buf = &mut gathered[..pat.len()];
+        for (b, &r) in buf.iter_mut().zip(pat) {
+            *b = xt[r as usize];
+        }
+        for &c in cols {
+            out(c, dot4(&tx[sym.tp[c]..sym.tp[c + 1]], buf));
         }
     }
 }
