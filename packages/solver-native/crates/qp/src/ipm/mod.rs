@@ -19,6 +19,7 @@
 pub mod measure;
 pub mod newton;
 pub mod point;
+pub mod products;
 pub mod rows;
 pub mod workspace;
 

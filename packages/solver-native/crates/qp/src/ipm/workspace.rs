@@ -17,6 +17,7 @@ use crate::termination::{meets, Tolerances};
 
 use super::measure::{dual_certificate, optimality, primal_certificate};
 use super::newton::{NewtonError, NewtonSystem};
+use super::products::Pattern32;
 use super::point::{center_start, max_step, mu_at, take_step, Direction, Iterate};
 use super::rows::{RowClasses, NONE};
 
@@ -66,6 +67,8 @@ pub struct IpmWorkspace {
     scaling: Scaling,
     rows: RowClasses,
     newton: NewtonSystem,
+    /// Ã's pattern with 32-bit indices for the products (values from `data.a`).
+    a32: Pattern32,
     it: Iterate,
     dir: Direction,
     /// The accepted direction while a centrality corrector is tried.
@@ -130,7 +133,9 @@ impl IpmWorkspace {
         let mut newton = NewtonSystem::new(&data.p, &data.a, &rows).map_err(newton_error)?;
         newton.set_matrices(&data.p, &data.a);
         let dim = newton.dim();
+        let a32 = Pattern32::new(&data.a);
         let mut ws = IpmWorkspace {
+            a32,
             prob,
             data,
             scaling,
@@ -460,9 +465,8 @@ impl IpmWorkspace {
 
     /// Ãx̃, P̃x̃, Ãᵀỹ at the current iterate.
     fn products(&mut self) {
-        self.data.a.mul(&self.it.x, &mut self.ax);
+        self.a32.mul_and_tmul(&self.data.a.values, &self.it.x, &self.it.y, &mut self.ax, &mut self.aty);
         self.data.p.sym_upper_mul(&self.it.x, &mut self.px);
-        self.data.a.tmul(&self.it.y, &mut self.aty);
     }
 
     fn optimality(&self) -> Residuals {
@@ -580,7 +584,7 @@ impl IpmWorkspace {
         self.newton.solve(&mut self.rhs);
         let d = &mut self.dir;
         d.x.copy_from_slice(&self.rhs[..n]);
-        self.data.a.mul(&d.x, &mut self.tmp_m);
+        self.a32.mul(&self.data.a.values, &d.x, &mut self.tmp_m);
         let ad = &self.tmp_m;
         for i in 0..self.prob.m {
             if rows.is_free(i) {
