@@ -213,20 +213,18 @@ export const PortfolioConfigSchema = z
     solver: z
       .object({
         /**
-         * `admm`: the project's QP solver only. `interior-point`: the interior-point method only.
-         * `auto`: ADMM, then the interior-point method when ADMM's answer misses the KKT tolerances.
+         * The QP solver's method (`@keel/solver-native/qp`). `interior-point`: its interior point
+         * (`method: 'ipm'`) only. `admm`: its ADMM only. `auto`: the interior point, then ADMM warm
+         * from its answer only if that answer misses the KKT tolerances.
          */
         method: z.enum(SOLVE_METHOD_CHOICES).default(D.solver.method),
-        /** Backend of the ADMM solver: `auto` = native when it loads (KEEL_BACKEND honoured). */
+        /** Backend of the QP solver (both methods): `auto` = native when it loads (KEEL_BACKEND honoured). */
         backend: z.enum(QP_BACKEND_CHOICES).default(D.solver.backend),
         epsAbs: z.number().positive().default(D.solver.epsAbs),
         epsRel: z.number().nonnegative().default(D.solver.epsRel),
-        /** ADMM iterations (in `auto`: before the interior-point method takes over). */
+        /** ADMM iterations (method `admm`, or `auto`'s fallback); the interior point has its own cap (200 Newton steps). */
         maxIter: z.number().int().positive().default(D.solver.maxIter),
-        /**
-         * ADMM iterations when warm-started from a previous optimum (a re-solve after a price
-         * update): close to the answer, ADMM with polish usually finishes before the interior point would.
-         */
+        /** ADMM iterations when warm-started (a re-solve after a price update, or `auto`'s fallback from the interior point's answer). */
         warmMaxIter: z.number().int().positive().default(D.solver.warmMaxIter),
         polish: z.boolean().default(D.solver.polish),
         timeLimitSec: z.number().nonnegative().default(D.solver.timeLimitSec),
