@@ -40,6 +40,18 @@ describe('keel qp', () => {
     expect(out.info.backend).toBe('ts');
   });
 
+  it('solves with the interior point when asked (--method ipm), to the same optimum', async () => {
+    const m = memoryIo(dir);
+    expect(await main(['qp', file('p-ipm.json', problem), '--backend', 'ts', '--method', 'ipm'], m.io)).toBe(0);
+    const out = JSON.parse(m.stdout());
+    expect(out.status).toBe('solved');
+    expect(out.method).toBe('ipm');
+    expect(out.objective).toBeCloseTo(1.25, 7);
+    const bad = memoryIo(dir);
+    expect(await main(['qp', 'p-ipm.json', '--method', 'simplex'], bad.io)).toBe(2);
+    expect(bad.stderr()).toContain('--method');
+  });
+
   it('writes --out atomically and prints a table', async () => {
     const m = memoryIo(dir);
     expect(await main(['qp', 'p.json', '--backend', 'ts', '--out', 'res.json'], m.io)).toBe(0);

@@ -1,10 +1,10 @@
 import { InputError } from '@keel/core';
-import { parseQpProblem, resolveQpSettings, solveQpAsync, type QpBackend, type QpResult } from '@keel/solver-native/qp';
+import { parseQpProblem, QP_METHODS, resolveQpSettings, solveQpAsync, type QpBackend, type QpResult } from '@keel/solver-native/qp';
 import { oneOf, parseCommandArgs } from '../args.js';
 import { progress, readJsonFile, writeFileAtomic, type CliIo } from '../io.js';
 import type { Command } from './types.js';
 
-const USAGE = 'keel qp PROBLEM.json [--backend native|ts] [--out x.json] [--format json|table]';
+const USAGE = 'keel qp PROBLEM.json [--method admm|ipm] [--backend native|ts] [--out x.json] [--format json|table]';
 
 /** MODELS.md §5 output: infinite objectives (infeasible/unbounded) are written as null. */
 export function qpResultToJson(r: QpResult, timeMs: number): Record<string, unknown> {
@@ -17,6 +17,7 @@ export function qpResultToJson(r: QpResult, timeMs: number): Record<string, unkn
     iterations: r.info.iterations,
     timeMs,
     backend: r.info.backend,
+    method: r.info.method,
     ...(r.primalInfeasibilityCertificate ? { primalInfeasibilityCertificate: Array.from(r.primalInfeasibilityCertificate) } : {}),
     ...(r.dualInfeasibilityCertificate ? { dualInfeasibilityCertificate: Array.from(r.dualInfeasibilityCertificate) } : {}),
     info: { ...r.info, objective: finite(r.info.objective) },
@@ -30,8 +31,9 @@ function printTable(io: CliIo, r: QpResult, timeMs: number): void {
     ['iterations', String(r.info.iterations)],
     ['time', `${timeMs.toFixed(1)} ms (setup ${r.info.setupTimeMs.toFixed(1)}, solve ${r.info.solveTimeMs.toFixed(1)}, polish ${r.info.polishTimeMs.toFixed(1)})`],
     ['backend', r.info.backend],
+    ['method', r.info.method],
     ['residuals', `primal ${r.info.primalResidual.toExponential(2)}, dual ${r.info.dualResidual.toExponential(2)}`],
-    ['rho', `${r.info.rho.toExponential(2)} (${r.info.rhoUpdates} updates)`],
+    ...(r.info.method === 'admm' ? ([['rho', `${r.info.rho.toExponential(2)} (${r.info.rhoUpdates} updates)`]] as [string, string][]) : []),
     ['polish', r.info.polish],
   ];
   for (const [k, v] of rows) io.out(`${k.padEnd(11)} ${v}\n`);
@@ -46,11 +48,12 @@ function printTable(io: CliIo, r: QpResult, timeMs: number): void {
  */
 export const qpCommand: Command = {
   name: 'qp',
-  summary: 'solve a convex QP file (OSQP algorithm, native or TypeScript backend)',
+  summary: 'solve a convex QP file (OSQP ADMM or the interior point; native or TypeScript backend)',
   usage: USAGE,
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, {
       backend: { type: 'string' },
+      method: { type: 'string' },
       out: { type: 'string' },
       format: { type: 'string' },
     });
@@ -59,7 +62,10 @@ export const qpCommand: Command = {
     const format = oneOf('format', values.format as string | undefined, ['json', 'table']) ?? (values.out ? 'table' : 'json');
     const json = await readJsonFile(io, positionals[0]!);
     const problem = parseQpProblem(json);
-    const settings = resolveQpSettings((json as { settings?: unknown }).settings);
+    const method = oneOf('method', values.method as string | undefined, QP_METHODS);
+    // The flag wins over the file's own settings.method.
+    const fileSettings = (json as { settings?: Record<string, unknown> }).settings;
+    const settings = resolveQpSettings(method ? { ...(fileSettings ?? {}), method } : fileSettings);
 
     const bar = progress(io, 'solving QP');
     const t0 = performance.now();

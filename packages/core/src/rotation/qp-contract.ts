@@ -16,11 +16,8 @@ export type QpSolveFn = ((problem: QpProblem, settings: QpSolveSettings) => QpRe
   readonly backend?: () => QpBackend;
 };
 
-/**
- * Backends with the interior point (`method: 'ipm'`). The TypeScript backend has none yet
- * (solver-native throws for it); add it here when it does.
- */
-export const IPM_BACKENDS: readonly QpBackend[] = ['native'];
+/** Backends with the interior point (`method: 'ipm'`): both implement the same algorithm. */
+export const IPM_BACKENDS: readonly QpBackend[] = ['native', 'ts'];
 
 /** True when `solve` is known to offer `method`. A plain function is taken to offer ADMM only. */
 export const offersMethod = (solve: QpSolveFn, method: QpMethod): boolean => method === 'admm' || (!!solve.backend && IPM_BACKENDS.includes(solve.backend()));

@@ -282,12 +282,12 @@ describe.each([
     expect(a.info.size.pNonzeros).toBeLessThan(b.info.size.pNonzeros / 4);
   });
 
-  it(`auto runs ${backend === 'native' ? 'the interior point first' : 'ADMM (no interior point in this backend)'}; forced ADMM reaches the same objective`, () => {
+  it('auto runs the interior point first; forced ADMM reaches the same objective', () => {
     for (const [, seed, config, weight] of cases) {
       const p = parseRotationRequest(factorRequest(seed, 50, config, weight));
       const auto = solveQpRotation(p, { solve });
       const admm = solveQpRotation(p, { solve, method: 'admm' });
-      expect(auto.info.method).toBe(backend === 'native' ? 'ipm' : 'admm');
+      expect(auto.info.method).toBe('ipm');
       expect(auto.info.passes).toBe(1);
       expect(admm.info.method).toBe('admm');
       expect(admm.info.status).toBe('optimal');
