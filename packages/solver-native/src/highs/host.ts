@@ -38,7 +38,9 @@ export class HighsWorkerLostError extends Error {
   }
 }
 
-const require = createRequire(import.meta.url);
+// Not named `require`: the worker body below uses the eval context's own `require`, and a
+// bundler (esbuild under tsx) renames every `require` in scope when a module-level one exists.
+const requireHere = createRequire(import.meta.url);
 type WasmModule = NonNullable<InitOptions['wasmModule']>;
 // The base tsconfig has no DOM lib, so WebAssembly is reached through globalThis.
 const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<WasmModule> } })
@@ -59,7 +61,7 @@ let wasmModule: Promise<WasmModule> | null = null;
  */
 function compiledHighs(): Promise<WasmModule> {
   if (wasmModule === null && process.env.KEEL_HIGHS_LIFTOFF !== '1') v8.setFlagsFromString('--no-liftoff');
-  wasmModule ??= readFile(require.resolve('highs/runtime')).then((bytes) => wasm.compile(bytes));
+  wasmModule ??= readFile(requireHere.resolve('highs/runtime')).then((bytes) => wasm.compile(bytes));
   return wasmModule;
 }
 
@@ -151,7 +153,10 @@ function workerMain(makeEngine: typeof createHighsEngine): void {
   );
 }
 
-const WORKER_SOURCE = `(${workerMain.toString()})(${createHighsEngine.toString()});`;
+// `__name` is the helper esbuild's keep-names transform (tsx) inserts into function bodies; the
+// eval context has no such global, so the source defines a no-op one first.
+const WORKER_SOURCE =
+  'var __name = (f) => f;\n' + `(${workerMain.toString()})(${createHighsEngine.toString()});`;
 
 export interface HighsWorkerOptions {
   /** Replace the worker once its wasm memory exceeds this and no session is open (bytes). */
@@ -293,7 +298,7 @@ export class HighsWorker implements HighsHost {
           const w = new Worker(WORKER_SOURCE, {
             eval: true,
             workerData: {
-              highsPath: require.resolve('highs'),
+              highsPath: requireHere.resolve('highs'),
               wasmModule: module,
               cancel: this.cancelFlag,
               log: highsLogging(),
