@@ -4,7 +4,7 @@
 // check.ts and the verdict reported; the tracked ratios are native-vs-TS speedups per class.
 import { generateHuber, generateLasso, generateRandomQp } from '@keel/solver-native/qp/generators';
 import { validateQpResult } from '@keel/solver-native/qp/reference';
-import { createQpWorkspace, qpBackends, type QpBackend, type QpProblem, type QpSettings } from '@keel/solver-native/qp';
+import { qpBackends, solveQp, type QpBackend, type QpProblem, type QpSettings } from '@keel/solver-native/qp';
 import { measure, speedup, type BenchSuite, type CaseTiming } from '../harness.js';
 import { coldSolveCases, qpSize } from '../qp-cases.js';
 
@@ -35,7 +35,7 @@ export const qpClassesSuite: BenchSuite = {
     for (const { name, problem } of classes(ci)) {
       figures[`${name}.size`] = qpSize(problem);
       for (const backend of backends) {
-        const r = createQpWorkspace(problem, SETTINGS, { backend }).solve();
+        const r = solveQp(problem, SETTINGS, { backend });
         const check = validateQpResult(problem, r, { epsAbs: 1e-3, epsRel: 1e-3, epsInf: 1e-4 });
         figures[`${name}.${backend}`] = `${r.status}${r.status === 'solved' && check.verified ? ' (verified)' : ' (NOT verified)'}, ${r.info.iterations} it, polish ${r.info.polish}`;
       }

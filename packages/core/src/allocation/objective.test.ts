@@ -25,6 +25,13 @@ describe('objective terms', () => {
     }
   });
 
+  it('CVaR with alpha so near 1 that the tail rounds to nothing is the worst loss, not NaN', () => {
+    const losses = [3, -1, 7.5, 2];
+    const alpha = 1 - 1e-14;
+    expect(cvarOf(Float64Array.from(losses), alpha)).toBe(7.5);
+    expect(evaluateCvar(losses, alpha)).toBe(7.5);
+  });
+
   it('financing cost, headroom and risk by hand on the tiny book', () => {
     const b = mutable(tinyBook());
     b.objective = { terms: [{ kind: 'financingCost', weight: 1 }, { kind: 'headroom', weight: 0.5 }, { kind: 'risk', weight: 2, alpha: 0.5 }] };
