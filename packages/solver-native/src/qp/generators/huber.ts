@@ -1,15 +1,8 @@
 import type { QpProblem } from '../types.js';
-import { Rng } from './rng.js';
-import { randomSparse, TripletMatrix } from './triplets.js';
+import { regressionData, type RegressionSpec } from './regression.js';
+import { TripletMatrix } from './triplets.js';
 
-export interface HuberSpec {
-  /** Features. */
-  readonly n: number;
-  /** Data points; default 100n as in the OSQP benchmarks. */
-  readonly dataPoints?: number;
-  readonly density?: number;
-  readonly seed: number;
-}
+export type HuberSpec = RegressionSpec;
 
 /**
  * Huber fitting, min Σ huber(dᵢᵀx − bᵢ) (threshold 1), as the OSQP benchmark QP over
@@ -17,17 +10,12 @@ export interface HuberSpec {
  * b from a ground truth plus Gaussian noise with 5% large outliers.
  */
 export function generateHuber(spec: HuberSpec): QpProblem {
-  const { n, seed } = spec;
-  const md = spec.dataPoints ?? 100 * n;
-  const density = spec.density ?? 0.15;
-  const rng = new Rng(seed);
-  const D = new TripletMatrix(md, n);
-  randomSparse(D, 0, 0, md, n, density, () => rng.next(), () => rng.normal());
-  const Dc = D.toCsc();
-  const truth = Float64Array.from({ length: n }, () => rng.normal() / Math.sqrt(n));
-  const b = new Float64Array(md);
-  for (let j = 0; j < n; j++) for (let k = Dc.colPtr[j]!; k < Dc.colPtr[j + 1]!; k++) b[Dc.rowIdx[k]!]! += Dc.values[k]! * truth[j]!;
-  for (let i = 0; i < md; i++) b[i]! += rng.next() < 0.95 ? 0.5 * rng.normal() : 10 * rng.normal();
+  const { n } = spec;
+  const { md, D: Dc, b } = regressionData(
+    spec,
+    (rng) => rng.normal() / Math.sqrt(n),
+    (rng) => (rng.next() < 0.95 ? 0.5 * rng.normal() : 10 * rng.normal()),
+  );
 
   const nv = n + 3 * md; // x, u, r, s
   const P = new TripletMatrix(nv, nv);

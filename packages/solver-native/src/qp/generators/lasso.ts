@@ -1,15 +1,8 @@
 import type { QpProblem } from '../types.js';
-import { Rng } from './rng.js';
-import { randomSparse, TripletMatrix } from './triplets.js';
+import { regressionData, type RegressionSpec } from './regression.js';
+import { TripletMatrix } from './triplets.js';
 
-export interface LassoSpec {
-  /** Features. */
-  readonly n: number;
-  /** Data points; default 100n as in the OSQP benchmarks. */
-  readonly dataPoints?: number;
-  readonly density?: number;
-  readonly seed: number;
-}
+export type LassoSpec = RegressionSpec;
 
 /**
  * Lasso, min ½‖Dx − b‖² + λ‖x‖₁, as the OSQP benchmark QP over (x, y, t):
@@ -17,17 +10,12 @@ export interface LassoSpec {
  * D sparse N(0, 1), b from a half-sparse ground truth plus noise, λ = ‖Dᵀb‖∞ / 5.
  */
 export function generateLasso(spec: LassoSpec): QpProblem {
-  const { n, seed } = spec;
-  const md = spec.dataPoints ?? 100 * n;
-  const density = spec.density ?? 0.15;
-  const rng = new Rng(seed);
-  const D = new TripletMatrix(md, n);
-  randomSparse(D, 0, 0, md, n, density, () => rng.next(), () => rng.normal());
-  const Dc = D.toCsc();
-  const truth = Float64Array.from({ length: n }, () => (rng.next() < 0.5 ? 0 : rng.normal() / Math.sqrt(n)));
-  const b = new Float64Array(md);
-  for (let j = 0; j < n; j++) for (let k = Dc.colPtr[j]!; k < Dc.colPtr[j + 1]!; k++) b[Dc.rowIdx[k]!]! += Dc.values[k]! * truth[j]!;
-  for (let i = 0; i < md; i++) b[i]! += rng.normal();
+  const { n } = spec;
+  const { md, D: Dc, b } = regressionData(
+    spec,
+    (rng) => (rng.next() < 0.5 ? 0 : rng.normal() / Math.sqrt(n)),
+    (rng) => rng.normal(),
+  );
   let lambda = 0;
   for (let j = 0; j < n; j++) {
     let s = 0;
