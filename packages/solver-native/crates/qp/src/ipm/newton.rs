@@ -38,6 +38,9 @@ pub struct NewtonSystem {
     dim: usize,
     colptr: Vec<usize>,
     rowidx: Vec<usize>,
+    /// The same pattern with 32-bit indices for the refinement's products (less memory traffic).
+    colptr32: Vec<u32>,
+    rowidx32: Vec<u32>,
     values: Vec<f64>,
     /// perm[k] = node at permuted position k.
     perm: Vec<usize>,
@@ -194,6 +197,8 @@ impl NewtonSystem {
         Ok(NewtonSystem {
             n,
             dim,
+            colptr32: colptr.iter().map(|&v| v as u32).collect(),
+            rowidx32: rowidx.iter().map(|&v| v as u32).collect(),
             colptr,
             rowidx,
             values: vec![0.0; nnz],
@@ -287,14 +292,14 @@ impl NewtonSystem {
     }
 
     /// out = K v in permuted order.
-    fn mul(colptr: &[usize], rowidx: &[usize], values: &[f64], v: &[f64], out: &mut [f64]) {
+    fn mul(colptr: &[u32], rowidx: &[u32], values: &[f64], v: &[f64], out: &mut [f64]) {
         out.iter_mut().for_each(|o| *o = 0.0);
         for j in 0..v.len() {
             let vj = v[j];
             let mut acc = 0.0;
-            for q in colptr[j]..colptr[j + 1] {
-                let i = rowidx[q];
-                let w = values[q];
+            let (a, b) = (colptr[j] as usize, colptr[j + 1] as usize);
+            for (&i, &w) in rowidx[a..b].iter().zip(&values[a..b]) {
+                let i = i as usize;
                 if i == j {
                     acc += w * vj;
                 } else {
@@ -320,7 +325,7 @@ impl NewtonSystem {
         let mut prev = f64::INFINITY;
         let steps = if self.accurate == Some(true) { 0 } else { REFINE_MAX + 1 };
         for step in 0..steps {
-            Self::mul(&self.colptr, &self.rowidx, &self.values, &self.x, &mut self.r);
+            Self::mul(&self.colptr32, &self.rowidx32, &self.values, &self.x, &mut self.r);
             let mut err = 0.0f64;
             for k in 0..self.dim {
                 self.r[k] = self.b[k] - self.r[k] + self.shift[k] * self.x[k];

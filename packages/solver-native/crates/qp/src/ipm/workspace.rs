@@ -18,7 +18,7 @@ use crate::termination::{meets, Tolerances};
 use super::measure::{dual_certificate, optimality, primal_certificate};
 use super::newton::{NewtonError, NewtonSystem};
 use super::products::Pattern32;
-use super::point::{center_start, max_step, mu_at, take_step, Direction, Iterate};
+use super::point::{center_start, mu_at, take_step, Direction, Iterate};
 use super::rows::{RowClasses, NONE};
 
 /// Proximal regularisation: initial values, floors, and the growth on a failed factorisation.
@@ -83,9 +83,11 @@ pub struct IpmWorkspace {
     /// Complementarity targets of the current direction.
     cl: Vec<f64>,
     cu: Vec<f64>,
-    /// Per row: W = Σ λ/(s + δλ) and G (see `direction`).
+    /// Per row: W = Σ λ/(s + δλ) (see `direction`), and 1/(s + δλ) per side, set with the
+    /// Newton matrix (the directions of one iteration divide by them several times).
     w: Vec<f64>,
-    g: Vec<f64>,
+    inv_l: Vec<f64>,
+    inv_u: Vec<f64>,
     x_diag: Vec<f64>,
     row_diag: Vec<f64>,
     rhs: Vec<f64>,
@@ -152,7 +154,8 @@ impl IpmWorkspace {
             cl: vec![0.0; m],
             cu: vec![0.0; m],
             w: vec![0.0; m],
-            g: vec![0.0; m],
+            inv_l: vec![0.0; m],
+            inv_u: vec![0.0; m],
             x_diag: vec![0.0; n],
             row_diag: vec![0.0; rows.kept.len()],
             rhs: vec![0.0; dim],
@@ -358,8 +361,7 @@ impl IpmWorkspace {
                 self.cl[i] = if self.rows.has_l[i] { -self.it.sl[i] * self.it.ll[i] } else { 0.0 };
                 self.cu[i] = if self.rows.has_u[i] { -self.it.su[i] * self.it.lu[i] } else { 0.0 };
             }
-            self.direction(delta);
-            let a_aff = max_step(&self.it, &self.dir, &self.rows);
+            let a_aff = self.direction(delta);
             let mu_aff = mu_at(&self.it, &self.dir, a_aff, &self.rows);
             let sigma = if mu > 0.0 { (mu_aff / mu).powi(3).clamp(0.0, 1.0) } else { 0.0 };
             // Corrector: centring plus the second-order term of the affine step.
@@ -371,8 +373,7 @@ impl IpmWorkspace {
                     self.cu[i] = sigma * mu - self.it.su[i] * self.it.lu[i] - self.dir.su[i] * self.dir.lu[i];
                 }
             }
-            self.direction(delta);
-            let mut a_max = max_step(&self.it, &self.dir, &self.rows);
+            let mut a_max = self.direction(delta);
             // Gondzio's centrality correctors: aim at a longer step and pull the complementarity
             // products that would leave [0.1, 10]·σμ back into it; keep the corrected direction
             // only when it allows a clearly longer step.
@@ -394,8 +395,7 @@ impl IpmWorkspace {
                     }
                 }
                 std::mem::swap(&mut self.kept_dir, &mut self.dir);
-                self.direction(delta);
-                let a_new = max_step(&self.it, &self.dir, &self.rows);
+                let a_new = self.direction(delta);
                 if a_new >= a_max + 0.1 * (target - a_max) {
                     a_max = a_new;
                 } else {
@@ -526,10 +526,14 @@ impl IpmWorkspace {
             }
             let mut w = 0.0;
             if rows.has_l[i] {
-                w += it.ll[i] / (it.sl[i] + delta * it.ll[i]);
+                let r = 1.0 / (it.sl[i] + delta * it.ll[i]);
+                self.inv_l[i] = r;
+                w += it.ll[i] * r;
             }
             if rows.has_u[i] {
-                w += it.lu[i] / (it.su[i] + delta * it.lu[i]);
+                let r = 1.0 / (it.su[i] + delta * it.lu[i]);
+                self.inv_u[i] = r;
+                w += it.lu[i] * r;
             }
             self.w[i] = w;
             let k = rows.absorbed[i];
@@ -552,7 +556,10 @@ impl IpmWorkspace {
     ///
     /// Eliminating the sides leaves ãΔx − Δy/W = −G/W per inequality row with
     /// W = Σ λ/(s + δλ) and G = (cᵤ + λᵤr_u)/(sᵤ + δλᵤ) − (cₗ − λₗr_l)/(sₗ + δλₗ).
-    fn direction(&mut self, delta: f64) {
+    ///
+    /// Returns the largest step in (0, 1] keeping slacks and multipliers non-negative (the
+    /// value `point::max_step` gives), found in the same pass over the rows.
+    fn direction(&mut self, delta: f64) -> f64 {
         let n = self.prob.n;
         let (rows, it) = (&self.rows, &self.it);
         for j in 0..n {
@@ -568,12 +575,11 @@ impl IpmWorkspace {
             }
             let mut g = 0.0;
             if rows.has_u[i] {
-                g += (self.cu[i] + it.lu[i] * self.ru[i]) / (it.su[i] + delta * it.lu[i]);
+                g += (self.cu[i] + it.lu[i] * self.ru[i]) * self.inv_u[i];
             }
             if rows.has_l[i] {
-                g -= (self.cl[i] - it.ll[i] * self.rl[i]) / (it.sl[i] + delta * it.ll[i]);
+                g -= (self.cl[i] - it.ll[i] * self.rl[i]) * self.inv_l[i];
             }
-            self.g[i] = g;
             let k = rows.absorbed[i];
             if k != NONE {
                 self.rhs[rows.absorbed_col[i]] -= self.data.a.values[k] * g;
@@ -584,8 +590,14 @@ impl IpmWorkspace {
         self.newton.solve(&mut self.rhs);
         let d = &mut self.dir;
         d.x.copy_from_slice(&self.rhs[..n]);
-        self.a32.mul(&self.data.a.values, &d.x, &mut self.tmp_m);
-        let ad = &self.tmp_m;
+        // Ã_iΔx row by row (rows are visited once, so no result vector is written and read back).
+        let a32 = &self.a32;
+        let mut a_max = 1.0f64;
+        let mut limit = |v: f64, dv: f64| {
+            if dv < 0.0 {
+                a_max = a_max.min(-v / dv);
+            }
+        };
         for i in 0..self.prob.m {
             if rows.is_free(i) {
                 d.y[i] = 0.0;
@@ -598,17 +610,19 @@ impl IpmWorkspace {
             let (hl, hu) = (rows.has_l[i], rows.has_u[i]);
             let (rl, ru, cl, cu) = (self.rl[i], self.ru[i], self.cl[i], self.cu[i]);
             let (sl, ll, su, lu) = (it.sl[i], it.ll[i], it.su[i], it.lu[i]);
+            let (inv_l, inv_u) = (self.inv_l[i], self.inv_u[i]);
+            let adi = a32.row_dot(i, &d.x);
             // Two routes per side: from the primal row (Δs from ãΔx, Δλ from complementarity)
             // or from the dual (Δλ from the solve's Δy, Δs from complementarity). Each is exact
             // in exact arithmetic; the first keeps inactive sides accurate, the second active
             // ones (λ ≫ s), where ãΔx/s would amplify rounding.
             let primal_l = |d: &mut Direction| {
-                d.ll[i] = (cl - ll * (rl + ad[i])) / (sl + delta * ll);
-                d.sl[i] = rl + ad[i] + delta * d.ll[i];
+                d.ll[i] = (cl - ll * (rl + adi)) * inv_l;
+                d.sl[i] = rl + adi + delta * d.ll[i];
             };
             let primal_u = |d: &mut Direction| {
-                d.lu[i] = (cu + lu * (ru + ad[i])) / (su + delta * lu);
-                d.su[i] = -ru - ad[i] + delta * d.lu[i];
+                d.lu[i] = (cu + lu * (ru + adi)) * inv_u;
+                d.su[i] = -ru - adi + delta * d.lu[i];
             };
             let dual_l = |d: &mut Direction, dll: f64| {
                 d.ll[i] = dll;
@@ -657,7 +671,16 @@ impl IpmWorkspace {
                 }
             }
             d.y[i] = (if hu { d.lu[i] } else { 0.0 }) - (if hl { d.ll[i] } else { 0.0 });
+            if hl {
+                limit(sl, d.sl[i]);
+                limit(ll, d.ll[i]);
+            }
+            if hu {
+                limit(su, d.su[i]);
+                limit(lu, d.lu[i]);
+            }
         }
+        a_max
     }
 
     /// Cold start: the least-squares point of [P̃ + ρI, Ãᵀ; Ã, −I] (equality rows −δ) against
@@ -890,6 +913,7 @@ impl IpmWorkspace {
         self.scaling = new;
         self.reclassify()?;
         self.newton.set_matrices(&self.data.p, &self.data.a);
+        self.a32.refresh(&self.data.a.values);
         Ok(())
     }
 
