@@ -1,16 +1,17 @@
 //! Ã's pattern with 32-bit indices for the products of every iteration (Ãx, Ãᵀy, ÃΔx): the
 //! same values as the scaled matrix, a quarter less memory traffic. Ãx with Ãᵀy run in one pass
 //! over the columns; ÃΔx runs row by row (`row_dot`) over a row-major copy, inside the pass of
-//! `direction` that needs each row's value once (gathers, no scattered read-modify-writes, no
-//! result vector written and read back). The copy's values are refreshed by `refresh` wherever
-//! the scaled values change.
+//! `direction` that needs each row's value once (gathers instead of scattered
+//! read-modify-writes, no result vector written and read back; the same bits as the column-wise
+//! product). The copy's values are refreshed by `refresh` wherever the scaled values change.
 use crate::csc::Csc;
 
 #[derive(Debug, Clone)]
 pub struct Pattern32 {
     colptr: Vec<u32>,
     rowidx: Vec<u32>,
-    /// Row-major copy: row pointers, column of each entry, its index in the CSC arrays, value.
+    /// Row-major copy: row pointers, column of each entry (ascending within a row), the entry's
+    /// index in the CSC arrays, and its value.
     rowptr: Vec<u32>,
     colidx: Vec<u32>,
     src: Vec<u32>,
@@ -58,30 +59,12 @@ impl Pattern32 {
         }
     }
 
-    /// Row i of A times x (values from the last `refresh`).
+    /// Row i of A times x (values from the last `refresh`), summed in column order from +0:
+    /// bit for bit what the column-wise product accumulates for that row.
     #[inline]
     pub fn row_dot(&self, i: usize, x: &[f64]) -> f64 {
         let (a, b) = (self.rowptr[i] as usize, self.rowptr[i + 1] as usize);
-        let (cols, vals) = (&self.colidx[a..b], &self.row_values[a..b]);
-        if cols.len() < 8 {
-            return cols.iter().zip(vals).fold(0.0, |s, (&c, &v)| s + v * x[c as usize]);
-        }
-        {
-            let mut acc = [0.0f64; 4];
-            let mut c4 = cols.chunks_exact(4);
-            let mut v4 = vals.chunks_exact(4);
-            for (c, v) in (&mut c4).zip(&mut v4) {
-                acc[0] += v[0] * x[c[0] as usize];
-                acc[1] += v[1] * x[c[1] as usize];
-                acc[2] += v[2] * x[c[2] as usize];
-                acc[3] += v[3] * x[c[3] as usize];
-            }
-            let mut s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
-            for (&c, &v) in c4.remainder().iter().zip(v4.remainder()) {
-                s += v * x[c as usize];
-            }
-            s
-        }
+        self.colidx[a..b].iter().zip(&self.row_values[a..b]).fold(0.0, |s, (&c, &v)| s + v * x[c as usize])
     }
 
     /// ax = A x and aty = Aᵀ y in one pass over the columns.

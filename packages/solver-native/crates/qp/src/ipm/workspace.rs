@@ -83,11 +83,8 @@ pub struct IpmWorkspace {
     /// Complementarity targets of the current direction.
     cl: Vec<f64>,
     cu: Vec<f64>,
-    /// Per row: W = Σ λ/(s + δλ) (see `direction`), and 1/(s + δλ) per side, set with the
-    /// Newton matrix (the directions of one iteration divide by them several times).
+    /// Per row: W = Σ λ/(s + δλ) (see `direction`).
     w: Vec<f64>,
-    inv_l: Vec<f64>,
-    inv_u: Vec<f64>,
     x_diag: Vec<f64>,
     row_diag: Vec<f64>,
     rhs: Vec<f64>,
@@ -154,8 +151,6 @@ impl IpmWorkspace {
             cl: vec![0.0; m],
             cu: vec![0.0; m],
             w: vec![0.0; m],
-            inv_l: vec![0.0; m],
-            inv_u: vec![0.0; m],
             x_diag: vec![0.0; n],
             row_diag: vec![0.0; rows.kept.len()],
             rhs: vec![0.0; dim],
@@ -526,14 +521,10 @@ impl IpmWorkspace {
             }
             let mut w = 0.0;
             if rows.has_l[i] {
-                let r = 1.0 / (it.sl[i] + delta * it.ll[i]);
-                self.inv_l[i] = r;
-                w += it.ll[i] * r;
+                w += it.ll[i] / (it.sl[i] + delta * it.ll[i]);
             }
             if rows.has_u[i] {
-                let r = 1.0 / (it.su[i] + delta * it.lu[i]);
-                self.inv_u[i] = r;
-                w += it.lu[i] * r;
+                w += it.lu[i] / (it.su[i] + delta * it.lu[i]);
             }
             self.w[i] = w;
             let k = rows.absorbed[i];
@@ -575,10 +566,10 @@ impl IpmWorkspace {
             }
             let mut g = 0.0;
             if rows.has_u[i] {
-                g += (self.cu[i] + it.lu[i] * self.ru[i]) * self.inv_u[i];
+                g += (self.cu[i] + it.lu[i] * self.ru[i]) / (it.su[i] + delta * it.lu[i]);
             }
             if rows.has_l[i] {
-                g -= (self.cl[i] - it.ll[i] * self.rl[i]) * self.inv_l[i];
+                g -= (self.cl[i] - it.ll[i] * self.rl[i]) / (it.sl[i] + delta * it.ll[i]);
             }
             let k = rows.absorbed[i];
             if k != NONE {
@@ -610,18 +601,17 @@ impl IpmWorkspace {
             let (hl, hu) = (rows.has_l[i], rows.has_u[i]);
             let (rl, ru, cl, cu) = (self.rl[i], self.ru[i], self.cl[i], self.cu[i]);
             let (sl, ll, su, lu) = (it.sl[i], it.ll[i], it.su[i], it.lu[i]);
-            let (inv_l, inv_u) = (self.inv_l[i], self.inv_u[i]);
             let adi = a32.row_dot(i, &d.x);
             // Two routes per side: from the primal row (Δs from ãΔx, Δλ from complementarity)
             // or from the dual (Δλ from the solve's Δy, Δs from complementarity). Each is exact
             // in exact arithmetic; the first keeps inactive sides accurate, the second active
             // ones (λ ≫ s), where ãΔx/s would amplify rounding.
             let primal_l = |d: &mut Direction| {
-                d.ll[i] = (cl - ll * (rl + adi)) * inv_l;
+                d.ll[i] = (cl - ll * (rl + adi)) / (sl + delta * ll);
                 d.sl[i] = rl + adi + delta * d.ll[i];
             };
             let primal_u = |d: &mut Direction| {
-                d.lu[i] = (cu + lu * (ru + adi)) * inv_u;
+                d.lu[i] = (cu + lu * (ru + adi)) / (su + delta * lu);
                 d.su[i] = -ru - adi + delta * d.lu[i];
             };
             let dual_l = |d: &mut Direction, dll: f64| {
