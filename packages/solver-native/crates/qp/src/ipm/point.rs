@@ -94,25 +94,38 @@ pub fn mu_at(it: &Iterate, d: &Direction, alpha: f64, rows: &RowClasses) -> f64 
     g / rows.sides as f64
 }
 
-/// it += α·d (then y from the sides on inequality rows).
-pub fn take_step(it: &mut Iterate, d: &Direction, alpha: f64, rows: &RowClasses) {
+/// it += α·d (then y from the sides on inequality rows, as `sync_y`); returns the new
+/// iterate's mean complementarity (`mu`, same sum in the same order), found in the same pass.
+pub fn take_step(it: &mut Iterate, d: &Direction, alpha: f64, rows: &RowClasses) -> f64 {
     for (x, dx) in it.x.iter_mut().zip(&d.x) {
         *x += alpha * dx;
     }
+    let mut g = 0.0;
     for i in 0..it.y.len() {
         if rows.eq[i] {
             it.y[i] += alpha * d.y[i];
+            continue;
         }
+        let (mut up, mut lo) = (0.0, 0.0);
         if rows.has_l[i] {
             it.sl[i] += alpha * d.sl[i];
             it.ll[i] += alpha * d.ll[i];
+            g += it.sl[i] * it.ll[i];
+            lo = it.ll[i];
         }
         if rows.has_u[i] {
             it.su[i] += alpha * d.su[i];
             it.lu[i] += alpha * d.lu[i];
+            g += it.su[i] * it.lu[i];
+            up = it.lu[i];
         }
+        it.y[i] = up - lo;
     }
-    it.sync_y(rows);
+    if rows.sides == 0 {
+        0.0
+    } else {
+        g / rows.sides as f64
+    }
 }
 
 /// Moves slacks and multipliers into the interior (Mehrotra's starting-point heuristic): shift

@@ -267,6 +267,7 @@ impl IpmWorkspace {
         // With `polish`: (best merit, its iterate, extra iterations) once solved.
         let mut polishing: Option<(f64, Iterate, u32)> = None;
         let mut improved = false;
+        let mut mu_next: Option<f64> = None;
         if !started {
             status = Status::NumericalError;
         }
@@ -350,12 +351,9 @@ impl IpmWorkspace {
                 status = Status::NumericalError;
                 break;
             }
-            let mu = self.it.mu(&self.rows);
-            // Predictor (affine scaling): complementarity targets 0.
-            for i in 0..self.prob.m {
-                self.cl[i] = if self.rows.has_l[i] { -self.it.sl[i] * self.it.ll[i] } else { 0.0 };
-                self.cu[i] = if self.rows.has_u[i] { -self.it.su[i] * self.it.lu[i] } else { 0.0 };
-            }
+            // μ of this iterate: from the step that made it, else computed.
+            let mu = mu_next.take().unwrap_or_else(|| self.it.mu(&self.rows));
+            // Predictor (affine scaling): complementarity targets 0 (set by `newton_matrix`).
             let a_aff = self.direction(delta);
             let mu_aff = mu_at(&self.it, &self.dir, a_aff, &self.rows);
             let sigma = if mu > 0.0 { (mu_aff / mu).powi(3).clamp(0.0, 1.0) } else { 0.0 };
@@ -401,8 +399,9 @@ impl IpmWorkspace {
             let alpha = (TAU * a_max).min(1.0);
             let norm = |v: &[f64]| v.iter().fold(0.0f64, |m, x| m.max(x.abs()));
             let (step_y, step_x) = (alpha * norm(&self.dir.y), alpha * norm(&self.dir.x));
-            take_step(&mut self.it, &self.dir, alpha, &self.rows);
-            if self.snapshot.is_none() && polishing.is_none() && self.it.mu(&self.rows) <= snapshot_mu {
+            let mu_new = take_step(&mut self.it, &self.dir, alpha, &self.rows);
+            mu_next = Some(mu_new);
+            if self.snapshot.is_none() && polishing.is_none() && mu_new <= snapshot_mu {
                 self.snapshot = Some(self.it.clone());
             }
             let (ny, nx) = (norm(&self.it.y), norm(&self.it.x));
@@ -511,11 +510,14 @@ impl IpmWorkspace {
         None
     }
 
-    /// Diagonals of the Newton matrix at the current iterate and writes them.
+    /// Diagonals of the Newton matrix at the current iterate and writes them; in the same pass
+    /// over the rows, the predictor's complementarity targets −sλ (0 where a side is missing).
     fn newton_matrix(&mut self, rho: f64, delta: f64) {
         let (rows, it) = (&self.rows, &self.it);
         self.x_diag.iter_mut().for_each(|v| *v = rho);
         for i in 0..self.prob.m {
+            self.cl[i] = if rows.has_l[i] { -it.sl[i] * it.ll[i] } else { 0.0 };
+            self.cu[i] = if rows.has_u[i] { -it.su[i] * it.lu[i] } else { 0.0 };
             if rows.eq[i] || rows.is_free(i) {
                 continue;
             }
