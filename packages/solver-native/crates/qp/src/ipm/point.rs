@@ -56,27 +56,6 @@ impl Iterate {
 
 pub type Direction = Iterate;
 
-/// Largest α ∈ (0, 1] keeping every slack and multiplier of `it + α·d` non-negative.
-pub fn max_step(it: &Iterate, d: &Direction, rows: &RowClasses) -> f64 {
-    let mut a = 1.0f64;
-    let mut limit = |v: f64, dv: f64| {
-        if dv < 0.0 {
-            a = a.min(-v / dv);
-        }
-    };
-    for i in 0..it.y.len() {
-        if rows.has_l[i] {
-            limit(it.sl[i], d.sl[i]);
-            limit(it.ll[i], d.ll[i]);
-        }
-        if rows.has_u[i] {
-            limit(it.su[i], d.su[i]);
-            limit(it.lu[i], d.lu[i]);
-        }
-    }
-    a
-}
-
 /// Mean complementarity at `it + α·d`.
 pub fn mu_at(it: &Iterate, d: &Direction, alpha: f64, rows: &RowClasses) -> f64 {
     if rows.sides == 0 {

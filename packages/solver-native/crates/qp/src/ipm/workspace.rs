@@ -550,8 +550,8 @@ impl IpmWorkspace {
     /// Eliminating the sides leaves ãΔx − Δy/W = −G/W per inequality row with
     /// W = Σ λ/(s + δλ) and G = (cᵤ + λᵤr_u)/(sᵤ + δλᵤ) − (cₗ − λₗr_l)/(sₗ + δλₗ).
     ///
-    /// Returns the largest step in (0, 1] keeping slacks and multipliers non-negative (the
-    /// value `point::max_step` gives), found in the same pass over the rows.
+    /// Returns the largest step in (0, 1] keeping every slack and multiplier of `it + α·d`
+    /// non-negative, found in the same pass over the rows.
     fn direction(&mut self, delta: f64) -> f64 {
         let n = self.prob.n;
         let (rows, it) = (&self.rows, &self.it);
