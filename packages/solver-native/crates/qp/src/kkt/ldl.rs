@@ -28,29 +28,37 @@ pub struct Symbolic {
     lp: Vec<usize>,
 }
 
-impl Symbolic {
-    pub fn new(n: usize, colptr: &[usize], rowidx: &[usize]) -> Result<Symbolic, LdlError> {
-        let mut etree = vec![NONE; n];
-        let mut lnz = vec![0usize; n];
-        let mut flag = vec![NONE; n];
-        for j in 0..n {
-            flag[j] = j;
-            for &i0 in &rowidx[colptr[j]..colptr[j + 1]] {
-                if i0 > j {
-                    return Err(LdlError::NotUpperTriangular);
+/// Elimination tree and column counts of L (strict lower part) for the upper triangle
+/// `colptr`/`rowidx` of an n × n matrix, from the row subtrees; `None` when an entry lies below
+/// the diagonal. Shared with `tail_ldl`.
+pub(crate) fn etree_and_counts(n: usize, colptr: &[usize], rowidx: &[usize]) -> Option<(Vec<usize>, Vec<usize>)> {
+    let mut etree = vec![NONE; n];
+    let mut count = vec![0usize; n];
+    let mut flag = vec![NONE; n];
+    for k in 0..n {
+        flag[k] = k;
+        for &i0 in &rowidx[colptr[k]..colptr[k + 1]] {
+            if i0 > k {
+                return None;
+            }
+            // Walk up from i0 to the first node already visited for row k.
+            let mut i = i0;
+            while flag[i] != k {
+                if etree[i] == NONE {
+                    etree[i] = k;
                 }
-                // Walk up from i0 to the first node already visited for row j.
-                let mut i = i0;
-                while flag[i] != j {
-                    if etree[i] == NONE {
-                        etree[i] = j;
-                    }
-                    lnz[i] += 1;
-                    flag[i] = j;
-                    i = etree[i];
-                }
+                count[i] += 1;
+                flag[i] = k;
+                i = etree[i];
             }
         }
+    }
+    Some((etree, count))
+}
+
+impl Symbolic {
+    pub fn new(n: usize, colptr: &[usize], rowidx: &[usize]) -> Result<Symbolic, LdlError> {
+        let (etree, lnz) = etree_and_counts(n, colptr, rowidx).ok_or(LdlError::NotUpperTriangular)?;
         let mut lp = vec![0usize; n + 1];
         for i in 0..n {
             lp[i + 1] = lp[i] + lnz[i];
@@ -238,8 +246,9 @@ impl Factor {
     }
 }
 
-/// Dot product with four independent accumulators (lets the compiler vectorise it).
-fn dot4(a: &[f64], b: &[f64]) -> f64 {
+/// Dot product with four independent accumulators (lets the compiler vectorise it). Shared
+/// with `tail_ldl`.
+pub(crate) fn dot4(a: &[f64], b: &[f64]) -> f64 {
     let mut acc = [0.0f64; 4];
     let (ca, cb) = (a.chunks_exact(4), b.chunks_exact(4));
     let (ra, rb) = (ca.remainder(), cb.remainder());

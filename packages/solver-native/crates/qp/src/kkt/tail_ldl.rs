@@ -23,6 +23,8 @@
 //! block), a pivot of the wrong sign or below `dyn_eps` in magnitude is replaced by
 //! ±`dyn_delta` (dynamic regularisation) and counted; without, such a pivot is an error.
 
+use super::ldl::{dot4, etree_and_counts};
+
 const NONE: usize = usize::MAX;
 
 /// Upper bound on the dense block's order (T³/6 multiply-adds, T² doubles).
@@ -73,27 +75,7 @@ pub struct TailSymbolic {
 impl TailSymbolic {
     /// Analyses the permuted upper triangle `colptr`/`rowidx` of an n × n matrix.
     pub fn new(n: usize, colptr: &[usize], rowidx: &[usize]) -> Result<TailSymbolic, TailLdlError> {
-        // Elimination tree and column counts (row subtrees, as in `ldl.rs`).
-        let mut etree = vec![NONE; n];
-        let mut count = vec![0usize; n];
-        let mut flag = vec![NONE; n];
-        for k in 0..n {
-            flag[k] = k;
-            for &i0 in &rowidx[colptr[k]..colptr[k + 1]] {
-                if i0 > k {
-                    return Err(TailLdlError::NotUpperTriangular);
-                }
-                let mut i = i0;
-                while flag[i] != k {
-                    if etree[i] == NONE {
-                        etree[i] = k;
-                    }
-                    count[i] += 1;
-                    flag[i] = k;
-                    i = etree[i];
-                }
-            }
-        }
+        let (etree, count) = etree_and_counts(n, colptr, rowidx).ok_or(TailLdlError::NotUpperTriangular)?;
         let nnz_l: usize = count.iter().sum();
         let t0 = choose_tail(n, &count);
 
@@ -101,7 +83,7 @@ impl TailSymbolic {
         // rows ≥ t0 give L₂₁'s pattern, appended in ascending row order).
         let mut lcount = vec![0usize; t0];
         let mut tcount = vec![0usize; t0];
-        flag.iter_mut().for_each(|f| *f = NONE);
+        let mut flag = vec![NONE; n];
         for k in 0..n {
             if k < t0 {
                 reach(k, colptr, rowidx, &etree, &mut flag, |i| lcount[i] += 1);
@@ -646,23 +628,6 @@ fn backward_groups(sym: &TailSymbolic, tx: &[f64], xt: &[f64], gs: std::ops::Ran
             out(c, dot4(&tx[sym.tp[c]..sym.tp[c + 1]], buf));
         }
     }
-}
-
-/// Dot product with four independent accumulators (lets the compiler vectorise it).
-fn dot4(a: &[f64], b: &[f64]) -> f64 {
-    let mut acc = [0.0f64; 4];
-    let (ca, cb) = (a.chunks_exact(4), b.chunks_exact(4));
-    let (ra, rb) = (ca.remainder(), cb.remainder());
-    for (x, y) in ca.zip(cb) {
-        for k in 0..4 {
-            acc[k] += x[k] * y[k];
-        }
-    }
-    let mut s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
-    for (x, y) in ra.iter().zip(rb) {
-        s += x * y;
-    }
-    s
 }
 
 #[cfg(test)]
