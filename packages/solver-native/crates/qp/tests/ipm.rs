@@ -1,45 +1,12 @@
 //! Interior-point scenarios with independent references: closed forms, KKT conditions from the
 //! raw data, certificates checked by hand, and the same answers as the ADMM workspace.
-use keel_qp::{Csc, ErrorKind, Method, Problem, Settings, SettingsUpdate, Solver, Status};
+mod common;
 
-fn csc_dense(rows: &[&[f64]], upper: bool) -> Csc {
-    let nrows = rows.len();
-    let ncols = if nrows > 0 { rows[0].len() } else { 0 };
-    let mut m = Csc::zeros(nrows, ncols);
-    for j in 0..ncols {
-        for (i, row) in rows.iter().enumerate() {
-            if row[j] != 0.0 && (!upper || i <= j) {
-                m.rowidx.push(i);
-                m.values.push(row[j]);
-            }
-        }
-        m.colptr[j + 1] = m.rowidx.len();
-    }
-    m
-}
+use common::{csc_dense, kkt_error};
+use keel_qp::{Csc, ErrorKind, Method, Problem, Settings, SettingsUpdate, Solver, Status};
 
 fn ipm(eps: f64) -> Settings {
     Settings { method: Method::Ipm, eps_abs: eps, eps_rel: eps, max_iter: 200, ..Settings::default() }
-}
-
-/// Largest violation of the KKT conditions, recomputed from the problem.
-fn kkt_error(p: &Problem, x: &[f64], y: &[f64]) -> f64 {
-    let (n, m) = (p.n, p.m);
-    let (mut ax, mut px, mut aty) = (vec![0.0; m], vec![0.0; n], vec![0.0; n]);
-    p.a.mul(x, &mut ax);
-    p.p.sym_upper_mul(x, &mut px);
-    p.a.tmul(y, &mut aty);
-    let mut err = (0..n).fold(0.0f64, |e, j| e.max((px[j] + p.q[j] + aty[j]).abs()));
-    for i in 0..m {
-        err = err.max((p.l[i] - ax[i]).max(0.0)).max((ax[i] - p.u[i]).max(0.0));
-        if y[i] < 0.0 {
-            err = err.max(-y[i] * (ax[i] - p.l[i]).abs().min(1.0));
-        }
-        if y[i] > 0.0 {
-            err = err.max(y[i] * (p.u[i] - ax[i]).abs().min(1.0));
-        }
-    }
-    err
 }
 
 #[test]

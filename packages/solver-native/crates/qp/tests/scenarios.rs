@@ -1,51 +1,12 @@
 //! Solver scenarios with references computed independently of the solver: closed-form
 //! optima, KKT conditions checked from the raw data, certificates verified by hand.
-use keel_qp::{Csc, ErrorKind, Problem, Settings, SettingsUpdate, Status, Workspace};
+mod common;
 
-fn csc_dense(rows: &[&[f64]], upper: bool) -> Csc {
-    let nrows = rows.len();
-    let ncols = if nrows > 0 { rows[0].len() } else { 0 };
-    let mut m = Csc::zeros(nrows, ncols);
-    for j in 0..ncols {
-        for (i, row) in rows.iter().enumerate() {
-            if row[j] != 0.0 && (!upper || i <= j) {
-                m.rowidx.push(i);
-                m.values.push(row[j]);
-            }
-        }
-        m.colptr[j + 1] = m.rowidx.len();
-    }
-    m
-}
+use common::{csc_dense, kkt_error};
+use keel_qp::{Csc, ErrorKind, Problem, Settings, SettingsUpdate, Status, Workspace};
 
 fn tight() -> Settings {
     Settings { eps_abs: 1e-8, eps_rel: 1e-8, max_iter: 20_000, polish: true, ..Settings::default() }
-}
-
-/// Independent KKT check in user units: primal feasibility, stationarity, complementarity.
-fn kkt_error(p: &Problem, x: &[f64], y: &[f64]) -> f64 {
-    let (n, m) = (p.n, p.m);
-    let mut ax = vec![0.0; m];
-    let mut px = vec![0.0; n];
-    let mut aty = vec![0.0; n];
-    p.a.mul(x, &mut ax);
-    p.p.sym_upper_mul(x, &mut px);
-    p.a.tmul(y, &mut aty);
-    let mut err = 0.0f64;
-    for j in 0..n {
-        err = err.max((px[j] + p.q[j] + aty[j]).abs());
-    }
-    for i in 0..m {
-        err = err.max((p.l[i] - ax[i]).max(0.0)).max((ax[i] - p.u[i]).max(0.0));
-        // y < 0 only at the lower bound, y > 0 only at the upper bound.
-        if y[i] < 0.0 {
-            err = err.max((-y[i]) * (ax[i] - p.l[i]).abs().min(1.0));
-        }
-        if y[i] > 0.0 {
-            err = err.max(y[i] * (p.u[i] - ax[i]).abs().min(1.0));
-        }
-    }
-    err
 }
 
 fn basic_problem() -> Problem {
