@@ -25,7 +25,7 @@ describe('objective terms', () => {
     }
   });
 
-  it('CVaR with alpha so near 1 that the tail rounds to nothing is the worst loss, not NaN', () => {
+  it('CVaR with a tail thinner than one scenario (alpha within 1e-14 of 1) is the worst loss, not NaN', () => {
     const losses = [3, -1, 7.5, 2];
     const alpha = 1 - 1e-14;
     expect(cvarOf(Float64Array.from(losses), alpha)).toBe(7.5);

@@ -58,11 +58,15 @@ export function evaluateFinancingCost(model: AllocationModel, states: readonly A
   return f;
 }
 
-/** Tail size t = (1 − alpha)·S, snapped to an integer within 1e-9. */
+/**
+ * Tail size t = (1 − alpha)·S, snapped to a whole number of scenarios within 1e-9 (0.05·1000
+ * is 49.99999… in floating point). Never snapped to 0: a tail thinner than one scenario is
+ * still a tail (CVaR → the worst loss), and every user divides by t.
+ */
 export function cvarTail(alpha: number, S: number): number {
   const t = (1 - alpha) * S;
   const r = Math.round(t);
-  return Math.abs(t - r) < 1e-9 ? r : t;
+  return r >= 1 && Math.abs(t - r) < 1e-9 ? r : t;
 }
 
 /** CVaR of a loss sample (see the header); 0 for an empty sample. */
@@ -75,7 +79,8 @@ export function evaluateCvar(losses: ArrayLike<number>, alpha: number): number {
   const sorted = Float64Array.from(losses).sort().reverse();
   let sum = 0;
   for (let i = 0; i < m - 1; i++) sum += sorted[i]!;
-  return (sum + (t - (m - 1)) * sorted[m - 1]!) / t;
+  // Weights 1/t on the m − 1 largest and (t − (m − 1))/t on the m-th: exactly the worst loss when m = 1.
+  return sum / t + ((t - (m - 1)) / t) * sorted[m - 1]!;
 }
 
 /** Per-account scenario losses: nAcc × S, L = −Σ_s P·p·R/100. */

@@ -505,17 +505,12 @@ export function cvarOf(losses: Float64Array, alpha: number): number {
   const S = losses.length;
   if (S === 0) return 0;
   const t = cvarTail(alpha, S);
-  // alpha within 1e-9/S of 1 rounds the tail to nothing: CVaR is then the worst loss (as evaluateCvar).
-  if (t <= 0) {
-    let worst = -Infinity;
-    for (let i = 0; i < S; i++) if (losses[i]! > worst) worst = losses[i]!;
-    return worst;
-  }
   const m = Math.max(1, Math.ceil(t));
   const a = Float64Array.from(losses);
   // a[0..m-1] hold the m largest (unordered); kth is the m-th largest.
   const kth = selectLargest(a, m);
   let sum = 0;
   for (let i = 0; i < m; i++) sum += a[i]!;
-  return (sum - kth + (t - (m - 1)) * kth) / t;
+  // Same weights as evaluateCvar: exactly the worst loss when m = 1.
+  return (sum - kth) / t + ((t - (m - 1)) / t) * kth;
 }
