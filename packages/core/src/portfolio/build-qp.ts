@@ -112,6 +112,9 @@ function needsRow(c: ConstraintSpec): boolean {
 }
 
 const isAbsKind = (c: ConstraintSpec) => c.kind === 'positionAdv' || c.kind === 'marginContribution';
+const isTradeKind = (c: ConstraintSpec) => c.kind === 'tradeNotional' || c.kind === 'tradeAdv';
+/** d(row or variable bound)/d(constraint bound) of an |x| cap: 1/m for a margin contribution cap. */
+const absCoef = (c: ConstraintSpec, universe: Universe) => (c.kind === 'marginContribution' ? 1 / (universe.instruments[c.instrument as number] as Universe['instruments'][number]).marginRate : 1);
 
 function layoutFor(input: BuildQpInput, usesMargin: boolean, nSlack: number): VariableLayout {
   const { universe, conversions } = input;
@@ -158,30 +161,32 @@ function layoutFor(input: BuildQpInput, usesMargin: boolean, nSlack: number): Va
   return { n, k, x: 0, up, um, longCol, shortCol, split, nSplit, f, conv, nConv, fx, nFx, fxCurrencies, pkg, nPkg, res, nRes, resSlot, slack, nSlack, nVars: slack + 2 * nSlack };
 }
 
+/** What decides the pattern besides the universe's structure: the row constraints, slacks, layout. */
+function shapeOf(input: BuildQpInput) {
+  const usesMargin = usesMarginModel(input.config, input.constraints.some((c) => c.measure === 'margin'));
+  const rowConstraints = input.constraints.filter(needsRow);
+  const nSlack = rowConstraints.reduce((s, c) => s + (c.soft ? (isTradeKind(c) ? 2 : 1) : 0), 0);
+  const layout = layoutFor(input, usesMargin, nSlack);
+  return { usesMargin, rowConstraints, layout, packages: usesMargin ? input.packages : [] };
+}
+
 export function buildPortfolioQp(input: BuildQpInput): PortfolioQp {
   const { universe, config, constraints, conversions } = input;
   const nav = universe.nav;
   const kappa = OBJECTIVE_SCALE;
-  const usesMargin = usesMarginModel(config, constraints.some((c) => c.measure === 'margin'));
-  const rowConstraints = constraints.filter(needsRow);
-  const nSlack = rowConstraints.reduce((s, c) => s + (c.soft ? (c.kind === 'tradeNotional' || c.kind === 'tradeAdv' ? 2 : 1) : 0), 0);
-  const L = layoutFor(input, usesMargin, nSlack);
-  const packages = usesMargin ? input.packages : [];
+  const { usesMargin, rowConstraints, layout: L, packages } = shapeOf(input);
   const { n, k } = L;
   const inst = universe.instruments;
   const bounds = input.bounds ?? instrumentBounds(universe, constraints);
   const isOwnSplit = (i: number) => (L.longCol[i] as number) >= L.split;
 
   const A = new TripletBuilder(Math.max(1024, 48 * n));
-  const lower: number[] = [];
-  const upper: number[] = [];
   /** Instrument a row belongs to (−1: spans many; −2: identity row), for the KKT ordering. */
   const rowInst: number[] = [];
   let row = 0;
   let rowOwner = -1;
-  const endRow = (l: number, u: number) => {
-    lower.push(l);
-    upper.push(u);
+  // Row bounds are all written afterwards by `writeValues` (the price-dependent ones) or are 0.
+  const endRow = () => {
     rowInst.push(rowOwner);
     row++;
   };
@@ -216,9 +221,8 @@ export function buildPortfolioQp(input: BuildQpInput): PortfolioQp {
       A.add(row, L.conv + (legConv[p] as number), -(legCoef[p] as number));
       A.add(row, L.conv + L.nConv + (legConv[p] as number), legCoef[p] as number);
     }
-    const x0 = (inst[i] as (typeof inst)[number]).notional0 / nav;
     rowOwner = i;
-    endRow(x0, x0);
+    endRow(); // x0: see writeValues
   }
   rowOwner = -1;
   // --- split: x − x⁺ + x⁻ = 0 (own split only)
@@ -228,7 +232,7 @@ export function buildPortfolioQp(input: BuildQpInput): PortfolioQp {
     A.add(row, L.longCol[i] as number, -1);
     A.add(row, L.shortCol[i] as number, 1);
     rowOwner = i;
-    endRow(0, 0);
+    endRow();
   }
   rowOwner = -1;
   // --- factors: f − Bᵀx = 0 (loadings are by instrument: count per factor, then fill)
@@ -250,7 +254,7 @@ export function buildPortfolioQp(input: BuildQpInput): PortfolioQp {
   for (let a = 0; a < k; a++) {
     for (let p = fStart[a] as number; p < (fStart[a + 1] as number); p++) A.add(row, L.x + (fInst[p] as number), -(fVal[p] as number));
     A.add(row, L.f + a, 1);
-    endRow(0, 0);
+    endRow();
   }
   // --- margin residuals: x_j − Σ_p P_jp (z⁺ − z⁻) − r⁺ + r⁻ = 0
   if (L.nRes > 0) {
@@ -270,7 +274,7 @@ export function buildPortfolioQp(input: BuildQpInput): PortfolioQp {
       A.add(row, L.res + slot, -1);
       A.add(row, L.res + L.nRes + slot, 1);
       rowOwner = i;
-      endRow(0, 0);
+      endRow();
     }
     rowOwner = -1;
   }
@@ -362,125 +366,61 @@ export function buildPortfolioQp(input: BuildQpInput): PortfolioQp {
     A.add(row, L.slack + 2 * sl + 1, -1);
   };
 
+  const firstConstraintRow = row;
   for (const c of rowConstraints) {
-    const s = c.scale / nav;
-    let lo = c.lower * s;
-    let hi = c.upper * s;
     let abs = false;
     let coef = 1;
     const i = c.instrument ?? -1;
     rowOwner = i;
     if (c.level === 'instrument') {
-      if (c.kind === 'tradeNotional' || c.kind === 'tradeAdv') {
+      if (isTradeKind(c)) {
         const rows: number[] = [];
         for (const col of [L.up + i, L.um + i]) {
           A.add(row, col, 1);
           addSlack();
           rows.push(row);
-          endRow(-Infinity, hi);
+          endRow();
         }
         constraintRows.set(c.id, { rows, abs: true, coef: 1 });
         continue;
       }
       A.add(row, L.x + i, 1);
       if (isAbsKind(c)) {
-        if (c.kind === 'marginContribution') coef = 1 / (inst[i] as (typeof inst)[number]).marginRate;
-        const cap = hi * coef;
-        lo = -cap;
-        hi = cap;
+        coef = absCoef(c, universe);
         abs = true;
       }
     } else if (c.factor !== undefined) {
       A.add(row, L.f + c.factor, 1);
     } else if (c.kind === 'cash') {
       addCash(c.currency as string);
-      const cash0 = (universe.currencies.find((x) => x.code === c.currency)?.cashNumeraire ?? 0) / nav;
-      lo -= cash0;
-      hi -= cash0;
     } else addMeasure(c);
     if (c.soft) addSlack();
     constraintRows.set(c.id, { rows: [row], abs, coef });
-    endRow(lo, hi);
+    endRow();
   }
 
-  // --- variable bounds (identity rows), each side with its owner for dual attribution
-  const vlo = new Float64Array(L.nVars).fill(-Infinity);
-  const vhi = new Float64Array(L.nVars).fill(Infinity);
-  const loOwner: (BoundOwner | null)[] = new Array(L.nVars).fill(null);
-  const hiOwner: (BoundOwner | null)[] = new Array(L.nVars).fill(null);
-  const tightenHi = (v: number, value: number, owner: BoundOwner | null) => {
-    if (value < (vhi[v] as number)) {
-      vhi[v] = value;
-      hiOwner[v] = owner;
-    }
-  };
-  const tightenLo = (v: number, value: number, owner: BoundOwner | null) => {
-    if (value > (vlo[v] as number)) {
-      vlo[v] = value;
-      loOwner[v] = owner;
-    }
-  };
-  // Non-negative blocks: u±, own splits, s±, t±, z±, r±, slacks.
-  for (let v = L.up; v < L.f; v++) vlo[v] = 0;
-  for (let v = L.conv; v < L.nVars; v++) vlo[v] = 0;
-  const impact = impactCoefficients(universe, config);
-  for (let i = 0; i < n; i++) {
-    const fixedBy = bounds.fixedBy[i];
-    const noTrade = bounds.fixed[i] === 1 || !Number.isFinite(impact[i] as number);
-    const capOwner = fixedBy ? { constraint: fixedBy, coef: 1 } : bounds.tradeCapBy[i] ? { constraint: bounds.tradeCapBy[i] as ConstraintSpec, coef: 1 } : null;
-    const cap = noTrade ? 0 : (bounds.tradeCap[i] as number) / nav;
-    tightenHi(L.up + i, cap, capOwner);
-    tightenHi(L.um + i, cap, capOwner);
-    // Position limits: on the long/short split when the interval contains 0 (no degenerate
-    // x ≥ 0 row next to x⁻ ≥ 0), on x otherwise.
-    const lo = (bounds.posLo[i] as number) / nav;
-    const hi = (bounds.posHi[i] as number) / nav;
-    const loC = bounds.posLoBy[i];
-    const hiC = bounds.posHiBy[i];
-    const per = (c: ConstraintSpec) => (c.kind === 'marginContribution' ? 1 / (inst[i] as (typeof inst)[number]).marginRate : 1);
-    if (lo <= 0 && hi >= 0) {
-      if (hiC) tightenHi(L.longCol[i] as number, hi, { constraint: hiC, coef: per(hiC) });
-      if (loC) tightenHi(L.shortCol[i] as number, -lo, { constraint: loC, coef: isAbsKind(loC) ? per(loC) : -1 });
-    } else {
-      if (hiC) tightenHi(L.x + i, hi, { constraint: hiC, coef: per(hiC) });
-      if (loC) tightenLo(L.x + i, lo, { constraint: loC, coef: isAbsKind(loC) ? -per(loC) : 1 });
-    }
-  }
-  for (const c of constraints) {
-    if (c.factor === undefined || c.soft) continue;
-    const v = L.f + c.factor;
-    tightenLo(v, (c.lower * c.scale) / nav, { constraint: c, coef: 1 });
-    tightenHi(v, (c.upper * c.scale) / nav, { constraint: c, coef: 1 });
-  }
-  conversions.forEach((cv, c) => {
-    tightenHi(L.conv + c, cv.cap / nav, null);
-    tightenHi(L.conv + L.nConv + c, cv.cap / nav, null);
-  });
   const identityRow = row;
   rowOwner = -2;
   for (let v = 0; v < L.nVars; v++) {
     A.add(row, v, 1);
-    endRow(vlo[v] as number, vhi[v] as number);
+    endRow();
   }
   const m = row;
   const Amat = A.toCsc(m, L.nVars);
+  const l = new Float64Array(m);
+  const u = new Float64Array(m);
 
   // --- objective
   const q = new Float64Array(L.nVars);
   const alpha = processAlpha(universe, config);
   const carry = carryRates(universe, config);
   const lam = config.risk.aversion * riskHorizonFactor(config);
-  const pDiag = new Float64Array(3 * n);
   for (let i = 0; i < n; i++) {
     const u = inst[i] as (typeof inst)[number];
     q[L.x + i] = -kappa * ((alpha[i] as number) + (carry.dividend[i] as number));
-    pDiag[L.x + i] = 2 * kappa * lam * u.idioVariance;
     const c1 = config.costs.linear ? u.linearCost : 0;
     q[L.up + i] = kappa * c1;
     q[L.um + i] = kappa * c1;
-    const imp = Number.isFinite(impact[i] as number) ? (impact[i] as number) : 0;
-    pDiag[L.up + i] = 2 * kappa * imp * nav;
-    pDiag[L.um + i] = 2 * kappa * imp * nav;
     // Financing on the long part, borrow on the short part (added: aliased columns are u±).
     q[L.longCol[i] as number] = (q[L.longCol[i] as number] as number) + kappa * (carry.financing[i] as number);
     q[L.shortCol[i] as number] = (q[L.shortCol[i] as number] as number) + kappa * (carry.borrow[i] as number);
@@ -530,8 +470,7 @@ export function buildPortfolioQp(input: BuildQpInput): PortfolioQp {
   let t = 0;
   for (let v = 0; v < L.nVars; v++) {
     if (v < 3 * n) {
-      pRows[t] = v;
-      pVals[t++] = pDiag[v] as number;
+      pRows[t++] = v; // value: see writeValues
     } else if (full && v >= L.f && v < L.f + k) {
       const a = v - L.f;
       for (let b = 0; b <= a; b++) {
@@ -542,13 +481,14 @@ export function buildPortfolioQp(input: BuildQpInput): PortfolioQp {
     colPtr[v + 1] = t;
   }
   const Pmat: CscMatrix = { nRows: L.nVars, nCols: L.nVars, colPtr, rowIdx: pRows, values: pVals };
+  const { lowerOwner, upperOwner } = writeValues({ universe, config, constraints, rowConstraints, conversions, bounds, layout: L, firstConstraintRow, identityRow }, l, u, pVals);
 
   return {
-    problem: { n: L.nVars, m, P: Pmat, q, A: Amat, l: Float64Array.from(lower), u: Float64Array.from(upper) },
+    problem: { n: L.nVars, m, P: Pmat, q, A: Amat, l, u },
     layout: L,
     constraintRows,
-    lowerOwner: loOwner,
-    upperOwner: hiOwner,
+    lowerOwner,
+    upperOwner,
     identityRow,
     nav,
     kappa,
@@ -556,6 +496,187 @@ export function buildPortfolioQp(input: BuildQpInput): PortfolioQp {
     packages,
     bounds,
     rowInstrument: Int32Array.from(rowInst),
+  };
+}
+
+interface ValueInput {
+  readonly universe: Universe;
+  readonly config: PortfolioConfig;
+  readonly constraints: readonly ConstraintSpec[];
+  readonly rowConstraints: readonly ConstraintSpec[];
+  readonly conversions: readonly Conversion[];
+  readonly bounds: InstrumentBounds;
+  readonly layout: VariableLayout;
+  readonly firstConstraintRow: number;
+  readonly identityRow: number;
+}
+
+/**
+ * Everything in the QP that a price update can move, written in place: the trade-balance right
+ * sides x0 = h0/NAV, the bounds of the constraint rows (money and ADV bounds are divided by
+ * NAV, the cash rows subtract the current cash), the variable bounds (identity rows) with their
+ * owners, and the diagonal of P over x, u⁺, u⁻ (impact k·U²/ADV is 2κ·k/ADV·NAV per NAV
+ * fraction squared). A, q and the factor block of P depend on no price or NAV; the rows not
+ * written here are the constant 0 = 0 of the split, factor and margin-residual rows.
+ * `buildPortfolioQp` and `repricePortfolioQp` both go through here, so they cannot disagree.
+ */
+function writeValues(input: ValueInput, l: Float64Array, u: Float64Array, pVals: Float64Array): { lowerOwner: (BoundOwner | null)[]; upperOwner: (BoundOwner | null)[] } {
+  const { universe, config, bounds, layout: L, conversions } = input;
+  const inst = universe.instruments;
+  const nav = universe.nav;
+  const kappa = OBJECTIVE_SCALE;
+  const n = L.n;
+  // --- trade balance: x0
+  for (let i = 0; i < n; i++) {
+    const x0 = (inst[i] as (typeof inst)[number]).notional0 / nav;
+    l[i] = x0;
+    u[i] = x0;
+  }
+  // --- constraint rows, in the order buildPortfolioQp laid them out
+  let row = input.firstConstraintRow;
+  for (const c of input.rowConstraints) {
+    const s = c.scale / nav;
+    let lo = c.lower * s;
+    let hi = c.upper * s;
+    if (c.level === 'instrument') {
+      if (isTradeKind(c)) {
+        for (let t = 0; t < 2; t++) {
+          l[row] = -Infinity;
+          u[row++] = hi;
+        }
+        continue;
+      }
+      if (isAbsKind(c)) {
+        const cap = hi * absCoef(c, universe);
+        lo = -cap;
+        hi = cap;
+      }
+    } else if (c.factor === undefined && c.kind === 'cash') {
+      const cash0 = (universe.currencies.find((x) => x.code === c.currency)?.cashNumeraire ?? 0) / nav;
+      lo -= cash0;
+      hi -= cash0;
+    }
+    l[row] = lo;
+    u[row++] = hi;
+  }
+  if (row !== input.identityRow) throw new Error(`writeValues: constraint rows end at ${row}, identity rows start at ${input.identityRow}`);
+
+  // --- variable bounds (identity rows), each side with its owner for dual attribution
+  const vlo = l.subarray(input.identityRow, input.identityRow + L.nVars).fill(-Infinity);
+  const vhi = u.subarray(input.identityRow, input.identityRow + L.nVars).fill(Infinity);
+  const loOwner: (BoundOwner | null)[] = new Array(L.nVars).fill(null);
+  const hiOwner: (BoundOwner | null)[] = new Array(L.nVars).fill(null);
+  const tightenHi = (v: number, value: number, owner: BoundOwner | null) => {
+    if (value < (vhi[v] as number)) {
+      vhi[v] = value;
+      hiOwner[v] = owner;
+    }
+  };
+  const tightenLo = (v: number, value: number, owner: BoundOwner | null) => {
+    if (value > (vlo[v] as number)) {
+      vlo[v] = value;
+      loOwner[v] = owner;
+    }
+  };
+  // Non-negative blocks: u±, own splits, s±, t±, z±, r±, slacks.
+  for (let v = L.up; v < L.f; v++) vlo[v] = 0;
+  for (let v = L.conv; v < L.nVars; v++) vlo[v] = 0;
+  const impact = impactCoefficients(universe, config);
+  for (let i = 0; i < n; i++) {
+    const fixedBy = bounds.fixedBy[i];
+    const noTrade = bounds.fixed[i] === 1 || !Number.isFinite(impact[i] as number);
+    const capOwner = fixedBy ? { constraint: fixedBy, coef: 1 } : bounds.tradeCapBy[i] ? { constraint: bounds.tradeCapBy[i] as ConstraintSpec, coef: 1 } : null;
+    const cap = noTrade ? 0 : (bounds.tradeCap[i] as number) / nav;
+    tightenHi(L.up + i, cap, capOwner);
+    tightenHi(L.um + i, cap, capOwner);
+    // Position limits: on the long/short split when the interval contains 0 (no degenerate
+    // x ≥ 0 row next to x⁻ ≥ 0), on x otherwise.
+    const lo = (bounds.posLo[i] as number) / nav;
+    const hi = (bounds.posHi[i] as number) / nav;
+    const loC = bounds.posLoBy[i];
+    const hiC = bounds.posHiBy[i];
+    if (lo <= 0 && hi >= 0) {
+      if (hiC) tightenHi(L.longCol[i] as number, hi, { constraint: hiC, coef: absCoef(hiC, universe) });
+      if (loC) tightenHi(L.shortCol[i] as number, -lo, { constraint: loC, coef: isAbsKind(loC) ? absCoef(loC, universe) : -1 });
+    } else {
+      if (hiC) tightenHi(L.x + i, hi, { constraint: hiC, coef: absCoef(hiC, universe) });
+      if (loC) tightenLo(L.x + i, lo, { constraint: loC, coef: isAbsKind(loC) ? -absCoef(loC, universe) : 1 });
+    }
+  }
+  for (const c of input.constraints) {
+    if (c.factor === undefined || c.soft) continue;
+    const v = L.f + c.factor;
+    tightenLo(v, (c.lower * c.scale) / nav, { constraint: c, coef: 1 });
+    tightenHi(v, (c.upper * c.scale) / nav, { constraint: c, coef: 1 });
+  }
+  conversions.forEach((cv, c) => {
+    tightenHi(L.conv + c, cv.cap / nav, null);
+    tightenHi(L.conv + L.nConv + c, cv.cap / nav, null);
+  });
+
+  // --- P's diagonal over x, u⁺, u⁻: entry v of column v (v < 3n; see buildPortfolioQp)
+  const lam = config.risk.aversion * riskHorizonFactor(config);
+  for (let i = 0; i < n; i++) {
+    pVals[L.x + i] = 2 * kappa * lam * (inst[i] as (typeof inst)[number]).idioVariance;
+    const imp = Number.isFinite(impact[i] as number) ? (impact[i] as number) : 0;
+    pVals[L.up + i] = 2 * kappa * imp * nav;
+    pVals[L.um + i] = 2 * kappa * imp * nav;
+  }
+  return { lowerOwner: loOwner, upperOwner: hiOwner };
+}
+
+const sameInts = (a: Int32Array, b: Int32Array): boolean => {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+};
+
+/** The row constraints in the order their rows were laid out (a Map iterates in insertion order). */
+const sameIds = (cs: readonly ConstraintSpec[], rows: ReadonlyMap<string, unknown>): boolean => {
+  if (cs.length !== rows.size) return false;
+  let j = 0;
+  for (const id of rows.keys()) if ((cs[j++] as ConstraintSpec).id !== id) return false;
+  return true;
+};
+
+/**
+ * The QP of `buildPortfolioQp(input)` after a price update, from the previous one: the same
+ * pattern, A and q (shared, not copied: no price enters them), and new values where prices
+ * enter (see `writeValues`) — a few ms at 15,000 instruments where a rebuild takes hundreds.
+ * `input` must describe the previous problem's structure with new prices: the constraints of
+ * `repriceConstraints`, the same conversions and packages. When the layout or the row
+ * constraints differ anyway (say a position priced at 0 before), it falls back to a full build.
+ * The returned problem is a new object; neither problem is modified.
+ */
+export function repricePortfolioQp(prev: PortfolioQp, input: BuildQpInput): PortfolioQp {
+  const { rowConstraints, layout: L } = shapeOf(input);
+  const P = prev.layout;
+  const sameShape =
+    L.nVars === P.nVars &&
+    L.nSplit === P.nSplit &&
+    L.nRes === P.nRes &&
+    L.nConv === P.nConv &&
+    L.nSlack === P.nSlack &&
+    input.conversions === prev.conversions &&
+    sameInts(L.longCol, P.longCol) &&
+    sameInts(L.resSlot, P.resSlot) &&
+    L.nPkg === P.nPkg &&
+    sameIds(rowConstraints, prev.constraintRows);
+  if (!sameShape) return buildPortfolioQp(input);
+  const bounds = input.bounds ?? instrumentBounds(input.universe, input.constraints);
+  const { problem } = prev;
+  const l = Float64Array.from(problem.l);
+  const u = Float64Array.from(problem.u);
+  const pVals = Float64Array.from(problem.P.values);
+  const firstConstraintRow = P.n + P.nSplit + P.k + P.nRes;
+  const { lowerOwner, upperOwner } = writeValues({ universe: input.universe, config: input.config, constraints: input.constraints, rowConstraints, conversions: input.conversions, bounds, layout: P, firstConstraintRow, identityRow: prev.identityRow }, l, u, pVals);
+  return {
+    ...prev,
+    problem: { ...problem, P: { ...problem.P, values: pVals }, l, u },
+    lowerOwner,
+    upperOwner,
+    nav: input.universe.nav,
+    bounds,
   };
 }
 

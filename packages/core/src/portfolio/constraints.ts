@@ -278,3 +278,31 @@ export function normalizeConstraints(config: PortfolioConfig, universe: Universe
   }
   return out;
 }
+
+/**
+ * The constraints of `normalizeConstraints(config, repriced)` without re-expanding the config:
+ * a price update moves only NAV-relative scales (unit `nav` / `navMultiple`: scale = NAV) and
+ * the no-new-shorts / no-new-longs bounds (the current notional); ids, kinds, members, ADV
+ * scales and sources stay. Constraints with nothing to change are returned as they were.
+ * `constraints` must come from `normalizeConstraints` on a universe of the same structure
+ * (the same instruments, tradability and ADV); the tests compare both paths.
+ */
+export function repriceConstraints(constraints: readonly ConstraintSpec[], universe: Universe): ConstraintSpec[] {
+  const nav = universe.nav;
+  const inst = universe.instruments;
+  const out: ConstraintSpec[] = new Array(constraints.length);
+  for (let j = 0; j < constraints.length; j++) {
+    const c = constraints[j] as ConstraintSpec;
+    const scale = c.unit === 'nav' || c.unit === 'navMultiple' ? nav : c.scale;
+    let { lower, upper } = c;
+    if (c.kind === 'noNewShorts') lower = Math.min((inst[c.instrument as number] as (typeof inst)[number]).notional0, 0);
+    else if (c.kind === 'noNewLongs') upper = Math.max((inst[c.instrument as number] as (typeof inst)[number]).notional0, 0);
+    if (scale === c.scale && lower === c.lower && upper === c.upper) out[j] = c;
+    else if (c.level === 'instrument') {
+      // The literal shape of normalizeConstraints' per-instrument objects (a spread over 45,000
+      // of them costs ten times as much).
+      out[j] = { id: c.id, level: c.level, kind: c.kind, lower, upper, soft: c.soft, penalty: c.penalty, unit: c.unit, scale, source: c.source, instrument: c.instrument as number };
+    } else out[j] = { ...c, scale, lower, upper };
+  }
+  return out;
+}

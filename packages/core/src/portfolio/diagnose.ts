@@ -96,7 +96,9 @@ export function diagnoseConstraints(
   if (issues.length) return issues;
 
   // 2. Group and portfolio measures against what the members can reach.
-  const hard = constraints.filter((c) => !c.soft);
+  // Only group and portfolio constraints are looked at below: a list of those, not a map of
+  // all 60,000 (the per-instrument ones are covered by the per-instrument pass above).
+  const hard = constraints.filter((c) => !c.soft && c.level !== 'instrument');
   const byId = new Map(hard.map((c) => [c.id, c]));
   for (const c of hard) {
     if (!c.members || !c.measure) continue;

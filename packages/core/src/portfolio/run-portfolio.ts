@@ -13,9 +13,9 @@ import { buildUniverse, repriceUniverse, type Universe } from '../data/universe.
 import { validateTables } from '../data/validate-tables.js';
 import type { FxOrder, OmsOrder } from '../orders/index.js';
 import { KEEL_VERSION } from '../version.js';
-import { buildPortfolioQp, type PortfolioQp } from './build-qp.js';
+import { buildPortfolioQp, repricePortfolioQp, type PortfolioQp } from './build-qp.js';
 import { parsePortfolioConfig, type PortfolioConfig } from './config.js';
-import { checkConfigReferences, normalizeConstraints, type ConstraintIssue, type ConstraintSpec } from './constraints.js';
+import { checkConfigReferences, normalizeConstraints, repriceConstraints, type ConstraintIssue, type ConstraintSpec } from './constraints.js';
 import { diagnoseConstraints } from './diagnose.js';
 import { instrumentBounds } from './instrument-bounds.js';
 import { evaluatePortfolio, type BookMetrics, type Evaluation, type EvaluateInput, type ObjectiveAttribution, type PortfolioBook } from './evaluate.js';
@@ -228,15 +228,26 @@ export function preparePortfolio(tablesIn: PortfolioTables, rawConfig: unknown, 
 }
 
 /**
- * The same problem after a price update: universe repriced, constraints re-expanded (money and
- * NAV-relative bounds move with prices), pre-solve checks re-run, QP rebuilt. The QP's pattern
- * is the old one (prices change values only), so a `PortfolioSolver` can `update` in place.
+ * The same problem after a price update (local prices by instrument id), value by value: the
+ * universe repriced, the constraints' NAV-relative scales and no-new-shorts/longs bounds moved
+ * (`repriceConstraints`, no re-expansion of the config), instrument bounds and the pre-solve
+ * contradiction checks re-run on the new values (a price move can make a constraint set
+ * infeasible: that throws, as in `preparePortfolio`), and the QP's price-dependent values
+ * rewritten on the old pattern (`repricePortfolioQp`: A and q are shared with `prep.qp`). The
+ * result equals `preparePortfolio` on tables carrying the new prices; a `PortfolioSolver` can
+ * `update` in place. Throws an InputError naming `prices.<id>` for a price that is not a
+ * finite number > 0, and when the new NAV is not positive.
  */
 export function repricePortfolio(prep: PreparedPortfolio, prices: ReadonlyMap<string, number>): PreparedPortfolio {
   const timingsMs: Record<string, number> = {};
   let t = performance.now();
   const universe = repriceUniverse(prep.universe, prices);
-  const constraints = normalizeConstraints(prep.config, universe);
+  if (!(universe.nav > 0)) {
+    throw new InputError({ path: 'prices', message: `NAV (positions excluding futures + cash) is ${universe.nav.toFixed(2)} ${universe.numeraire} at the new prices; it must be positive` });
+  }
+  timingsMs.universe = performance.now() - t;
+  t = performance.now();
+  const constraints = repriceConstraints(prep.constraints, universe);
   const bounds = instrumentBounds(universe, constraints);
   const issues = diagnoseConstraints(universe, constraints, prep.conversions, prep.packages.length > 0, bounds);
   const errors = issues.filter((i) => i.severity === 'error');
@@ -245,7 +256,7 @@ export function repricePortfolio(prep: PreparedPortfolio, prices: ReadonlyMap<st
   }
   timingsMs.constraints = performance.now() - t;
   t = performance.now();
-  const qp = buildPortfolioQp({ universe, config: prep.config, constraints, conversions: prep.conversions, packages: prep.packages, bounds });
+  const qp = repricePortfolioQp(prep.qp, { universe, config: prep.config, constraints, conversions: prep.conversions, packages: prep.packages, bounds });
   timingsMs.build = performance.now() - t;
   return { ...prep, universe, constraints, issues, qp, timingsMs };
 }

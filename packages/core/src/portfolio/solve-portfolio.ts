@@ -136,6 +136,14 @@ export function interiorPointSettings(config: PortfolioConfig): Partial<QpSettin
 
 const backendOf = (config: PortfolioConfig): QpBackend | undefined => (config.solver.backend === 'auto' ? undefined : config.solver.backend);
 
+/** Same contents (the same array: no scan). Values compare with `===` except NaN, which none of these hold. */
+function sameArray(x: ArrayLike<number>, y: ArrayLike<number>): boolean {
+  if (x === y) return true;
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}
+
 type Candidate = { x: Float64Array; y: Float64Array; kkt: KktResiduals; method: 'admm' | 'interior-point' };
 
 /**
@@ -254,24 +262,29 @@ export class PortfolioSolver {
   }
 
   /**
-   * Swaps in a rebuilt problem with the same pattern (new prices, NAV, bounds, costs): the
-   * workspaces keep their analysis and the previous solution as the next start. Throws when the
-   * pattern differs (then build a new solver).
+   * Swaps in a problem with the same pattern (new prices, NAV, bounds, costs): the workspaces
+   * keep their analysis and the previous solution as the next start. Only what changed is sent
+   * (`repricePortfolio` shares A and q with the previous problem, and a P update costs the
+   * solver a rescaling and a factorisation). Throws when the pattern differs (then build a new
+   * solver).
    */
   update(next: PortfolioQp): void {
     const a = this.qp.problem;
     const b = next.problem;
-    const same = (x: Int32Array, y: Int32Array) => x.length === y.length && x.every((v, i) => v === y[i]);
-    if (a.n !== b.n || a.m !== b.m || !same(a.A.colPtr, b.A.colPtr) || !same(a.A.rowIdx, b.A.rowIdx) || !same(a.P.colPtr, b.P.colPtr) || !same(a.P.rowIdx, b.P.rowIdx)) {
+    if (a.n !== b.n || a.m !== b.m || !sameArray(a.A.colPtr, b.A.colPtr) || !sameArray(a.A.rowIdx, b.A.rowIdx) || !sameArray(a.P.colPtr, b.P.colPtr) || !sameArray(a.P.rowIdx, b.P.rowIdx)) {
       throw new Error('PortfolioSolver.update: the new problem has a different sparsity pattern');
     }
+    const sendQ = !sameArray(a.q, b.q);
+    const sendBounds = !sameArray(a.l, b.l) || !sameArray(a.u, b.u);
+    const sendA = !sameArray(a.A.values, b.A.values);
+    const sendP = !sameArray(a.P.values, b.P.values);
     for (const ws of [this.ipm, this.admm]) {
       if (!ws) continue;
-      ws.updateQ(b.q);
-      ws.updateBounds(b.l, b.u);
+      if (sendQ) ws.updateQ(b.q);
+      if (sendBounds) ws.updateBounds(b.l, b.u);
       // A before P: the interior point rescales once, at the P update.
-      ws.updateAValues(b.A.values);
-      ws.updatePValues(b.P.values);
+      if (sendA) ws.updateAValues(b.A.values);
+      if (sendP) ws.updatePValues(b.P.values);
     }
     this.qp = next;
   }
