@@ -566,16 +566,17 @@ function writeValues(input: ValueInput, l: Float64Array, u: Float64Array, pVals:
   const vhi = u.subarray(input.identityRow, input.identityRow + L.nVars).fill(Infinity);
   const loOwner: (BoundOwner | null)[] = new Array(L.nVars).fill(null);
   const hiOwner: (BoundOwner | null)[] = new Array(L.nVars).fill(null);
-  const tightenHi = (v: number, value: number, owner: BoundOwner | null) => {
+  // The owner object is made only when its bound wins (tens of thousands per build).
+  const tightenHi = (v: number, value: number, constraint: ConstraintSpec | null, coef: number) => {
     if (value < (vhi[v] as number)) {
       vhi[v] = value;
-      hiOwner[v] = owner;
+      hiOwner[v] = constraint ? { constraint, coef } : null;
     }
   };
-  const tightenLo = (v: number, value: number, owner: BoundOwner | null) => {
+  const tightenLo = (v: number, value: number, constraint: ConstraintSpec | null, coef: number) => {
     if (value > (vlo[v] as number)) {
       vlo[v] = value;
-      loOwner[v] = owner;
+      loOwner[v] = constraint ? { constraint, coef } : null;
     }
   };
   // Non-negative blocks: u±, own splits, s±, t±, z±, r±, slacks.
@@ -583,12 +584,11 @@ function writeValues(input: ValueInput, l: Float64Array, u: Float64Array, pVals:
   for (let v = L.conv; v < L.nVars; v++) vlo[v] = 0;
   const impact = impactCoefficients(universe, config);
   for (let i = 0; i < n; i++) {
-    const fixedBy = bounds.fixedBy[i];
     const noTrade = bounds.fixed[i] === 1 || !Number.isFinite(impact[i] as number);
-    const capOwner = fixedBy ? { constraint: fixedBy, coef: 1 } : bounds.tradeCapBy[i] ? { constraint: bounds.tradeCapBy[i] as ConstraintSpec, coef: 1 } : null;
+    const capBy = bounds.fixedBy[i] ?? bounds.tradeCapBy[i] ?? null;
     const cap = noTrade ? 0 : (bounds.tradeCap[i] as number) / nav;
-    tightenHi(L.up + i, cap, capOwner);
-    tightenHi(L.um + i, cap, capOwner);
+    tightenHi(L.up + i, cap, capBy, 1);
+    tightenHi(L.um + i, cap, capBy, 1);
     // Position limits: on the long/short split when the interval contains 0 (no degenerate
     // x ≥ 0 row next to x⁻ ≥ 0), on x otherwise.
     const lo = (bounds.posLo[i] as number) / nav;
@@ -596,22 +596,22 @@ function writeValues(input: ValueInput, l: Float64Array, u: Float64Array, pVals:
     const loC = bounds.posLoBy[i];
     const hiC = bounds.posHiBy[i];
     if (lo <= 0 && hi >= 0) {
-      if (hiC) tightenHi(L.longCol[i] as number, hi, { constraint: hiC, coef: absCoef(hiC, universe) });
-      if (loC) tightenHi(L.shortCol[i] as number, -lo, { constraint: loC, coef: isAbsKind(loC) ? absCoef(loC, universe) : -1 });
+      if (hiC) tightenHi(L.longCol[i] as number, hi, hiC, absCoef(hiC, universe));
+      if (loC) tightenHi(L.shortCol[i] as number, -lo, loC, isAbsKind(loC) ? absCoef(loC, universe) : -1);
     } else {
-      if (hiC) tightenHi(L.x + i, hi, { constraint: hiC, coef: absCoef(hiC, universe) });
-      if (loC) tightenLo(L.x + i, lo, { constraint: loC, coef: isAbsKind(loC) ? -absCoef(loC, universe) : 1 });
+      if (hiC) tightenHi(L.x + i, hi, hiC, absCoef(hiC, universe));
+      if (loC) tightenLo(L.x + i, lo, loC, isAbsKind(loC) ? -absCoef(loC, universe) : 1);
     }
   }
   for (const c of input.constraints) {
     if (c.factor === undefined || c.soft) continue;
     const v = L.f + c.factor;
-    tightenLo(v, (c.lower * c.scale) / nav, { constraint: c, coef: 1 });
-    tightenHi(v, (c.upper * c.scale) / nav, { constraint: c, coef: 1 });
+    tightenLo(v, (c.lower * c.scale) / nav, c, 1);
+    tightenHi(v, (c.upper * c.scale) / nav, c, 1);
   }
   conversions.forEach((cv, c) => {
-    tightenHi(L.conv + c, cv.cap / nav, null);
-    tightenHi(L.conv + L.nConv + c, cv.cap / nav, null);
+    tightenHi(L.conv + c, cv.cap / nav, null, 1);
+    tightenHi(L.conv + L.nConv + c, cv.cap / nav, null, 1);
   });
 
   // --- P's diagonal over x, u⁺, u⁻: entry v of column v (v < 3n; see buildPortfolioQp)
@@ -665,9 +665,9 @@ export function repricePortfolioQp(prev: PortfolioQp, input: BuildQpInput): Port
   if (!sameShape) return buildPortfolioQp(input);
   const bounds = input.bounds ?? instrumentBounds(input.universe, input.constraints);
   const { problem } = prev;
-  const l = Float64Array.from(problem.l);
-  const u = Float64Array.from(problem.u);
-  const pVals = Float64Array.from(problem.P.values);
+  const l = problem.l.slice();
+  const u = problem.u.slice();
+  const pVals = problem.P.values.slice();
   const firstConstraintRow = P.n + P.nSplit + P.k + P.nRes;
   const { lowerOwner, upperOwner } = writeValues({ universe: input.universe, config: input.config, constraints: input.constraints, rowConstraints, conversions: input.conversions, bounds, layout: P, firstConstraintRow, identityRow: prev.identityRow }, l, u, pVals);
   return {
