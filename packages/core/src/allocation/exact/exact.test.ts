@@ -178,6 +178,15 @@ describe('exact', () => {
     }
   });
 
+  it('reports its phases while it works: LP rounds, the neighbourhood search, MIP rounds', async () => {
+    const phases: string[] = [];
+    const r = await allocate(tinyBook(3, { trades: 12 }), { strategy: 'exact', onProgress: (p) => phases.push(`${p.phase}|${p.message ?? ''}`) });
+    expect(r.status, r.message).toBe('optimal');
+    expect(phases.some((p) => /^weighted: LP round 1\|\d+ rows$/.test(p))).toBe(true);
+    expect(phases.some((p) => /^neighbourhood search\|accounts \d\/\d, \d+ sub-MIPs, \d+ improvements, objective /.test(p))).toBe(true);
+    expect(phases.some((p) => p.startsWith('weighted: round 1|'))).toBe(true);
+  });
+
   it('hands over to greedy when the MIP ends without an incumbent (fallback)', async () => {
     // The MIP gets almost no time (greedy, run by the orchestrator afterwards, keeps the
     // request's limit): it ends without an incumbent and the result says `fallback`.

@@ -243,6 +243,7 @@ export async function solveAllocationMip(
           lap('lp');
           if (!lp.hasSolution) break;
           counters.lpRounds++;
+          settings.progress?.({ phase: `${level.name}: LP round ${counters.lpRounds}`, message: `${form.builder.nRows} rows` });
           const added = separate(form, lp.x, evaluateAt(form, lp.x), tol, settings.lpRowsPerRound ?? 5, counters, risk, false);
           lap('evaluate');
           if (added === 0) break;
@@ -359,6 +360,10 @@ export async function solveAllocationMip(
     let best = at.objective;
     for (let k = 0; sinceImproved < pairs.length && performance.now() < until && !settings.signal?.aborted; k++) {
       const [a, b] = pairs[k % pairs.length]!;
+      settings.progress?.({
+        phase: 'neighbourhood search',
+        message: `accounts ${a + 1}/${b + 1}, ${counters.lnsSolved} sub-MIPs, ${counters.lnsImproved} improvements, objective ${best.toPrecision(8)}`,
+      });
       groups.forEach((g, gi) => {
         let inside = true;
         for (let c = 0; c < A; c++) if (incY[gi * A + c]! > 0 && c !== a && c !== b) inside = false;
