@@ -509,6 +509,8 @@ interface ValueInput {
   readonly layout: VariableLayout;
   readonly firstConstraintRow: number;
   readonly identityRow: number;
+  /** The bound owners of the problem being repriced (reused where unchanged). */
+  readonly previousOwners?: { readonly lower: readonly (BoundOwner | null)[]; readonly upper: readonly (BoundOwner | null)[] };
 }
 
 /**
@@ -566,17 +568,22 @@ function writeValues(input: ValueInput, l: Float64Array, u: Float64Array, pVals:
   const vhi = u.subarray(input.identityRow, input.identityRow + L.nVars).fill(Infinity);
   const loOwner: (BoundOwner | null)[] = new Array(L.nVars).fill(null);
   const hiOwner: (BoundOwner | null)[] = new Array(L.nVars).fill(null);
-  // The owner object is made only when its bound wins (tens of thousands per build).
+  // An owner object is made only when its bound wins, and a previous problem's is reused when it
+  // says the same (constraints in ADV or money units survive a reprice as the same objects).
+  const prevLo = input.previousOwners?.lower;
+  const prevHi = input.previousOwners?.upper;
+  const owner = (prev: BoundOwner | null | undefined, constraint: ConstraintSpec | null, coef: number): BoundOwner | null =>
+    constraint === null ? null : prev && prev.constraint === constraint && prev.coef === coef ? prev : { constraint, coef };
   const tightenHi = (v: number, value: number, constraint: ConstraintSpec | null, coef: number) => {
     if (value < (vhi[v] as number)) {
       vhi[v] = value;
-      hiOwner[v] = constraint ? { constraint, coef } : null;
+      hiOwner[v] = owner(prevHi?.[v], constraint, coef);
     }
   };
   const tightenLo = (v: number, value: number, constraint: ConstraintSpec | null, coef: number) => {
     if (value > (vlo[v] as number)) {
       vlo[v] = value;
-      loOwner[v] = constraint ? { constraint, coef } : null;
+      loOwner[v] = owner(prevLo?.[v], constraint, coef);
     }
   };
   // Non-negative blocks: u±, own splits, s±, t±, z±, r±, slacks.
@@ -669,7 +676,7 @@ export function repricePortfolioQp(prev: PortfolioQp, input: BuildQpInput): Port
   const u = problem.u.slice();
   const pVals = problem.P.values.slice();
   const firstConstraintRow = P.n + P.nSplit + P.k + P.nRes;
-  const { lowerOwner, upperOwner } = writeValues({ universe: input.universe, config: input.config, constraints: input.constraints, rowConstraints, conversions: input.conversions, bounds, layout: P, firstConstraintRow, identityRow: prev.identityRow }, l, u, pVals);
+  const { lowerOwner, upperOwner } = writeValues({ universe: input.universe, config: input.config, constraints: input.constraints, rowConstraints, conversions: input.conversions, bounds, layout: P, firstConstraintRow, identityRow: prev.identityRow, previousOwners: { lower: prev.lowerOwner, upper: prev.upperOwner } }, l, u, pVals);
   return {
     ...prev,
     problem: { ...problem, P: { ...problem.P, values: pVals }, l, u },
