@@ -407,8 +407,8 @@ export function buildPortfolioQp(input: BuildQpInput): PortfolioQp {
   }
   const m = row;
   const Amat = A.toCsc(m, L.nVars);
-  const l = new Float64Array(m);
-  const u = new Float64Array(m);
+  const rowLo = new Float64Array(m);
+  const rowHi = new Float64Array(m);
 
   // --- objective
   const q = new Float64Array(L.nVars);
@@ -481,10 +481,10 @@ export function buildPortfolioQp(input: BuildQpInput): PortfolioQp {
     colPtr[v + 1] = t;
   }
   const Pmat: CscMatrix = { nRows: L.nVars, nCols: L.nVars, colPtr, rowIdx: pRows, values: pVals };
-  const { lowerOwner, upperOwner } = writeValues({ universe, config, constraints, rowConstraints, conversions, bounds, layout: L, firstConstraintRow, identityRow }, l, u, pVals);
+  const { lowerOwner, upperOwner } = writeValues({ universe, config, constraints, rowConstraints, conversions, bounds, layout: L, firstConstraintRow, identityRow }, rowLo, rowHi, pVals);
 
   return {
-    problem: { n: L.nVars, m, P: Pmat, q, A: Amat, l, u },
+    problem: { n: L.nVars, m, P: Pmat, q, A: Amat, l: rowLo, u: rowHi },
     layout: L,
     constraintRows,
     lowerOwner,
