@@ -49,6 +49,13 @@ export interface HighsSession {
   /** New bounds for some columns (`indices` strictly increasing), e.g. to fix a neighbourhood. */
   setColBounds(indices: Int32Array, lower: Float64Array, upper: Float64Array): Promise<void>;
   solve(settings?: Partial<HighsSettings>, signal?: AbortSignal): Promise<ModelSolveResult>;
+  /**
+   * The HiGHS instance behind this session is gone (a solve overran its limit or was cancelled
+   * and the worker was replaced, or HiGHS aborted): every further call throws. A solve that
+   * loses it returns status `interrupted`/`time_limit`/`error` without a solution; callers that
+   * go on after such a result check this first.
+   */
+  readonly lost: boolean;
   /** Frees the HiGHS model (always call it: wasm memory is not garbage collected). */
   close(): Promise<void>;
 }
@@ -87,6 +94,7 @@ function hasQ(model: OptimizationModel): boolean {
 
 class Session implements HighsSession {
   private closed = false;
+  private instanceLost = false;
 
   constructor(
     private readonly host: HighsHost,
@@ -99,6 +107,10 @@ class Session implements HighsSession {
 
   get thread(): 'main' | 'worker' {
     return this.host.thread;
+  }
+
+  get lost(): boolean {
+    return this.instanceLost || this.host.epoch !== this.epoch;
   }
 
   async extend(cols: ColumnBlock | null, rows: RowBlock | null): Promise<void> {
@@ -170,6 +182,7 @@ class Session implements HighsSession {
     } catch (e) {
       if (!(e instanceof HighsWorkerLostError)) throw e;
       this.closed = true;
+      this.instanceLost = true;
       const status = e.reason === 'cancelled' || signal?.aborted ? 'interrupted' : e.reason === 'timeout' ? 'time_limit' : 'error';
       return lostResult(status, e.message, performance.now() - t0, this.host.thread);
     }

@@ -11,6 +11,17 @@ import { solveAllocationMip } from './solve.js';
 import { mipSettingsFrom, runMipStrategy } from './strategy.js';
 import type { AllocationStrategy } from '../types.js';
 import { enumerateFeasible, rawFinancingCost } from './test-support/brute-force.js';
+import { HighsWorkerLostError, mainThreadHighs, type HighsHost } from '@keel/solver-native/highs';
+import { runGreedy } from '../greedy/index.js';
+import type { AllocationRequest } from '../schema.js';
+import type { AllocationModel } from '../model.js';
+import type { ScenarioSet } from '../types.js';
+
+async function greedyQuantities(model: AllocationModel, scenarios: ScenarioSet, req: AllocationRequest): Promise<Float64Array> {
+  const g = await runGreedy({ model, scenarios, settings: req.options, signal: new AbortController().signal, progress: () => undefined });
+  if (g.kind !== 'allocation') throw new Error('greedy found no allocation');
+  return g.quantities;
+}
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(1, Math.abs(b));
 
@@ -185,6 +196,49 @@ describe('exact', () => {
     expect(phases.some((p) => /^weighted: LP round 1\|\d+ rows$/.test(p))).toBe(true);
     expect(phases.some((p) => /^neighbourhood search\|accounts \d\/\d, \d+ sub-MIPs, \d+ improvements, objective /.test(p))).toBe(true);
     expect(phases.some((p) => p.startsWith('weighted: round 1|'))).toBe(true);
+  });
+
+  it('a solve that loses its HiGHS instance ends the MIP without an incumbent, at every stage (no throw)', async () => {
+    // A host that behaves like the worker losing its instance (overrun, cancel, abort) on the
+    // k-th solve: the call throws HighsWorkerLostError and the host's epoch moves on.
+    const req = parseAllocationRequest(tinyBook(3, { trades: 12 }));
+    const model = buildAllocationModel(req);
+    const scenarios = buildScenarioSet(req);
+    const start = await greedyQuantities(model, scenarios, req);
+    const stages = new Set<string>();
+    let exhausted = false;
+    for (let k = 1; k <= 60 && !exhausted; k++) {
+      let solves = 0;
+      let epoch = 0;
+      let kind = '';
+      const host: HighsHost = {
+        thread: 'main',
+        get epoch() {
+          return epoch;
+        },
+        cancel() {},
+        async call<T>(cmd: Parameters<HighsHost['call']>[0], options?: Parameters<HighsHost['call']>[1]): Promise<T> {
+          if (cmd.op === 'solve' && ++solves === k) {
+            epoch++;
+            kind = (cmd.settings.extra as Record<string, unknown> | undefined)?.solve_relaxation ? 'lp' : cmd.settings.start ? 'start' : 'mip';
+            throw new HighsWorkerLostError('timeout', 'overran its limit');
+          }
+          return mainThreadHighs.call<T>(cmd, options);
+        },
+      };
+      const out = await solveAllocationMip(model, scenarios, { mode: 'cg', timeLimitSec: 30, mipRelGap: 1e-6, feasibilityTolerance: 1e-9, start, host });
+      if (solves < k) {
+        exhausted = true; // the run made fewer than k solves: every one of them has failed once
+        expect(out.kind).toBe('solved');
+        break;
+      }
+      stages.add(kind);
+      expect(out.kind).toBe('no_incumbent');
+      if (out.kind === 'no_incumbent') expect(out.reason).toMatch(/HiGHS instance lost/);
+    }
+    expect(exhausted).toBe(true);
+    // LP rounds, the start's own evaluation (no start offered), sub-MIPs and MIP rounds (with one).
+    expect([...stages].sort()).toEqual(['lp', 'mip', 'start']);
   });
 
   it('hands over to greedy when the MIP ends without an incumbent (fallback)', async () => {

@@ -241,6 +241,7 @@ export async function solveAllocationMip(
           if (remaining <= 0.05) break;
           const lp = await session.solve({ timeLimitSec: remaining, extra: { solve_relaxation: true } }, settings.signal);
           lap('lp');
+          if (session.lost) return noIncumbent(li, quantities, lostReason(lp));
           if (!lp.hasSolution) break;
           counters.lpRounds++;
           settings.progress?.({ phase: `${level.name}: LP round ${counters.lpRounds}`, message: `${form.builder.nRows} rows` });
@@ -255,6 +256,7 @@ export async function solveAllocationMip(
       if (li === 0 && startCols && settings.mode === 'cg' && form.nAcc >= 3 && share > 0) {
         startCols = await improveStart(startCols, performance.now() + share * (deadline - performance.now()));
         lap('mip');
+        if (session.lost) return noIncumbent(li, quantities, 'HiGHS instance lost during the neighbourhood search');
       }
       // MIP rounds.
       for (;;) {
@@ -278,8 +280,9 @@ export async function solveAllocationMip(
           settings.signal,
         );
         start = undefined;
-        last = res;
         lap('mip');
+        if (session.lost) return noIncumbent(li, quantities, lostReason(res));
+        last = res;
         counters.nodes += res.info.nodes;
         if (!res.hasSolution) {
           if (res.status === 'infeasible' && li === 0) return { kind: 'infeasible', info: info(res.info.solverStatus), form };
@@ -353,6 +356,7 @@ export async function solveAllocationMip(
     // The start's own objective in this model: every assignment fixed, the rest completed.
     await session.setColBounds(yIdx, incY, incY);
     const at = await session.solve({ timeLimitSec: Math.max(0.05, (until - performance.now()) / 1000), fresh: true }, settings.signal);
+    if (session.lost) return start;
     if (!at.hasSolution) {
       await freeAll();
       return start;
@@ -387,6 +391,7 @@ export async function solveAllocationMip(
           settings.signal,
         );
         counters.lnsSolved++;
+        if (session.lost) return start;
         if (!res.hasSolution) break;
         const q = form.quantitiesFrom(res.x);
         const added = separate(form, res.x, evaluateIncumbent(form, q), tol, settings.rowsPerRound ?? 3, counters, risk, true);
@@ -416,6 +421,11 @@ export async function solveAllocationMip(
     }
     return { kind: 'no_incumbent', reason, info: info(last?.info.solverStatus ?? 'none') };
   }
+}
+
+/** Why the MIP stopped when a solve lost its HiGHS instance (the worker is replaced; the session is gone). */
+function lostReason(res: ModelSolveResult): string {
+  return `HiGHS instance lost (${res.status}: ${res.info.solverStatus})`;
 }
 
 /** The assignment columns of an allocation (trade × account face), as a sparse MIP start. */
