@@ -600,8 +600,9 @@ export function buildUniverse(tables: PortfolioTables, settingsIn: Partial<Unive
  * haircut exposure, NAV and totals — recomputed; structure, risk, costs and validations kept.
  * An intraday re-run uses this instead of re-reading and re-joining the tables. The sums run
  * in the order `buildUniverse` uses, so the result equals a fresh build on the repriced
- * tables bit for bit. One pass over notionals, then one object per instrument (a single
- * spread: 15,000 instruments in a few ms).
+ * tables bit for bit. A price that is not a finite number > 0, or for an unknown id, is an
+ * InputError naming `prices.<id>` (nothing is repriced). One pass over the notionals, then one
+ * object per instrument (a single spread each).
  */
 export function repriceUniverse(universe: Universe, prices: ReadonlyMap<string, number>): Universe {
   const old = universe.instruments;
@@ -610,19 +611,26 @@ export function repriceUniverse(universe: Universe, prices: ReadonlyMap<string, 
   const unitValue = new Float64Array(n);
   const notional0 = new Float64Array(n);
   const bad: { path: string; message: string }[] = [];
+  let matched = 0;
   for (let i = 0; i < n; i++) {
     const u = old[i] as UniverseInstrument;
     let p = prices.get(u.id);
     if (p === undefined) p = u.price;
     else if (!(Number.isFinite(p) && p > 0)) {
+      matched++;
       bad.push({ path: `prices.${u.id}`, message: `price must be a finite number > 0 (got ${p})` });
       p = u.price;
-    }
+    } else matched++;
     price[i] = p;
     // Unchanged prices keep their derived values exactly (no re-multiplication).
     const uv = p === u.price ? u.unitValue : p * u.multiplier * u.fx;
     unitValue[i] = uv;
     notional0[i] = p === u.price ? u.notional0 : u.shares0 * uv;
+  }
+  // A price for an id the universe does not have is a mistake (a stale or misspelt id would
+  // otherwise leave that instrument at its old price without a word).
+  if (matched !== prices.size) {
+    for (const id of prices.keys()) if (!universe.byId.has(id)) bad.push({ path: `prices.${id}`, message: 'unknown instrument' });
   }
   if (bad.length) throw new InputError(bad.slice(0, 50));
   let net0 = 0;

@@ -194,11 +194,12 @@ describe('repricePortfolio (values only, on the old pattern)', () => {
     expect(() => preparePortfolio({ ...tablesA, positions: { ...pos, rows: pos.rows.map((r) => (r.instrument_id === 'A' ? { ...r, price: 120 } : r)) } }, config)).toThrow(/cannot trade/);
   });
 
-  it('rejects a bad price, naming it, before any work', () => {
+  it('rejects a bad price or an unknown id, naming it, before any work', () => {
     const prep = preparePortfolio(microBook(), microConfig());
     for (const bad of [NaN, 0, -5, Infinity]) {
       expect(() => repricePortfolio(prep, new Map([['C', 41], ['B', bad]]))).toThrowError(expect.objectContaining({ issues: [{ path: 'prices.B', message: `price must be a finite number > 0 (got ${bad})` }] }));
     }
+    expect(() => repricePortfolio(prep, new Map([['C', 41], ['NOPE', 10]]))).toThrowError(expect.objectContaining({ issues: [{ path: 'prices.NOPE', message: 'unknown instrument' }] }));
   });
 
   it('repricePortfolioQp falls back to a full build when the structure differs', () => {
