@@ -148,6 +148,17 @@ describe('repricePortfolio (values only, on the old pattern)', () => {
     expectSamePreparation(repricePortfolio(fast, back), preparePortfolio(withPrices(tables, back), config));
   });
 
+  it('equals preparePortfolio after a large move that changes which limit binds each variable', () => {
+    // Longs −15%, shorts +15%: NAV falls by a quarter or so, so NAV-relative limits tighten against ADV ones.
+    const prep = preparePortfolio(tables, SAMPLE_PORTFOLIO_CONFIG);
+    const prices = new Map(prep.universe.instruments.map((u) => [u.id, u.price * (u.shares0 > 0 ? 0.85 : 1.15)]));
+    const fast = repricePortfolio(prep, prices);
+    const ids = (qp: PortfolioQp) => [...qp.lowerOwner, ...qp.upperOwner].map((o) => o?.constraint.id ?? null);
+    const before = ids(prep.qp);
+    expect(ids(fast.qp).filter((id, v) => id !== before[v]).length).toBeGreaterThan(10);
+    expectSamePreparation(fast, preparePortfolio(withPrices(tables, prices), SAMPLE_PORTFOLIO_CONFIG));
+  });
+
   it('a warm re-solve after the fast update equals a cold solve of the repriced problem', () => {
     const prep = preparePortfolio(tables, SAMPLE_PORTFOLIO_CONFIG);
     const solver = new PortfolioSolver(prep.qp, prep.config);
