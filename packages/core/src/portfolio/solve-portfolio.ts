@@ -136,7 +136,7 @@ export function interiorPointSettings(config: PortfolioConfig): Partial<QpSettin
 
 const backendOf = (config: PortfolioConfig): QpBackend | undefined => (config.solver.backend === 'auto' ? undefined : config.solver.backend);
 
-/** Same contents (the same array: no scan). Values compare with `===` except NaN, which none of these hold. */
+/** Same contents (the same array: no scan). A NaN never equals itself, so it counts as a change and is sent: the safe side. */
 function sameArray(x: ArrayLike<number>, y: ArrayLike<number>): boolean {
   if (x === y) return true;
   if (x.length !== y.length) return false;
