@@ -10,6 +10,7 @@
 //! refinement against the matrix it factored.
 use crate::csc::Csc;
 use crate::kkt::amd;
+use crate::kkt::ldl::etree_and_counts;
 use crate::kkt::tail_ldl::{PivotRule, TailFactor, TailLdlError, TailSymbolic};
 use crate::kkt::MAX_FACTOR_NNZ;
 
@@ -32,6 +33,8 @@ const REFINE_MAX: usize = 4;
 /// dense ones, where the dense trailing block of the factorisation takes them, and AMD does not
 /// rescan them at every neighbouring pivot.
 const AMD_DENSE: f64 = 1.0;
+/// The order with dense rows counted must have at most this share of plain AMD's factor.
+const COUNTED_GAIN: f64 = 0.75;
 
 pub struct NewtonSystem {
     n: usize,
@@ -60,6 +63,8 @@ pub struct NewtonSystem {
     /// Whether the first solve with the current factorisation met the refinement tolerance
     /// (then later solves skip the residual check).
     accurate: Option<bool>,
+    /// Whether off-diagonal values changed since the last factorisation (else `refactor`).
+    values_changed: bool,
     factor: TailFactor,
     b: Vec<f64>,
     x: Vec<f64>,
@@ -68,6 +73,75 @@ pub struct NewtonSystem {
     pub solves: u64,
     pub factor_ms: f64,
     pub solve_ms: f64,
+}
+
+/// The fill-reducing order of the Newton matrix (upper pattern `cp`/`ri`; `is_eq_row(node)`
+/// for the equality rows among the nodes), with the dense rows last: AMD, and AMD with the dense
+/// rows counted in the degrees and the equality rows waiting for their variables (see
+/// `amd::DenseRows::Count`). The counted order is kept only when its factor is clearly smaller
+/// (by COUNTED_GAIN): it can put small pivots earlier, and a factor that is only a little
+/// smaller is not worth a change of rounding.
+fn order(dim: usize, cp: &[usize], ri: &[usize], is_eq_row: impl Fn(usize) -> bool) -> (Vec<usize>, String) {
+    let defer: Vec<bool> = (0..dim).map(is_eq_row).collect();
+    let (counted, report) = amd::amd_order_report(dim, cp, ri, AMD_DENSE, amd::DenseRows::Count { defer: &defer });
+    if !report.counted {
+        // No dense rows (or too many to count): this is plain AMD's order.
+        return (counted, format!("AMD, {} dense rows", report.dense));
+    }
+    let plain = amd::amd_order_dense(dim, cp, ri, AMD_DENSE, amd::DenseRows::Ignore);
+    let (a, b) = (factor_nnz(dim, cp, ri, &counted), factor_nnz(dim, cp, ri, &plain));
+    if (a as f64) < COUNTED_GAIN * b as f64 {
+        (counted, format!("AMD with {} dense rows counted: nnz(L) {a}, plain {b}", report.dense))
+    } else {
+        (plain, format!("AMD, {} dense rows: nnz(L) {b}, counted {a}", report.dense))
+    }
+}
+
+/// Nonzeros of L for the upper pattern `cp`/`ri` in the order `perm`.
+fn factor_nnz(dim: usize, cp: &[usize], ri: &[usize], perm: &[usize]) -> usize {
+    let mut pinv = vec![0usize; dim];
+    for (k, &v) in perm.iter().enumerate() {
+        pinv[v] = k;
+    }
+    let mut colptr = vec![0usize; dim + 1];
+    for j in 0..dim {
+        for &i in &ri[cp[j]..cp[j + 1]] {
+            colptr[pinv[i].max(pinv[j]) + 1] += 1;
+        }
+    }
+    for j in 0..dim {
+        colptr[j + 1] += colptr[j];
+    }
+    let mut next = colptr.clone();
+    let mut rowidx = vec![0usize; ri.len()];
+    for j in 0..dim {
+        for &i in &ri[cp[j]..cp[j + 1]] {
+            let (r, c) = (pinv[i].min(pinv[j]), pinv[i].max(pinv[j]));
+            rowidx[next[c]] = r;
+            next[c] += 1;
+        }
+    }
+    etree_and_counts(dim, &colptr, &rowidx).map_or(usize::MAX, |(_, count)| count.iter().sum())
+}
+
+/// Counting sort of `count` items into `buckets` buckets by `key`: (bucket pointers, `value` of
+/// the items bucket by bucket, in item order within a bucket).
+fn bucket(buckets: usize, count: usize, key: impl Fn(usize) -> usize, value: impl Fn(usize) -> usize) -> (Vec<usize>, Vec<usize>) {
+    let mut ptr = vec![0usize; buckets + 1];
+    for e in 0..count {
+        ptr[key(e) + 1] += 1;
+    }
+    for b in 0..buckets {
+        ptr[b + 1] += ptr[b];
+    }
+    let mut next = ptr[..buckets].to_vec();
+    let mut out = vec![0usize; count];
+    for e in 0..count {
+        let k = key(e);
+        out[next[k]] = value(e);
+        next[k] += 1;
+    }
+    (ptr, out)
 }
 
 #[derive(Clone, Copy)]
@@ -82,114 +156,94 @@ impl NewtonSystem {
     pub fn new(p: &Csc, a: &Csc, rows: &RowClasses) -> Result<NewtonSystem, NewtonError> {
         let n = p.ncols;
         let dim = n + rows.kept.len();
-        // Unpermuted upper triangle, column by column, with each entry's origin.
-        let mut cols: Vec<Vec<(usize, Origin)>> = vec![Vec::new(); dim];
+        // Unpermuted upper triangle as entries (row, column, origin): P off its diagonal, one
+        // diagonal entry per x (P's diagonal is added to it), A's kept rows, the rows' diagonal.
+        let mut e_row: Vec<u32> = Vec::with_capacity(p.nnz() + n + a.nnz() + rows.kept.len());
+        let mut e_col: Vec<u32> = Vec::with_capacity(e_row.capacity());
+        let mut e_origin: Vec<Origin> = Vec::with_capacity(e_row.capacity());
+        let mut push = |i: usize, j: usize, o: Origin| {
+            e_row.push(i as u32);
+            e_col.push(j as u32);
+            e_origin.push(o);
+        };
         for j in 0..n {
             for k in p.colptr[j]..p.colptr[j + 1] {
                 if p.rowidx[k] != j {
-                    cols[j].push((p.rowidx[k], Origin::P(k)));
+                    push(p.rowidx[k], j, Origin::P(k));
                 }
             }
-            cols[j].push((j, Origin::Diag(j)));
+            push(j, j, Origin::Diag(j));
             for k in a.colptr[j]..a.colptr[j + 1] {
                 let node = rows.node[a.rowidx[k]];
                 if node != NONE {
-                    cols[node].push((j, Origin::A(k)));
+                    push(j, node, Origin::A(k));
                 }
             }
         }
         for r in 0..rows.kept.len() {
-            cols[n + r].push((n + r, Origin::Row(r)));
+            push(n + r, n + r, Origin::Row(r));
         }
-        let mut cp = vec![0usize; dim + 1];
-        let mut ri = Vec::new();
-        for (j, c) in cols.iter().enumerate() {
-            ri.extend(c.iter().map(|&(i, _)| i));
-            cp[j + 1] = ri.len();
-        }
+        let ne = e_row.len();
+        // By columns for the ordering.
+        let (cp, ri) = bucket(dim, ne, |e| e_col[e] as usize, |e| e_row[e] as usize);
         let t_amd = std::time::Instant::now();
-        let perm = amd::amd_order_dense(dim, &cp, &ri, AMD_DENSE);
+        let (perm, ordering) = order(dim, &cp, &ri, |node| node >= n && rows.eq[rows.kept[node - n]]);
         let amd_ms = t_amd.elapsed().as_secs_f64() * 1e3;
-        drop(ri);
-        let mut pinv = vec![0usize; dim];
+        drop((cp, ri));
+        let mut pinv = vec![0u32; dim];
         for (k, &v) in perm.iter().enumerate() {
-            pinv[v] = k;
+            pinv[v] = k as u32;
         }
-        let mut count = vec![0usize; dim + 1];
-        for (j, c) in cols.iter().enumerate() {
-            for &(i, _) in c {
-                count[pinv[i].max(pinv[j]) + 1] += 1;
-            }
+        for e in 0..ne {
+            let (s, t) = (pinv[e_row[e] as usize], pinv[e_col[e] as usize]);
+            e_row[e] = s.min(t);
+            e_col[e] = s.max(t);
+        }
+        // Permuted, columns with rows ascending (the factorisation's reach needs them so):
+        // entries bucketed by row, then stably by column.
+        let (_, by_row) = bucket(dim, ne, |e| e_row[e] as usize, |e| e);
+        let mut colptr = vec![0usize; dim + 1];
+        for &c in &e_col {
+            colptr[c as usize + 1] += 1;
         }
         for j in 0..dim {
-            count[j + 1] += count[j];
+            colptr[j + 1] += colptr[j];
         }
-        let colptr = count.clone();
-        let mut next = count;
-        let nnz = colptr[dim];
+        let mut next = colptr[..dim].to_vec();
+        let nnz = ne;
         let mut rowidx = vec![0usize; nnz];
         let mut p_slot = vec![NONE; p.nnz()];
         let mut p_diag = vec![false; p.nnz()];
         let mut diag_slot = vec![NONE; n];
         let mut a_slot = vec![NONE; a.nnz()];
         let mut row_slot = vec![NONE; rows.kept.len()];
-        for (j, c) in cols.iter().enumerate() {
-            for &(i, o) in c {
-                let (s, t) = (pinv[i], pinv[j]);
-                let col = s.max(t);
-                let slot = next[col];
-                next[col] += 1;
-                rowidx[slot] = s.min(t);
-                match o {
-                    Origin::P(k) => p_slot[k] = slot,
-                    Origin::Diag(j) => diag_slot[j] = slot,
-                    Origin::A(k) => a_slot[k] = slot,
-                    Origin::Row(r) => row_slot[r] = slot,
-                }
+        for &e in &by_row {
+            let c = e_col[e] as usize;
+            let slot = next[c];
+            next[c] += 1;
+            rowidx[slot] = e_row[e] as usize;
+            match e_origin[e] {
+                Origin::P(k) => p_slot[k] = slot,
+                Origin::Diag(j) => diag_slot[j] = slot,
+                Origin::A(k) => a_slot[k] = slot,
+                Origin::Row(r) => row_slot[r] = slot,
             }
         }
-        // Columns must list rows ascending for the factorisation's reach; sort each column's
-        // slots and carry the maps along.
-        let mut order: Vec<usize> = Vec::new();
-        let mut moved = vec![0usize; nnz];
-        for j in 0..dim {
-            let (s, e) = (colptr[j], colptr[j + 1]);
-            order.clear();
-            order.extend(s..e);
-            order.sort_unstable_by_key(|&q| rowidx[q]);
-            for (t, &q) in order.iter().enumerate() {
-                moved[q] = s + t;
-            }
-        }
-        let mut sorted = vec![0usize; nnz];
-        for q in 0..nnz {
-            sorted[moved[q]] = rowidx[q];
-        }
-        let rowidx = sorted;
+        drop((by_row, e_row, e_col, e_origin));
+        // P's diagonal entries share their column's diagonal slot.
         for j in 0..n {
             for k in p.colptr[j]..p.colptr[j + 1] {
                 if p.rowidx[k] == j {
                     p_diag[k] = true;
-                } else {
-                    p_slot[k] = moved[p_slot[k]];
-                }
-            }
-        }
-        diag_slot.iter_mut().for_each(|s| *s = moved[*s]);
-        for j in 0..n {
-            for k in p.colptr[j]..p.colptr[j + 1] {
-                if p_diag[k] {
                     p_slot[k] = diag_slot[j];
                 }
             }
         }
-        a_slot.iter_mut().filter(|s| **s != NONE).for_each(|s| *s = moved[*s]);
-        row_slot.iter_mut().for_each(|s| *s = moved[*s]);
         let signs: Vec<i8> = perm.iter().map(|&v| if v < n { 1 } else { -1 }).collect();
         let t_sym = std::time::Instant::now();
         let sym = TailSymbolic::new(dim, &colptr, &rowidx).map_err(|_| NewtonError::Singular)?;
         if std::env::var_os("KEEL_QP_DEBUG").is_some() {
-            eprintln!("newton setup: amd {amd_ms:.1} ms, symbolic {:.1} ms", t_sym.elapsed().as_secs_f64() * 1e3);
+            eprintln!("newton setup: ordering {amd_ms:.1} ms ({ordering}), symbolic {:.1} ms", t_sym.elapsed().as_secs_f64() * 1e3);
         }
         if sym.nnz() + sym.tail() * sym.tail() > MAX_FACTOR_NNZ {
             return Err(NewtonError::TooLarge { nnz: sym.nnz() });
@@ -212,6 +266,7 @@ impl NewtonSystem {
             shift: vec![0.0; dim],
             p_diag_val: vec![0.0; n],
             accurate: None,
+            values_changed: true,
             factor: TailFactor::new(sym),
             b: vec![0.0; dim],
             x: vec![0.0; dim],
@@ -239,6 +294,7 @@ impl NewtonSystem {
     /// Writes P's off-diagonal entries and the kept rows of A (once per value update; the
     /// iterations only change diagonals).
     pub fn set_matrices(&mut self, p: &Csc, a: &Csc) {
+        self.values_changed = true;
         self.p_diag_val.iter_mut().for_each(|v| *v = 0.0);
         for j in 0..self.n {
             for k in p.colptr[j]..p.colptr[j + 1] {
@@ -277,7 +333,11 @@ impl NewtonSystem {
         let rule = dynamic.map(|(eps, delta)| PivotRule { signs: &self.signs, eps, delta });
         let t = std::time::Instant::now();
         self.accurate = None;
-        let r = self.factor.factor(&self.colptr, &self.rowidx, &self.values, rule.as_ref());
+        let r = if std::mem::take(&mut self.values_changed) {
+            self.factor.factor(&self.colptr, &self.rowidx, &self.values, rule.as_ref())
+        } else {
+            self.factor.refactor(&self.colptr, &self.rowidx, &self.values, rule.as_ref())
+        };
         self.factor_ms += t.elapsed().as_secs_f64() * 1e3;
         match r {
             Ok(()) => {}

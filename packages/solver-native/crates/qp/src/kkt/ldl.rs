@@ -248,6 +248,7 @@ impl Factor {
 
 /// Dot product with four independent accumulators (lets the compiler vectorise it). Shared
 /// with `tail_ldl`.
+#[inline(always)]
 pub(crate) fn dot4(a: &[f64], b: &[f64]) -> f64 {
     let mut acc = [0.0f64; 4];
     let (ca, cb) = (a.chunks_exact(4), b.chunks_exact(4));
