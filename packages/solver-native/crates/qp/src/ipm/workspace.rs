@@ -54,11 +54,26 @@ fn merit(res: &Residuals, tol: Tolerances) -> f64 {
 
 /// Iterates beyond this (scaled ∞-norm) that keep doubling are tested as certificates.
 const DIVERGE_NORM: f64 = 1e3;
-/// Complementarity of a warm start (scaled units), and the least slack/multiplier it keeps.
 /// Complementarity of a warm start from a given point (scaled units), and the μ below which
-/// the iterate is kept as the next warm start (see `snapshot`).
+/// the iterate is kept as the next warm start (see `snapshot`) or as the fallback start
+/// (see `loose`).
 const WARM_MU: f64 = 1e-6;
-const SNAPSHOT_MU: f64 = 1e-7;
+const SNAPSHOT_MU: f64 = 1e-8;
+const LOOSE_SNAPSHOT_MU: f64 = 1e-3;
+/// A warm start with an affine step shorter than this in its first RETREAT_ITERS Newton steps
+/// restarts further from the boundary: the change moved the active set, and pairs that must
+/// switch sides are too close to zero (each switch costs iterations, and a start at an old
+/// optimum can crawl for dozens). The snapshot falls back on the loose snapshot, that or a start
+/// from a given point on the cold start.
+const RETREAT_STEP: f64 = 0.1;
+const RETREAT_ITERS: u32 = 3;
+
+/// Where a warm start goes when one of its first steps is blocked (see RETREAT_STEP).
+enum Retreat {
+    None,
+    Loose(Iterate),
+    Cold,
+}
 
 pub struct IpmWorkspace {
     settings: Settings,
@@ -97,6 +112,9 @@ pub struct IpmWorkspace {
     /// the optimum, the best start after a small data change (no shifting needed). Dropped when
     /// `warm_start` sets a point or the row classes change.
     snapshot: Option<Iterate>,
+    /// The iterate of the last solve that crossed LOOSE_SNAPSHOT_MU, just below it (solves that
+    /// start below it keep it): the start when the snapshot's first steps are blocked.
+    loose: Option<Iterate>,
     /// New A values not yet scaled into `data` (refreshed by the next P update or solve).
     stale: bool,
     pending_warm_start: bool,
@@ -159,6 +177,7 @@ impl IpmWorkspace {
             rows,
             start: None,
             snapshot: None,
+            loose: None,
             stale: false,
             pending_warm_start: false,
             setup_ms: 0.0,
@@ -244,15 +263,23 @@ impl IpmWorkspace {
         let explicit = self.pending_warm_start;
         self.pending_warm_start = false;
         let (mut rho, mut delta) = (RHO_INIT, DELTA_INIT);
+        let mut retreat = Retreat::None;
+        let mut retreat_until = RETREAT_ITERS;
         let started = match (warm, self.snapshot.take()) {
             (true, Some(snap)) if !explicit => {
                 self.it = snap;
+                retreat = self.loose.clone().map_or(Retreat::Cold, Retreat::Loose);
                 true
             }
-            (true, _) => self.warm_point(),
+            (true, _) => {
+                if explicit {
+                    self.loose = None;
+                }
+                retreat = Retreat::Cold;
+                self.warm_point()
+            }
             (false, _) => self.cold_point(rho, delta),
         };
-        let snapshot_mu = SNAPSHOT_MU;
 
         let mut status = Status::MaxIterReached;
         let mut res = Residuals::default();
@@ -355,6 +382,23 @@ impl IpmWorkspace {
             let mu = mu_next.take().unwrap_or_else(|| self.it.mu(&self.rows));
             // Predictor (affine scaling): complementarity targets 0 (set by `newton_matrix`).
             let a_aff = self.direction(delta);
+            if a_aff < RETREAT_STEP && iter <= retreat_until && !matches!(retreat, Retreat::None) {
+                if self.debug {
+                    let to = if let Retreat::Loose(_) = retreat { "the loose snapshot" } else { "a cold start" };
+                    eprintln!("ipm: step {a_aff:.3} at iteration {iter} of a warm start, restarting from {to}");
+                }
+                (rho, delta) = (RHO_INIT, DELTA_INIT);
+                mu_next = None;
+                retreat_until = iter + RETREAT_ITERS;
+                if let Retreat::Loose(loose) = std::mem::replace(&mut retreat, Retreat::None) {
+                    self.it = loose;
+                    retreat = Retreat::Cold;
+                } else if !self.cold_point(rho, delta) {
+                    status = Status::NumericalError;
+                    break;
+                }
+                continue;
+            }
             let mu_aff = mu_at(&self.it, &self.dir, a_aff, &self.rows);
             let sigma = if mu > 0.0 { (mu_aff / mu).powi(3).clamp(0.0, 1.0) } else { 0.0 };
             // Corrector: centring plus the second-order term of the affine step.
@@ -401,7 +445,10 @@ impl IpmWorkspace {
             let (step_y, step_x) = (alpha * norm(&self.dir.y), alpha * norm(&self.dir.x));
             let mu_new = take_step(&mut self.it, &self.dir, alpha, &self.rows);
             mu_next = Some(mu_new);
-            if self.snapshot.is_none() && polishing.is_none() && mu_new <= snapshot_mu {
+            if mu > LOOSE_SNAPSHOT_MU && mu_new <= LOOSE_SNAPSHOT_MU && polishing.is_none() {
+                self.loose = Some(self.it.clone());
+            }
+            if self.snapshot.is_none() && polishing.is_none() && mu_new <= SNAPSHOT_MU {
                 self.snapshot = Some(self.it.clone());
             }
             let (ny, nx) = (norm(&self.it.y), norm(&self.it.x));
@@ -813,6 +860,7 @@ impl IpmWorkspace {
             }
             self.start = None;
             self.snapshot = None;
+            self.loose = None;
         }
         self.info.status = status;
     }
@@ -840,6 +888,7 @@ impl IpmWorkspace {
         let rows = RowClasses::new(&self.data.a, &self.data.l, &self.data.u);
         if rows != self.rows {
             self.snapshot = None;
+            self.loose = None;
             self.newton = NewtonSystem::new(&self.data.p, &self.data.a, &rows).map_err(newton_error)?;
             self.newton.set_matrices(&self.data.p, &self.data.a);
             self.row_diag = vec![0.0; rows.kept.len()];
@@ -889,7 +938,7 @@ impl IpmWorkspace {
                 y[i] *= old.e[i] * old.cinv * new.c * new.einv[i];
             }
         }
-        if let Some(it) = self.snapshot.as_mut() {
+        for it in [self.snapshot.as_mut(), self.loose.as_mut()].into_iter().flatten() {
             for j in 0..self.prob.n {
                 it.x[j] *= old.d[j] * new.dinv[j];
             }

@@ -34,7 +34,15 @@ const POLISH_ITERS = 4;
 const POLISH_MERIT = 1e-3;
 const DIVERGE_NORM = 1e3;
 const WARM_MU = 1e-6;
-const SNAPSHOT_MU = 1e-7;
+const SNAPSHOT_MU = 1e-8;
+const LOOSE_SNAPSHOT_MU = 1e-3;
+/**
+ * A warm start with an affine step shorter than this in its first RETREAT_ITERS Newton steps
+ * restarts further from the boundary (see the Rust twin): the snapshot falls back on the loose
+ * snapshot, that or a start from a given point on the cold start.
+ */
+const RETREAT_STEP = 0.1;
+const RETREAT_ITERS = 3;
 
 const HAS_SOLUTION: ReadonlySet<QpStatus> = new Set(['solved', 'solved_inaccurate', 'max_iter_reached', 'time_limit_reached']);
 
@@ -95,6 +103,8 @@ export class TsIpmWorkspace implements QpWorkspace {
   private start: { x: Float64Array; y: Float64Array } | undefined;
   /** The last solve's iterate when μ first fell below SNAPSHOT_MU: the best start after a small data change. */
   private snapshot: Iterate | undefined;
+  /** The iterate of the last solve that crossed LOOSE_SNAPSHOT_MU, just below it (solves that start below it keep it): the start when the snapshot's first steps are blocked. */
+  private loose: Iterate | undefined;
   /** New A values not yet scaled in (refreshed by the next P update or solve). */
   private stale = false;
   private pendingWarmStart = false;
@@ -211,10 +221,18 @@ export class TsIpmWorkspace implements QpWorkspace {
     const snap = this.snapshot;
     this.snapshot = undefined;
     let started: boolean;
+    // Where a warm start goes when its first step is blocked (see RETREAT_STEP).
+    let retreat: Iterate | 'cold' | undefined;
+    let retreatUntil = RETREAT_ITERS;
     if (warm && snap && !explicit) {
       this.it.copyFrom(snap);
+      retreat = this.loose ?? 'cold';
       started = true;
-    } else started = warm ? this.warmPoint() : this.coldPoint(rho, delta);
+    } else if (warm) {
+      if (explicit) this.loose = undefined;
+      retreat = 'cold';
+      started = this.warmPoint();
+    } else started = this.coldPoint(rho, delta);
     const { m, rows } = this;
 
     let status: QpStatus = 'max_iter_reached';
@@ -300,6 +318,21 @@ export class TsIpmWorkspace implements QpWorkspace {
       }
       this.direction(delta);
       const aAff = maxStep(it, this.dir, rows);
+      if (aAff < RETREAT_STEP && iter <= retreatUntil && retreat) {
+        const fallback = retreat;
+        retreat = undefined;
+        rho = RHO_INIT;
+        delta = DELTA_INIT;
+        retreatUntil = iter + RETREAT_ITERS;
+        if (fallback !== 'cold') {
+          it.copyFrom(fallback);
+          retreat = 'cold';
+        } else if (!this.coldPoint(rho, delta)) {
+          status = 'numerical_error';
+          break;
+        }
+        continue;
+      }
       const muAff = muAt(it, this.dir, aAff, rows);
       const sigma = mu > 0 ? Math.min(Math.max((muAff / mu) ** 3, 0), 1) : 0;
       // Corrector: centring plus the second-order term of the affine step.
@@ -334,6 +367,10 @@ export class TsIpmWorkspace implements QpWorkspace {
       const stepY = alpha * normInf(this.dir.y);
       const stepX = alpha * normInf(this.dir.x);
       takeStep(it, this.dir, alpha, rows);
+      if (mu > LOOSE_SNAPSHOT_MU && it.mu(rows) <= LOOSE_SNAPSHOT_MU && !polishing) {
+        this.loose = new Iterate(this.n, m);
+        this.loose.copyFrom(it);
+      }
       if (!this.snapshot && !polishing && it.mu(rows) <= SNAPSHOT_MU) {
         this.snapshot = new Iterate(this.n, m);
         this.snapshot.copyFrom(it);
@@ -612,6 +649,7 @@ export class TsIpmWorkspace implements QpWorkspace {
       objective = status === 'primal_infeasible' ? Infinity : status === 'dual_infeasible' ? -Infinity : NaN;
       this.start = undefined;
       this.snapshot = undefined;
+      this.loose = undefined;
     }
     const info = {
       status,
@@ -666,6 +704,7 @@ export class TsIpmWorkspace implements QpWorkspace {
     const rows = new RowClasses(this.m, this.n, this.user.Ap, this.user.Ai, this.l, this.u);
     if (rows.equals(this.rows)) return;
     this.snapshot = undefined;
+    this.loose = undefined;
     this.rows = rows;
     this.newton = new NewtonSystem(this.n, this.user.Pp, this.user.Pi, this.user.Ap, this.user.Ai, rows);
     this.newton.setMatrices(this.user.Pp, this.Px, this.Ax);
@@ -703,14 +742,16 @@ export class TsIpmWorkspace implements QpWorkspace {
   private refreshScaling(): void {
     this.stale = false;
     const start = this.userStart();
-    const snap = this.snapshot;
+    const snaps = [this.snapshot, this.loose];
     const { D: d0, E: e0, c: c0 } = { D: Float64Array.from(this.scaling.D), E: Float64Array.from(this.scaling.E), c: this.scaling.c };
     this.rescale();
     this.reclassify();
     this.newton.setMatrices(this.user.Pp, this.Px, this.Ax);
     this.setUserStart(start);
-    if (snap && this.snapshot === snap) {
-      const { Dinv, Einv, c } = this.scaling;
+    const { Dinv, Einv, c } = this.scaling;
+    for (const snap of snaps) {
+      // dropped by reclassify when the row classes changed
+      if (!snap || (snap !== this.snapshot && snap !== this.loose)) continue;
       for (let j = 0; j < this.n; j++) snap.x[j]! *= d0[j]! * Dinv[j]!;
       for (let i = 0; i < this.m; i++) {
         const ks = this.scaling.E[i]! / e0[i]!;
