@@ -196,3 +196,33 @@ fn a_warm_start_blocked_by_a_moved_active_set_falls_back_instead_of_crawling() {
     // without them the warm start crawled for 32 iterations.
     assert!(warm <= fi.iterations + 6, "warm {warm} vs fresh {} (cold before the change {cold})", fi.iterations);
 }
+
+#[test]
+fn value_updates_small_or_large_equal_a_fresh_solve() {
+    // A small move keeps the equilibration (KEEP_SCALING), a large one runs Ruiz again: both
+    // must land on the fresh solve's optimum.
+    let mk = |kp: f64, ka: f64| {
+        Problem::new(
+            csc_dense(&[&[4.0 * kp, 1.0 * kp, 0.0], &[0.0, 2.0 * kp, 0.5 * kp], &[0.0, 0.0, 3.0 * kp]], true),
+            vec![1.0, -2.0, 0.5],
+            csc_dense(&[&[1.0 * ka, 1.0, 1.0], &[1.0, -2.0 * ka, 0.0], &[0.0, 1.0, 3.0 * ka]], false),
+            vec![1.0, f64::NEG_INFINITY, -1.0],
+            vec![1.0, 0.5, 2.0],
+        )
+        .unwrap()
+    };
+    let mut s = Solver::new(mk(1.0, 1.0), Settings { warm_start: true, ..ipm(1e-9) }).unwrap();
+    assert_eq!(s.solve().0.status, Status::Solved);
+    for (kp, ka) in [(1.01, 0.99), (10.0, 3.0), (1.0, 1.0)] {
+        let next = mk(kp, ka);
+        s.update_a_values(&next.a.values).unwrap();
+        s.update_p_values(&next.p.values).unwrap();
+        let (wi, ws) = s.solve();
+        let (obj, x) = (wi.objective, ws.x.clone());
+        let mut fresh = Solver::new(next, ipm(1e-9)).unwrap();
+        let (fi, fs) = fresh.solve();
+        assert_eq!(fi.status, Status::Solved);
+        assert!((obj - fi.objective).abs() < 1e-8 * (1.0 + fi.objective.abs()), "{kp} {ka}: {obj} vs {}", fi.objective);
+        assert!(x.iter().zip(&fs.x).all(|(a, b)| (a - b).abs() < 1e-6), "{kp} {ka}");
+    }
+}

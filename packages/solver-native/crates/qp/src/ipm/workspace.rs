@@ -52,6 +52,11 @@ fn merit(res: &Residuals, tol: Tolerances) -> f64 {
     ratio(res.prim, res.prim_norm).max(ratio(res.dual, res.dual_norm)).max(ratio(res.gap, res.gap_norm))
 }
 
+/// A P or A value update keeps the equilibration when every scaled value stays within this
+/// relative distance of its value at the last Ruiz pass (a repricing moves values by a few per
+/// cent: the factors would barely move, and Ruiz costs more than the update otherwise does).
+const KEEP_SCALING: f64 = 0.25;
+
 /// Iterates beyond this (scaled ∞-norm) that keep doubling are tested as certificates.
 const DIVERGE_NORM: f64 = 1e3;
 /// Complementarity of a warm start from a given point (scaled units), and the μ below which
@@ -115,6 +120,9 @@ pub struct IpmWorkspace {
     /// The iterate of the last solve that crossed LOOSE_SNAPSHOT_MU, just below it (solves that
     /// start below it keep it): the start when the snapshot's first steps are blocked.
     loose: Option<Iterate>,
+    /// Scaled P and A values right after the last Ruiz pass (see KEEP_SCALING).
+    ruiz_p: Vec<f64>,
+    ruiz_a: Vec<f64>,
     /// New A values not yet scaled into `data` (refreshed by the next P update or solve).
     stale: bool,
     pending_warm_start: bool,
@@ -153,6 +161,8 @@ impl IpmWorkspace {
         let a32 = Pattern32::new(&data.a);
         let mut ws = IpmWorkspace {
             a32,
+            ruiz_p: data.p.values.clone(),
+            ruiz_a: data.a.values.clone(),
             prob,
             data,
             scaling,
@@ -924,12 +934,25 @@ impl IpmWorkspace {
         self.check_convexity()
     }
 
-    /// Rescales from the user data (as a fresh setup would) and carries the warm-start points
-    /// over to the new scaling.
+    /// Scales new P and A values: with the current factors when every value stays near its
+    /// value at the last Ruiz pass (KEEP_SCALING; the warm-start points need no conversion),
+    /// else by a new Ruiz pass from the user data (as a fresh setup would), carrying the
+    /// warm-start points over to the new scaling.
     fn refresh_scaling(&mut self) -> QpResult<()> {
         self.stale = false;
+        if self.keeps_scaling() {
+            self.data.p.values.copy_from_slice(&self.prob.p.values);
+            self.scaling.scale_p(&mut self.data.p);
+            self.data.a.values.copy_from_slice(&self.prob.a.values);
+            self.scaling.scale_a(&mut self.data.a);
+            self.newton.set_matrices(&self.data.p, &self.data.a);
+            self.a32.refresh(&self.data.a.values);
+            return Ok(());
+        }
         let old = self.scaling.clone();
         let new = self.data.rescale(&self.prob, self.settings.scaling_iterations);
+        self.ruiz_p.copy_from_slice(&self.data.p.values);
+        self.ruiz_a.copy_from_slice(&self.data.a.values);
         if let Some((x, y)) = self.start.as_mut() {
             for j in 0..self.prob.n {
                 x[j] *= old.d[j] * new.dinv[j];
@@ -956,6 +979,16 @@ impl IpmWorkspace {
         self.newton.set_matrices(&self.data.p, &self.data.a);
         self.a32.refresh(&self.data.a.values);
         Ok(())
+    }
+
+    /// Whether the user's P and A values, scaled with the current factors, all lie within
+    /// KEEP_SCALING of their values at the last Ruiz pass (zeros must stay zero).
+    fn keeps_scaling(&self) -> bool {
+        let s = &self.scaling;
+        let near = |new: f64, old: f64| (new - old).abs() <= KEEP_SCALING * old.abs();
+        let (p, a) = (&self.prob.p, &self.prob.a);
+        (0..p.ncols).all(|j| (p.colptr[j]..p.colptr[j + 1]).all(|k| near(p.values[k] * s.c * s.d[p.rowidx[k]] * s.d[j], self.ruiz_p[k])))
+            && (0..a.ncols).all(|j| (a.colptr[j]..a.colptr[j + 1]).all(|k| near(a.values[k] * s.e[a.rowidx[k]] * s.d[j], self.ruiz_a[k])))
     }
 
     pub fn update_settings(&mut self, upd: &SettingsUpdate) -> QpResult<()> {

@@ -33,6 +33,8 @@ const STALL_ITERS = 40;
 const POLISH_ITERS = 4;
 const POLISH_MERIT = 1e-3;
 const DIVERGE_NORM = 1e3;
+/** A P or A value update keeps the equilibration when every scaled value stays within this relative distance of its value at the last Ruiz pass (see the Rust twin). */
+const KEEP_SCALING = 0.25;
 const WARM_MU = 1e-6;
 const SNAPSHOT_MU = 1e-8;
 const LOOSE_SNAPSHOT_MU = 1e-3;
@@ -105,6 +107,9 @@ export class TsIpmWorkspace implements QpWorkspace {
   private snapshot: Iterate | undefined;
   /** The iterate of the last solve that crossed LOOSE_SNAPSHOT_MU, just below it (solves that start below it keep it): the start when the snapshot's first steps are blocked. */
   private loose: Iterate | undefined;
+  /** Scaled P and A values right after the last Ruiz pass (see KEEP_SCALING). */
+  private ruizP!: Float64Array;
+  private ruizA!: Float64Array;
   /** New A values not yet scaled in (refreshed by the next P update or solve). */
   private stale = false;
   private pendingWarmStart = false;
@@ -176,6 +181,20 @@ export class TsIpmWorkspace implements QpWorkspace {
     this.q.set(user.q);
     this.scaling.equilibrate(this.settings.scalingIterations, n, m, user.Pp, user.Pi, this.Px, this.q, user.Ap, user.Ai, this.Ax);
     this.scaling.scaleBounds(user.l, user.u, this.l, this.u);
+    this.ruizP = Float64Array.from(this.Px);
+    this.ruizA = Float64Array.from(this.Ax);
+  }
+
+  /** Whether the user's P and A values, scaled with the current factors, all lie within KEEP_SCALING of their values at the last Ruiz pass (zeros must stay zero). */
+  private keepsScaling(): boolean {
+    const { user, scaling } = this;
+    const { D, E, c } = scaling;
+    const near = (v: number, old: number) => Math.abs(v - old) <= KEEP_SCALING * Math.abs(old);
+    for (let j = 0; j < this.n; j++) {
+      for (let k = user.Pp[j]!; k < user.Pp[j + 1]!; k++) if (!near(user.Px[k]! * c * D[user.Pi[k]!]! * D[j]!, this.ruizP[k]!)) return false;
+      for (let k = user.Ap[j]!; k < user.Ap[j + 1]!; k++) if (!near(user.Ax[k]! * E[user.Ai[k]!]! * D[j]!, this.ruizA[k]!)) return false;
+    }
+    return true;
   }
 
   /** ADMM's KKT matrix [P + σI, Aᵀ; A, −diag(1/ρ)] (ρ×10³ on equalities) must have n positive pivots. */
@@ -741,6 +760,17 @@ export class TsIpmWorkspace implements QpWorkspace {
   /** Rescales from the user data and carries the warm-start points over to the new scaling. */
   private refreshScaling(): void {
     this.stale = false;
+    if (this.keepsScaling()) {
+      // the current factors on the new values (as the Rust twin's scale_p / scale_a)
+      const { user, scaling } = this;
+      const { D, E, c } = scaling;
+      for (let j = 0; j < this.n; j++) {
+        for (let k = user.Pp[j]!; k < user.Pp[j + 1]!; k++) this.Px[k] = user.Px[k]! * (c * D[user.Pi[k]!]! * D[j]!);
+        for (let k = user.Ap[j]!; k < user.Ap[j + 1]!; k++) this.Ax[k] = user.Ax[k]! * (E[user.Ai[k]!]! * D[j]!);
+      }
+      this.newton.setMatrices(user.Pp, this.Px, this.Ax);
+      return;
+    }
     const start = this.userStart();
     const snaps = [this.snapshot, this.loose];
     const { D: d0, E: e0, c: c0 } = { D: Float64Array.from(this.scaling.D), E: Float64Array.from(this.scaling.E), c: this.scaling.c };
