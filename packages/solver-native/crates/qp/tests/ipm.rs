@@ -226,3 +226,35 @@ fn value_updates_small_or_large_equal_a_fresh_solve() {
         assert!(x.iter().zip(&fs.x).all(|(a, b)| (a - b).abs() < 1e-6), "{kp} {ka}");
     }
 }
+
+#[test]
+fn a_p_update_that_provably_keeps_p_psd_skips_the_check_and_any_other_is_still_checked() {
+    // P = [[2, 1], [1, 2]] ⊕ [3]: x₂'s column is alone. Values in storage order: 2, 1, 2, 3.
+    let p = csc_dense(&[&[2.0, 1.0, 0.0], &[1.0, 2.0, 0.0], &[0.0, 0.0, 3.0]], true);
+    // Constraints on x₂ and on x₀ + x₁ only, so no row hides an indefinite block of P from the
+    // check (it factors P + σI + ρAᵀA, ADMM's verdict: convex where the rows allow movement).
+    let a = csc_dense(&[&[1.0, 1.0, 0.0], &[0.0, 0.0, 1.0]], false);
+    let prob = Problem::new(p, vec![-1.0, 0.5, -2.0], a, vec![-1.0, 0.0], vec![1.0, 2.0]).unwrap();
+    let mut s = Solver::new(prob.clone(), ipm(1e-9)).unwrap();
+    assert_eq!(s.solve().0.status, Status::Solved);
+    // The lone diagonal falls to 0.5 and a coupled diagonal rises: PSD by construction.
+    s.update_p_values(&[2.5, 1.0, 2.0, 0.5]).unwrap();
+    let (status, warm) = {
+        let i = s.solve().0;
+        (i.status, i.objective)
+    };
+    assert_eq!(status, Status::Solved);
+    let mut next = prob.clone();
+    next.p.values = vec![2.5, 1.0, 2.0, 0.5];
+    let mut fresh = Solver::new(next, ipm(1e-9)).unwrap();
+    let fi = fresh.solve().0.objective;
+    assert!((warm - fi).abs() < 1e-8, "warm {warm} fresh {fi}");
+    // A coupled diagonal that falls makes P indefinite ([[0.4, 1], [1, 2]]): still caught.
+    let err = s.update_p_values(&[0.4, 1.0, 2.0, 0.5]).err().unwrap();
+    assert_eq!(err.kind, ErrorKind::NonConvex);
+    // So is a lone diagonal below zero.
+    let err = s.update_p_values(&[2.5, 1.0, 2.0, -1.0]).err().unwrap();
+    assert_eq!(err.kind, ErrorKind::NonConvex);
+    // The rejected updates left the last accepted values in place.
+    assert!((s.solve().0.objective - warm).abs() < 1e-9);
+}

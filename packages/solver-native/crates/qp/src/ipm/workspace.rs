@@ -4,6 +4,7 @@
 //! rebuilds the Newton system's structure).
 use std::time::Instant;
 
+use crate::csc::Csc;
 use crate::data::ScaledData;
 use crate::error::{QpError, QpResult};
 use crate::info::Info;
@@ -911,7 +912,12 @@ impl IpmWorkspace {
     /// New values of P's stored upper-triangle entries (same pattern and order).
     pub fn update_p_values(&mut self, values: &[f64]) -> QpResult<()> {
         check_matrix_values("P.values", values, self.prob.p.nnz())?;
+        let stays_psd = keeps_psd(&self.prob.p, values);
         let old = std::mem::replace(&mut self.prob.p.values, values.to_vec());
+        if stays_psd {
+            // No factorisation needed to know P is still PSD (a price move's impact terms).
+            return self.refresh_scaling();
+        }
         self.refresh_matrices().inspect_err(|_| {
             self.prob.p.values = old;
             let _ = self.refresh_matrices();
@@ -1024,6 +1030,35 @@ impl IpmWorkspace {
         self.pending_warm_start = true;
         Ok(())
     }
+}
+
+/// Whether P with `values` is PSD whenever P with its current values is, without factoring: every
+/// changed entry is on the diagonal and either does not decrease (P + a non-negative diagonal) or
+/// is ≥ 0 in a column that is alone (no other entry in its column or row: a separate 1×1 block).
+fn keeps_psd(p: &Csc, values: &[f64]) -> bool {
+    let n = p.ncols;
+    let mut alone = vec![true; n];
+    for j in 0..n {
+        for k in p.colptr[j]..p.colptr[j + 1] {
+            let i = p.rowidx[k];
+            if i != j {
+                alone[i] = false;
+                alone[j] = false;
+            }
+        }
+    }
+    for j in 0..n {
+        for k in p.colptr[j]..p.colptr[j + 1] {
+            let (old, new) = (p.values[k], values[k]);
+            if new == old {
+                continue;
+            }
+            if p.rowidx[k] != j || !(new >= old || alone[j] && new >= 0.0) {
+                return false;
+            }
+        }
+    }
+    true
 }
 
 fn check_matrix_values(path: &str, v: &[f64], nnz: usize) -> QpResult<()> {

@@ -4,6 +4,7 @@ import { createQpWorkspace } from '../../index.js';
 import { resolveQpSettings } from '../../settings.js';
 import type { QpProblem, QpSettings } from '../../types.js';
 import { createTsQpWorkspace } from '../index.js';
+import { keepsPsd } from './workspace.js';
 
 /**
  * min ½xᵀ(I + 11ᵀ)x + qᵀx, −1 ≤ x ≤ 1 with |q| large: every bound is active, and flipping the
@@ -56,6 +57,50 @@ describe('interior point: warm starts', () => {
       // at most two fallbacks (snapshot → loose snapshot → cold start), each within 3 steps;
       // without them the warm start crawled for 32 iterations
       expect(warm.info.iterations).toBeLessThanOrEqual(ref.info.iterations + 6);
+    });
+  }
+});
+
+/** P = [[2, 1], [1, 2]] ⊕ [3] (x₂'s column alone), rows x₀ + x₁ ∈ [−1, 1] and x₂ ∈ [0, 2]. */
+function blockProblem(pValues: number[]): QpProblem {
+  return {
+    n: 3,
+    m: 2,
+    P: { nRows: 3, nCols: 3, colPtr: Int32Array.from([0, 1, 3, 4]), rowIdx: Int32Array.from([0, 0, 1, 2]), values: Float64Array.from(pValues) },
+    q: Float64Array.from([-1, 0.5, -2]),
+    A: { nRows: 2, nCols: 3, colPtr: Int32Array.from([0, 1, 2, 3]), rowIdx: Int32Array.from([0, 0, 1]), values: Float64Array.from([1, 1, 1]) },
+    l: Float64Array.from([-1, 0]),
+    u: Float64Array.from([1, 2]),
+  };
+}
+
+describe('interior point: P value updates', () => {
+  it('keepsPsd: only diagonal changes that cannot break semidefiniteness pass', () => {
+    const p = blockProblem([2, 1, 2, 3]).P;
+    const check = (v: number[]) => keepsPsd(3, p.colPtr, p.rowIdx, p.values, Float64Array.from(v));
+    expect(check([2, 1, 2, 3])).toBe(true); // nothing changed
+    expect(check([2.5, 1, 2.1, 0.5])).toBe(true); // coupled diagonals up, the lone one down to ≥ 0
+    expect(check([2, 1, 2, 0])).toBe(true);
+    expect(check([1.9, 1, 2, 3])).toBe(false); // a coupled diagonal down: needs the factorisation
+    expect(check([2, 1.1, 2, 3])).toBe(false); // an off-diagonal entry
+    expect(check([2, 1, 2, -1e-12])).toBe(false); // the lone one below zero
+  });
+
+  for (const b of backends) {
+    it(`${b.name}: an update that keeps P PSD solves as a fresh workspace would; any other is still checked`, () => {
+      const ws = b.create(blockProblem([2, 1, 2, 3]));
+      expect(ws.solve().status).toBe('solved');
+      ws.updatePValues(Float64Array.from([2.5, 1, 2, 0.5]));
+      const warm = ws.solve();
+      const fresh = b.create(blockProblem([2.5, 1, 2, 0.5]));
+      const cold = fresh.solve();
+      expect(warm.status).toBe('solved');
+      expect(Math.abs(warm.objective - cold.objective)).toBeLessThan(1e-8);
+      expect(() => ws.updatePValues(Float64Array.from([0.4, 1, 2, 0.5]))).toThrow(/semidefinite/);
+      expect(() => ws.updatePValues(Float64Array.from([2.5, 1, 2, -1]))).toThrow(/semidefinite/);
+      expect(Math.abs(ws.solve().objective - warm.objective)).toBeLessThan(1e-9);
+      ws.dispose();
+      fresh.dispose();
     });
   }
 });

@@ -735,11 +735,13 @@ export class TsIpmWorkspace implements QpWorkspace {
     this.assertLive();
     const t0 = performance.now();
     checkVector(values, this.user.Px.length, 'P.values', false);
+    const staysPsd = keepsPsd(this.n, this.user.Pp, this.user.Pi, this.user.Px, values);
     const old = Float64Array.from(this.user.Px);
     this.user.Px.set(values);
     try {
       this.refreshScaling();
-      this.checkConvexity();
+      // No factorisation needed to know P is still PSD (a price move's impact terms).
+      if (!staysPsd) this.checkConvexity();
     } catch (e) {
       this.user.Px.set(old);
       this.refreshScaling();
@@ -840,4 +842,28 @@ export class TsIpmWorkspace implements QpWorkspace {
   private assertLive(): void {
     if (this.disposed) throw new Error('QP workspace used after dispose()');
   }
+}
+
+/**
+ * Whether P with `values` is PSD whenever P with its current values `px` is, without factoring:
+ * every changed entry is on the diagonal and either does not decrease (P + a non-negative
+ * diagonal) or is ≥ 0 in a column that is alone (no other entry in its column or row).
+ */
+export function keepsPsd(n: number, pp: Int32Array, pi: Int32Array, px: Float64Array, values: Float64Array): boolean {
+  const alone = new Uint8Array(n).fill(1);
+  for (let j = 0; j < n; j++) {
+    for (let k = pp[j]!; k < pp[j + 1]!; k++) {
+      const i = pi[k]!;
+      if (i !== j) alone[i] = alone[j] = 0;
+    }
+  }
+  for (let j = 0; j < n; j++) {
+    for (let k = pp[j]!; k < pp[j + 1]!; k++) {
+      const was = px[k]!;
+      const now = values[k]!;
+      if (now === was) continue;
+      if (pi[k] !== j || !(now >= was || (alone[j] === 1 && now >= 0))) return false;
+    }
+  }
+  return true;
 }
