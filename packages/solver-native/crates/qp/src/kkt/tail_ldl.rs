@@ -55,6 +55,8 @@ pub struct TailSymbolic {
     /// Column pointers and tail-local rows (k − t0) of L₂₁, per column < t0, rows ascending.
     tp: Vec<usize>,
     ti: Vec<u32>,
+    /// Where column j's values start in the group-ordered copy of L₂₁ (`TailFactor::lg`).
+    to: Vec<usize>,
     /// K₂₁'s entries K(t, k), k < t0 ≤ t, as (slot in K, position in L₂₁'s storage of the
     /// entry L(t, k)), in K's column order.
     k21_map: Vec<(usize, usize)>,
@@ -164,6 +166,12 @@ impl TailSymbolic {
                 fill_g[group_id[j]] += 1;
             }
         }
+        let mut to = vec![0usize; t0];
+        let mut at = 0;
+        for &j in &g_cols {
+            to[j] = at;
+            at += tp[j + 1] - tp[j];
+        }
         let halfway = |w: &dyn Fn(usize) -> f64| -> usize {
             let total: f64 = (0..sizes.len()).map(w).sum();
             let mut acc = 0.0;
@@ -179,11 +187,16 @@ impl TailSymbolic {
         let shared = tp[t0] >= PARALLEL_MIN_NNZ;
         let split = if shared { halfway(&|g| sizes[g] as f64 * width(g) * width(g)) } else { 0 };
         let split_solve = if shared { halfway(&|g| sizes[g] as f64 * width(g)) } else { 0 };
-        Ok(TailSymbolic { n, t0, etree, lp, tp, ti, k21_map, k22, g_ptr, g_cols, split, split_solve, nnz_l })
+        Ok(TailSymbolic { n, t0, etree, lp, tp, ti, to, k21_map, k22, g_ptr, g_cols, split, split_solve, nnz_l })
     }
 
     pub fn n(&self) -> usize {
         self.n
+    }
+    /// Column j's values in the group-ordered copy of L₂₁.
+    #[inline(always)]
+    fn col(&self, j: usize) -> std::ops::Range<usize> {
+        self.to[j]..self.to[j] + (self.tp[j + 1] - self.tp[j])
     }
     /// Order of the dense trailing block.
     pub fn tail(&self) -> usize {
@@ -242,6 +255,10 @@ pub struct TailFactor {
     li: Vec<u32>,
     lx: Vec<f64>,
     tx: Vec<f64>,
+    /// L₂₁ again, group by group (each group's columns one contiguous block, `sym.to`): the
+    /// Schur update and the solves stream it instead of gathering short columns from across
+    /// `tx` (which the factorisation fills column by column, in pivot order).
+    lg: Vec<f64>,
     /// K₂₁ laid out like L₂₁ (`tx`; 0 where K has no entry): gathered from the matrix's
     /// columns once per value change, not at every factorisation, so that each column of L₂₁
     /// starts as a contiguous copy.
@@ -283,6 +300,7 @@ impl TailFactor {
             li: vec![0; sym.lp[sym.t0]],
             lx: vec![0.0; sym.lp[sym.t0]],
             tx: vec![0.0; sym.tp[sym.t0]],
+            lg: vec![0.0; sym.tp[sym.t0]],
             k21: vec![0.0; sym.tp[sym.t0]],
             tpos: vec![0; t],
             k21_loaded: false,
@@ -425,10 +443,11 @@ impl TailFactor {
                     top += 1;
                 }
             }
-            // Column k of L₂₁ starts from K(t, k); columns below update it through `tpos`
-            // (their tail patterns are contained in this one's), set on first need.
+            // Column k of L₂₁ starts from K(t, k), copied on the first update by a column below
+            // (most columns have none: they are scaled straight from K₂₁); those update it
+            // through `tpos` (their tail patterns are contained in this one's), set on first need.
             let (tk0, tk1) = (self.sym.tp[k], self.sym.tp[k + 1]);
-            self.tx[tk0..tk1].copy_from_slice(&self.k21[tk0..tk1]);
+            let mut copied = false;
             let mut tpos_set = false;
             // Sparse triangular solve in topological order (the pattern read backwards).
             for s in (0..top).rev() {
@@ -441,6 +460,10 @@ impl TailFactor {
                     self.y[self.li[p] as usize] -= self.lx[p] * yc;
                 }
                 let (tc0, tc1) = (self.sym.tp[c], self.sym.tp[c + 1]);
+                if tc0 < tc1 && !copied {
+                    self.tx[tk0..tk1].copy_from_slice(&self.k21[tk0..tk1]);
+                    copied = true;
+                }
                 if tc1 - tc0 == tk1 - tk0 {
                     // Same width, so the same pattern (it is contained in k's): contiguous.
                     let (done, col_k) = self.tx.split_at_mut(tk0);
@@ -468,7 +491,13 @@ impl TailFactor {
             self.pivot(k, dk, rule)?;
             // Column k of L₂₁.
             let dinv = self.dinv[k];
-            self.tx[tk0..tk1].iter_mut().for_each(|v| *v *= dinv);
+            if copied {
+                self.tx[tk0..tk1].iter_mut().for_each(|v| *v *= dinv);
+            } else {
+                for (v, &a) in self.tx[tk0..tk1].iter_mut().zip(&self.k21[tk0..tk1]) {
+                    *v = a * dinv;
+                }
+            }
         }
         self.schur_update();
         self.factor_dense(rule)
@@ -480,10 +509,10 @@ impl TailFactor {
     /// a private copy of S by a scoped thread.
     fn schur_update(&mut self) {
         let t = self.sym.tail();
-        let TailFactor { sym, tx, d, dense, buf, dense2, buf2, schur, schur2, .. } = self;
+        let TailFactor { sym, tx, lg, d, dense, buf, dense2, buf2, schur, schur2, .. } = self;
         let g_all = sym.g_ptr.len() - 1;
         if sym.split == 0 || sym.split >= g_all || !two_cores() {
-            schur_groups(sym, tx, d, 0..g_all, t, dense, buf, schur);
+            schur_groups(sym, tx, lg, d, 0..g_all, t, dense, buf, schur);
             return;
         }
         dense2.iter_mut().for_each(|v| *v = 0.0);
@@ -493,8 +522,9 @@ impl TailFactor {
         std::thread::scope(|scope| {
             let (sym, tx, d): (&TailSymbolic, &[f64], &[f64]) = (sym, tx, d);
             let (dense2, buf2) = (&mut *dense2, &mut *buf2);
-            scope.spawn(move || schur_groups(sym, tx, d, sym.split..g_all, t, dense2, buf2, schur2));
-            schur_groups(sym, tx, d, 0..sym.split, t, dense, buf, schur);
+            let (lg1, lg2) = lg.split_at_mut(sym.to[sym.g_cols[sym.g_ptr[sym.split]]]);
+            scope.spawn(move || schur_groups(sym, tx, lg2, d, sym.split..g_all, t, dense2, buf2, schur2));
+            schur_groups(sym, tx, lg1, d, 0..sym.split, t, dense, buf, schur);
         });
         for (a, b) in dense.iter_mut().zip(dense2.iter()) {
             *a += b;
@@ -565,7 +595,7 @@ impl TailFactor {
         let g_all = sym.g_ptr.len() - 1;
         let parallel = sym.split > 0 && sym.split < g_all && two_cores();
         if parallel {
-            let (tx, xs_ro) = (&self.tx[..], &*xs);
+            let (tx, xs_ro) = (&self.lg[..], &*xs);
             let (xt2, acc2) = (&mut self.xt2, &mut self.acc2);
             xt2.iter_mut().for_each(|v| *v = 0.0);
             std::thread::scope(|scope| {
@@ -576,7 +606,7 @@ impl TailFactor {
                 *a += b;
             }
         } else {
-            forward_groups(sym, &self.tx, xs, 0..g_all, xt, &mut self.row);
+            forward_groups(sym, &self.lg, xs, 0..g_all, xt, &mut self.row);
         }
         for i in 0..t {
             let s = dot4(&self.dense[i * t..i * t + i], &xt[..i]);
@@ -594,7 +624,7 @@ impl TailFactor {
             }
         }
         if parallel {
-            let (tx, xt_ro) = (&self.tx[..], &*xt);
+            let (tx, xt_ro) = (&self.lg[..], &*xt);
             let (out2, acc2) = (&mut self.out2, &mut self.acc2);
             out2.clear();
             std::thread::scope(|scope| {
@@ -606,7 +636,7 @@ impl TailFactor {
                 xs[c] -= v;
             }
         } else {
-            backward_groups(sym, &self.tx, xt, 0..g_all, &mut self.row, |c, v| xs[c] -= v);
+            backward_groups(sym, &self.lg, xt, 0..g_all, &mut self.row, |c, v| xs[c] -= v);
         }
         for c in (0..t0).rev() {
             let mut s = 0.0;
@@ -651,33 +681,33 @@ fn round8(w: usize) -> usize {
 /// w × w block is summed over all C columns in registers, then stored once. R = 8 with
 /// AVX-512, else 4 (what fits the vector registers); every entry is computed by the same
 /// operations in the same order whatever R and the instruction set, so the bits are the same.
-fn schur_groups(sym: &TailSymbolic, tx: &[f64], d: &[f64], gs: std::ops::Range<usize>, t: usize, dense: &mut [f64], buf: &mut [f64], scratch: &mut SchurScratch) {
+fn schur_groups(sym: &TailSymbolic, tx: &[f64], lg: &mut [f64], d: &[f64], gs: std::ops::Range<usize>, t: usize, dense: &mut [f64], buf: &mut [f64], scratch: &mut SchurScratch) {
     #[cfg(target_arch = "x86_64")]
     {
         if has_avx512() {
             // SAFETY: the CPU supports AVX-512F (checked at run time).
-            unsafe { schur_groups_avx512(sym, tx, d, gs, t, dense, buf, scratch) };
+            unsafe { schur_groups_avx512(sym, tx, lg, d, gs, t, dense, buf, scratch) };
             return;
         }
         if has_avx2() {
             // SAFETY: the CPU supports AVX2 (checked at run time).
-            unsafe { schur_groups_avx2(sym, tx, d, gs, t, dense, buf, scratch) };
+            unsafe { schur_groups_avx2(sym, tx, lg, d, gs, t, dense, buf, scratch) };
             return;
         }
     }
-    schur_groups_body::<4>(sym, tx, d, gs, t, dense, buf, scratch)
+    schur_groups_body::<4>(sym, tx, lg, d, gs, t, dense, buf, scratch)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn schur_groups_avx2(sym: &TailSymbolic, tx: &[f64], d: &[f64], gs: std::ops::Range<usize>, t: usize, dense: &mut [f64], buf: &mut [f64], scratch: &mut SchurScratch) {
-    schur_groups_body::<4>(sym, tx, d, gs, t, dense, buf, scratch)
+unsafe fn schur_groups_avx2(sym: &TailSymbolic, tx: &[f64], lg: &mut [f64], d: &[f64], gs: std::ops::Range<usize>, t: usize, dense: &mut [f64], buf: &mut [f64], scratch: &mut SchurScratch) {
+    schur_groups_body::<4>(sym, tx, lg, d, gs, t, dense, buf, scratch)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
-unsafe fn schur_groups_avx512(sym: &TailSymbolic, tx: &[f64], d: &[f64], gs: std::ops::Range<usize>, t: usize, dense: &mut [f64], buf: &mut [f64], scratch: &mut SchurScratch) {
-    schur_groups_body::<8>(sym, tx, d, gs, t, dense, buf, scratch)
+unsafe fn schur_groups_avx512(sym: &TailSymbolic, tx: &[f64], lg: &mut [f64], d: &[f64], gs: std::ops::Range<usize>, t: usize, dense: &mut [f64], buf: &mut [f64], scratch: &mut SchurScratch) {
+    schur_groups_body::<8>(sym, tx, lg, d, gs, t, dense, buf, scratch)
 }
 
 /// Whether the CPU has AVX2: the hot loops are then compiled for it too (the same operations
@@ -695,18 +725,32 @@ fn has_avx512() -> bool {
 }
 
 #[inline(always)]
-fn schur_groups_body<const R: usize>(sym: &TailSymbolic, tx: &[f64], d: &[f64], gs: std::ops::Range<usize>, t: usize, dense: &mut [f64], buf: &mut [f64], scratch: &mut SchurScratch) {
+fn schur_groups_body<const R: usize>(sym: &TailSymbolic, tx: &[f64], lg: &mut [f64], d: &[f64], gs: std::ops::Range<usize>, t: usize, dense: &mut [f64], buf: &mut [f64], scratch: &mut SchurScratch) {
+    let Some(&c0) = sym.g_cols.get(sym.g_ptr[gs.start]) else { return };
+    let base = sym.to[c0];
     for g in gs {
         let cols = &sym.g_cols[sym.g_ptr[g]..sym.g_ptr[g + 1]];
         let first = cols[0];
         let pat = &sym.ti[sym.tp[first]..sym.tp[first + 1]];
         let tg = pat.len();
+        // The group's columns are copied from `tx` (pivot order) into their block of `lg`, where
+        // the solves read them, as the update reads them (element loops: a memcpy call per
+        // short column costs more than the copy).
+        let block = &mut lg[sym.to[first] - base..sym.to[first] - base + cols.len() * tg];
         let buf = &mut buf[..tg * tg];
         if tg < BLOCKED_MIN_WIDTH {
+            for (dst, &c) in block.chunks_exact_mut(tg.max(1)).zip(cols) {
+                for (o, &l) in dst.iter_mut().zip(&tx[sym.tp[c]..sym.tp[c + 1]]) {
+                    *o = l;
+                }
+            }
+            let block = &*block;
+            let col = |i: usize| &block[i * tg..(i + 1) * tg];
             buf.iter_mut().for_each(|v| *v = 0.0);
-            let mut quads = cols.chunks_exact(4);
-            for q in &mut quads {
-                let l = [&tx[sym.tp[q[0]]..sym.tp[q[0] + 1]], &tx[sym.tp[q[1]]..sym.tp[q[1] + 1]], &tx[sym.tp[q[2]]..sym.tp[q[2] + 1]], &tx[sym.tp[q[3]]..sym.tp[q[3] + 1]]];
+            let quads = cols.len() / 4;
+            for qi in 0..quads {
+                let q = &cols[4 * qi..4 * qi + 4];
+                let l = [col(4 * qi), col(4 * qi + 1), col(4 * qi + 2), col(4 * qi + 3)];
                 let dd = [d[q[0]], d[q[1]], d[q[2]], d[q[3]]];
                 for a in 0..tg {
                     let w = [l[0][a] * dd[0], l[1][a] * dd[1], l[2][a] * dd[2], l[3][a] * dd[3]];
@@ -716,8 +760,8 @@ fn schur_groups_body<const R: usize>(sym: &TailSymbolic, tx: &[f64], d: &[f64], 
                     }
                 }
             }
-            for &c in quads.remainder() {
-                let l = &tx[sym.tp[c]..sym.tp[c + 1]];
+            for (i, &c) in cols.iter().enumerate().skip(4 * quads) {
+                let l = col(i);
                 let dc = d[c];
                 for (a, &la) in l.iter().enumerate() {
                     let w = la * dc;
@@ -734,9 +778,11 @@ fn schur_groups_body<const R: usize>(sym: &TailSymbolic, tx: &[f64], d: &[f64], 
             for (i, &c) in cols.iter().enumerate() {
                 let (dst, dstd) = (&mut pack[i * wp..(i + 1) * wp], &mut packd[i * wp..(i + 1) * wp]);
                 let dc = d[c];
-                for ((p, pd), &l) in dst.iter_mut().zip(dstd.iter_mut()).zip(&tx[sym.tp[c]..sym.tp[c + 1]]) {
+                let out = &mut block[i * tg..(i + 1) * tg];
+                for (((p, pd), o), &l) in dst.iter_mut().zip(dstd.iter_mut()).zip(out).zip(&tx[sym.tp[c]..sym.tp[c + 1]]) {
                     *p = l;
                     *pd = l * dc;
+                    *o = l;
                 }
                 dst[tg..].iter_mut().for_each(|v| *v = 0.0);
                 dstd[tg..].iter_mut().for_each(|v| *v = 0.0);
@@ -827,7 +873,7 @@ fn forward_groups(sym: &TailSymbolic, tx: &[f64], xs: &[f64], gs: std::ops::Rang
             pending[np] = c;
             np += 1;
             if np == 4 {
-                let l: [&[f64]; 4] = [&tx[sym.tp[pending[0]]..][..w], &tx[sym.tp[pending[1]]..][..w], &tx[sym.tp[pending[2]]..][..w], &tx[sym.tp[pending[3]]..][..w]];
+                let l: [&[f64]; 4] = [&tx[sym.col(pending[0])][..w], &tx[sym.col(pending[1])][..w], &tx[sym.col(pending[2])][..w], &tx[sym.col(pending[3])][..w]];
                 let x = [xs[pending[0]], xs[pending[1]], xs[pending[2]], xs[pending[3]]];
                 for (a, v) in acc.iter_mut().enumerate() {
                     let mut s = *v;
@@ -842,7 +888,7 @@ fn forward_groups(sym: &TailSymbolic, tx: &[f64], xs: &[f64], gs: std::ops::Rang
         }
         for &c in &pending[..np] {
             let xc = xs[c];
-            for (v, l) in acc.iter_mut().zip(&tx[sym.tp[c]..sym.tp[c + 1]]) {
+            for (v, l) in acc.iter_mut().zip(&tx[sym.col(c)]) {
                 *v += l * xc;
             }
         }
@@ -866,14 +912,14 @@ fn backward_groups(sym: &TailSymbolic, tx: &[f64], xt: &[f64], gs: std::ops::Ran
         let buf = &*buf;
         let mut quads = cols.chunks_exact(4);
         for q in &mut quads {
-            let l: [&[f64]; 4] = [&tx[sym.tp[q[0]]..sym.tp[q[0] + 1]], &tx[sym.tp[q[1]]..sym.tp[q[1] + 1]], &tx[sym.tp[q[2]]..sym.tp[q[2] + 1]], &tx[sym.tp[q[3]]..sym.tp[q[3] + 1]]];
+            let l: [&[f64]; 4] = [&tx[sym.col(q[0])], &tx[sym.col(q[1])], &tx[sym.col(q[2])], &tx[sym.col(q[3])]];
             let d = dot4_x4(l, buf);
             for u in 0..4 {
                 out(q[u], d[u]);
             }
         }
         for &c in quads.remainder() {
-            out(c, dot4(&tx[sym.tp[c]..sym.tp[c + 1]], buf));
+            out(c, dot4(&tx[sym.col(c)], buf));
         }
     }
 }
@@ -1052,6 +1098,21 @@ mod tests {
         g.solve(&mut z);
         assert!(y.iter().zip(&z).all(|(a, b)| a.to_bits() == b.to_bits()));
         assert!(y.iter().zip(&x).any(|(a, b)| a != b));
+    }
+
+    #[test]
+    fn the_group_ordered_copy_holds_each_group_contiguously() {
+        let (cp, ri, _, full) = grouped(&[(37, 5), (42, 8), (29, 13), (3, 2), (11, 1)], 30, 11);
+        let sym = TailSymbolic::new(full.len(), &cp, &ri).unwrap();
+        let mut at = 0;
+        for g in 0..sym.g_ptr.len() - 1 {
+            let cols = &sym.g_cols[sym.g_ptr[g]..sym.g_ptr[g + 1]];
+            for &c in cols {
+                assert_eq!(sym.col(c), at..at + (sym.tp[c + 1] - sym.tp[c]), "group {g} column {c}");
+                at = sym.col(c).end;
+            }
+        }
+        assert_eq!(at, sym.tp[sym.t0]);
     }
 
     #[test]
