@@ -55,8 +55,6 @@ pub struct TailSymbolic {
     /// Column pointers and tail-local rows (k − t0) of L₂₁, per column < t0, rows ascending.
     tp: Vec<usize>,
     ti: Vec<u32>,
-    /// Where column j's values start in the group-ordered copy of L₂₁ (`TailFactor::lg`).
-    to: Vec<usize>,
     /// K₂₁'s entries K(t, k), k < t0 ≤ t, as (slot in K, position in L₂₁'s storage of the
     /// entry L(t, k)), in K's column order.
     k21_map: Vec<(usize, usize)>,
@@ -66,6 +64,10 @@ pub struct TailSymbolic {
     /// g_cols[g_ptr[g]..g_ptr[g + 1]] (ascending).
     g_ptr: Vec<usize>,
     g_cols: Vec<usize>,
+    /// Each column's group (NONE without tail entries), and where each group's tail pattern
+    /// starts in the solves' per-group vectors (length groups + 1).
+    group_of: Vec<usize>,
+    g_off: Vec<usize>,
     /// Where the groups split into two halves of equal work for two threads (Schur update:
     /// columns × t²; solve: columns × t); 0 when the work is too small to share.
     split: usize,
@@ -166,11 +168,10 @@ impl TailSymbolic {
                 fill_g[group_id[j]] += 1;
             }
         }
-        let mut to = vec![0usize; t0];
-        let mut at = 0;
-        for &j in &g_cols {
-            to[j] = at;
-            at += tp[j + 1] - tp[j];
+        let mut g_off = vec![0usize; sizes.len() + 1];
+        for g in 0..sizes.len() {
+            let c = g_cols[g_ptr[g]];
+            g_off[g + 1] = g_off[g] + tp[c + 1] - tp[c];
         }
         let halfway = |w: &dyn Fn(usize) -> f64| -> usize {
             let total: f64 = (0..sizes.len()).map(w).sum();
@@ -187,16 +188,11 @@ impl TailSymbolic {
         let shared = tp[t0] >= PARALLEL_MIN_NNZ;
         let split = if shared { halfway(&|g| sizes[g] as f64 * width(g) * width(g)) } else { 0 };
         let split_solve = if shared { halfway(&|g| sizes[g] as f64 * width(g)) } else { 0 };
-        Ok(TailSymbolic { n, t0, etree, lp, tp, ti, to, k21_map, k22, g_ptr, g_cols, split, split_solve, nnz_l })
+        Ok(TailSymbolic { n, t0, etree, lp, tp, ti, k21_map, k22, g_ptr, g_cols, group_of: group_id, g_off, split, split_solve, nnz_l })
     }
 
     pub fn n(&self) -> usize {
         self.n
-    }
-    /// Column j's values in the group-ordered copy of L₂₁.
-    #[inline(always)]
-    fn col(&self, j: usize) -> std::ops::Range<usize> {
-        self.to[j]..self.to[j] + (self.tp[j + 1] - self.tp[j])
     }
     /// Order of the dense trailing block.
     pub fn tail(&self) -> usize {
@@ -255,10 +251,6 @@ pub struct TailFactor {
     li: Vec<u32>,
     lx: Vec<f64>,
     tx: Vec<f64>,
-    /// L₂₁ again, group by group (each group's columns one contiguous block, `sym.to`): the
-    /// Schur update and the solves stream it instead of gathering short columns from across
-    /// `tx` (which the factorisation fills column by column, in pivot order).
-    lg: Vec<f64>,
     /// K₂₁ laid out like L₂₁ (`tx`; 0 where K has no entry): gathered from the matrix's
     /// columns once per value change, not at every factorisation, so that each column of L₂₁
     /// starts as a contiguous copy.
@@ -280,6 +272,8 @@ pub struct TailFactor {
     schur: SchurScratch,
     schur2: SchurScratch,
     row: Vec<f64>,
+    /// The solves' per-group vectors (`sym.g_off`): forward sums, backward gathered tail.
+    gvec: Vec<f64>,
     /// The second thread's scratch: its part of S and group buffer, of the forward tail
     /// vector, of the backward dot products (group order).
     dense2: Vec<f64>,
@@ -300,7 +294,6 @@ impl TailFactor {
             li: vec![0; sym.lp[sym.t0]],
             lx: vec![0.0; sym.lp[sym.t0]],
             tx: vec![0.0; sym.tp[sym.t0]],
-            lg: vec![0.0; sym.tp[sym.t0]],
             k21: vec![0.0; sym.tp[sym.t0]],
             tpos: vec![0; t],
             k21_loaded: false,
@@ -324,6 +317,7 @@ impl TailFactor {
             },
             schur2: SchurScratch::default(),
             row: vec![0.0; t],
+            gvec: vec![0.0; *sym.g_off.last().unwrap_or(&0)],
             dense2: if sym.split > 0 { vec![0.0; t * t] } else { Vec::new() },
             buf2: if sym.split > 0 { vec![0.0; t * t] } else { Vec::new() },
             xt2: vec![0.0; t],
@@ -509,10 +503,10 @@ impl TailFactor {
     /// a private copy of S by a scoped thread.
     fn schur_update(&mut self) {
         let t = self.sym.tail();
-        let TailFactor { sym, tx, lg, d, dense, buf, dense2, buf2, schur, schur2, .. } = self;
+        let TailFactor { sym, tx, d, dense, buf, dense2, buf2, schur, schur2, .. } = self;
         let g_all = sym.g_ptr.len() - 1;
         if sym.split == 0 || sym.split >= g_all || !two_cores() {
-            schur_groups(sym, tx, lg, d, 0..g_all, t, dense, buf, schur);
+            schur_groups(sym, tx, d, 0..g_all, t, dense, buf, schur);
             return;
         }
         dense2.iter_mut().for_each(|v| *v = 0.0);
@@ -522,9 +516,8 @@ impl TailFactor {
         std::thread::scope(|scope| {
             let (sym, tx, d): (&TailSymbolic, &[f64], &[f64]) = (sym, tx, d);
             let (dense2, buf2) = (&mut *dense2, &mut *buf2);
-            let (lg1, lg2) = lg.split_at_mut(sym.to[sym.g_cols[sym.g_ptr[sym.split]]]);
-            scope.spawn(move || schur_groups(sym, tx, lg2, d, sym.split..g_all, t, dense2, buf2, schur2));
-            schur_groups(sym, tx, lg1, d, 0..sym.split, t, dense, buf, schur);
+            scope.spawn(move || schur_groups(sym, tx, d, sym.split..g_all, t, dense2, buf2, schur2));
+            schur_groups(sym, tx, d, 0..sym.split, t, dense, buf, schur);
         });
         for (a, b) in dense.iter_mut().zip(dense2.iter()) {
             *a += b;
@@ -557,8 +550,9 @@ impl TailFactor {
         Ok(())
     }
 
-    /// Solves L D Lᵀ x = b in place (permuted order). The L₂₁ parts run group by group after
-    /// (forward) or before (backward) the sparse part, which never reads them.
+    /// Solves L D Lᵀ x = b in place (permuted order). L₁₁ and L₂₁ are read in one pass each
+    /// way, in the order they are stored (short L₂₁ columns gathered group by group from
+    /// across the factor cost more than the arithmetic), with the same sums as group by group.
     pub fn solve(&mut self, x: &mut [f64]) {
         #[cfg(target_arch = "x86_64")]
         {
@@ -578,8 +572,87 @@ impl TailFactor {
 
     #[inline(always)]
     fn solve_body(&mut self, x: &mut [f64]) {
-        let (n, t0, t) = (self.sym.n, self.sym.t0, self.sym.tail());
+        let (n, t0) = (self.sym.n, self.sym.t0);
         assert!(x.len() == n);
+        let g_all = self.sym.g_ptr.len() - 1;
+        if self.sym.split > 0 && self.sym.split < g_all && two_cores() {
+            return self.solve_shared(x);
+        }
+        let (xs, xt) = x.split_at_mut(t0);
+        let TailFactor { sym, li, lx, tx, gvec, .. } = self;
+        let (lp, tp, go, g_off) = (&sym.lp, &sym.tp, &sym.group_of, &sym.g_off);
+        // Forward, one pass in pivot order (L₂₁ read as it is stored): column c's L₂₁ part is
+        // summed into its group's vector, as `forward_groups` sums it (a group's columns are
+        // ascending, and a sum of four columns is four additions in turn: the same bits).
+        gvec.iter_mut().for_each(|v| *v = 0.0);
+        for c in 0..t0 {
+            let xc = xs[c];
+            if xc == 0.0 {
+                continue;
+            }
+            for (&i, &l) in li[lp[c]..lp[c + 1]].iter().zip(&lx[lp[c]..lp[c + 1]]) {
+                xs[i as usize] -= l * xc;
+            }
+            let g = go[c];
+            if g != NONE {
+                for (v, &l) in gvec[g_off[g]..g_off[g + 1]].iter_mut().zip(&tx[tp[c]..tp[c + 1]]) {
+                    *v += l * xc;
+                }
+            }
+        }
+        for g in 0..g_all {
+            let c = sym.g_cols[sym.g_ptr[g]];
+            for (&r, &v) in sym.ti[tp[c]..tp[c + 1]].iter().zip(&gvec[g_off[g]..g_off[g + 1]]) {
+                xt[r as usize] -= v;
+            }
+        }
+        Self::solve_tail(&self.dense, &self.dinv, xs, xt);
+        // Backward, one pass in reverse pivot order: the L₂₁ dot product (with the group's
+        // gathered tail), then L₁₁'s, column by column.
+        for g in 0..g_all {
+            let c = sym.g_cols[sym.g_ptr[g]];
+            for (b, &r) in gvec[g_off[g]..g_off[g + 1]].iter_mut().zip(&sym.ti[tp[c]..tp[c + 1]]) {
+                *b = xt[r as usize];
+            }
+        }
+        for c in (0..t0).rev() {
+            let g = go[c];
+            if g != NONE {
+                xs[c] -= dot4(&tx[tp[c]..tp[c + 1]], &gvec[g_off[g]..g_off[g + 1]]);
+            }
+            let mut s = 0.0;
+            for (&i, &l) in li[lp[c]..lp[c + 1]].iter().zip(&lx[lp[c]..lp[c + 1]]) {
+                s += l * xs[i as usize];
+            }
+            xs[c] -= s;
+        }
+    }
+
+    /// The dense part of the solve: L₂₂ forward, D⁻¹ on everything, L₂₂ backward.
+    #[inline(always)]
+    fn solve_tail(dense: &[f64], dinv: &[f64], xs: &mut [f64], xt: &mut [f64]) {
+        let t = xt.len();
+        for i in 0..t {
+            let s = dot4(&dense[i * t..i * t + i], &xt[..i]);
+            xt[i] -= s;
+        }
+        for (v, di) in xs.iter_mut().chain(xt.iter_mut()).zip(dinv) {
+            *v *= di;
+        }
+        for r in (0..t).rev() {
+            let xr = xt[r];
+            if xr != 0.0 {
+                for (v, l) in xt[..r].iter_mut().zip(&dense[r * t..r * t + r]) {
+                    *v -= l * xr;
+                }
+            }
+        }
+    }
+
+    /// The solve with L₂₁'s groups shared between two threads (`KEEL_QP_THREADS=2`).
+    #[inline(always)]
+    fn solve_shared(&mut self, x: &mut [f64]) {
+        let (t0, g_all) = (self.sym.t0, self.sym.g_ptr.len() - 1);
         let (xs, xt) = x.split_at_mut(t0);
         let sym = &self.sym;
         let lp = &sym.lp;
@@ -592,10 +665,8 @@ impl TailFactor {
                 xs[i as usize] -= l * xc;
             }
         }
-        let g_all = sym.g_ptr.len() - 1;
-        let parallel = sym.split > 0 && sym.split < g_all && two_cores();
-        if parallel {
-            let (tx, xs_ro) = (&self.lg[..], &*xs);
+        {
+            let (tx, xs_ro) = (&self.tx[..], &*xs);
             let (xt2, acc2) = (&mut self.xt2, &mut self.acc2);
             xt2.iter_mut().for_each(|v| *v = 0.0);
             std::thread::scope(|scope| {
@@ -605,26 +676,10 @@ impl TailFactor {
             for (a, b) in xt.iter_mut().zip(self.xt2.iter()) {
                 *a += b;
             }
-        } else {
-            forward_groups(sym, &self.lg, xs, 0..g_all, xt, &mut self.row);
         }
-        for i in 0..t {
-            let s = dot4(&self.dense[i * t..i * t + i], &xt[..i]);
-            xt[i] -= s;
-        }
-        for (v, di) in xs.iter_mut().chain(xt.iter_mut()).zip(&self.dinv) {
-            *v *= di;
-        }
-        for r in (0..t).rev() {
-            let xr = xt[r];
-            if xr != 0.0 {
-                for (v, l) in xt[..r].iter_mut().zip(&self.dense[r * t..r * t + r]) {
-                    *v -= l * xr;
-                }
-            }
-        }
-        if parallel {
-            let (tx, xt_ro) = (&self.lg[..], &*xt);
+        Self::solve_tail(&self.dense, &self.dinv, xs, xt);
+        {
+            let (tx, xt_ro) = (&self.tx[..], &*xt);
             let (out2, acc2) = (&mut self.out2, &mut self.acc2);
             out2.clear();
             std::thread::scope(|scope| {
@@ -635,8 +690,6 @@ impl TailFactor {
             for (&c, &v) in cols.iter().zip(self.out2.iter()) {
                 xs[c] -= v;
             }
-        } else {
-            backward_groups(sym, &self.lg, xt, 0..g_all, &mut self.row, |c, v| xs[c] -= v);
         }
         for c in (0..t0).rev() {
             let mut s = 0.0;
@@ -681,33 +734,33 @@ fn round8(w: usize) -> usize {
 /// w × w block is summed over all C columns in registers, then stored once. R = 8 with
 /// AVX-512, else 4 (what fits the vector registers); every entry is computed by the same
 /// operations in the same order whatever R and the instruction set, so the bits are the same.
-fn schur_groups(sym: &TailSymbolic, tx: &[f64], lg: &mut [f64], d: &[f64], gs: std::ops::Range<usize>, t: usize, dense: &mut [f64], buf: &mut [f64], scratch: &mut SchurScratch) {
+fn schur_groups(sym: &TailSymbolic, tx: &[f64], d: &[f64], gs: std::ops::Range<usize>, t: usize, dense: &mut [f64], buf: &mut [f64], scratch: &mut SchurScratch) {
     #[cfg(target_arch = "x86_64")]
     {
         if has_avx512() {
             // SAFETY: the CPU supports AVX-512F (checked at run time).
-            unsafe { schur_groups_avx512(sym, tx, lg, d, gs, t, dense, buf, scratch) };
+            unsafe { schur_groups_avx512(sym, tx, d, gs, t, dense, buf, scratch) };
             return;
         }
         if has_avx2() {
             // SAFETY: the CPU supports AVX2 (checked at run time).
-            unsafe { schur_groups_avx2(sym, tx, lg, d, gs, t, dense, buf, scratch) };
+            unsafe { schur_groups_avx2(sym, tx, d, gs, t, dense, buf, scratch) };
             return;
         }
     }
-    schur_groups_body::<4>(sym, tx, lg, d, gs, t, dense, buf, scratch)
+    schur_groups_body::<4>(sym, tx, d, gs, t, dense, buf, scratch)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn schur_groups_avx2(sym: &TailSymbolic, tx: &[f64], lg: &mut [f64], d: &[f64], gs: std::ops::Range<usize>, t: usize, dense: &mut [f64], buf: &mut [f64], scratch: &mut SchurScratch) {
-    schur_groups_body::<4>(sym, tx, lg, d, gs, t, dense, buf, scratch)
+unsafe fn schur_groups_avx2(sym: &TailSymbolic, tx: &[f64], d: &[f64], gs: std::ops::Range<usize>, t: usize, dense: &mut [f64], buf: &mut [f64], scratch: &mut SchurScratch) {
+    schur_groups_body::<4>(sym, tx, d, gs, t, dense, buf, scratch)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
-unsafe fn schur_groups_avx512(sym: &TailSymbolic, tx: &[f64], lg: &mut [f64], d: &[f64], gs: std::ops::Range<usize>, t: usize, dense: &mut [f64], buf: &mut [f64], scratch: &mut SchurScratch) {
-    schur_groups_body::<8>(sym, tx, lg, d, gs, t, dense, buf, scratch)
+unsafe fn schur_groups_avx512(sym: &TailSymbolic, tx: &[f64], d: &[f64], gs: std::ops::Range<usize>, t: usize, dense: &mut [f64], buf: &mut [f64], scratch: &mut SchurScratch) {
+    schur_groups_body::<8>(sym, tx, d, gs, t, dense, buf, scratch)
 }
 
 /// Whether the CPU has AVX2: the hot loops are then compiled for it too (the same operations
@@ -725,32 +778,18 @@ fn has_avx512() -> bool {
 }
 
 #[inline(always)]
-fn schur_groups_body<const R: usize>(sym: &TailSymbolic, tx: &[f64], lg: &mut [f64], d: &[f64], gs: std::ops::Range<usize>, t: usize, dense: &mut [f64], buf: &mut [f64], scratch: &mut SchurScratch) {
-    let Some(&c0) = sym.g_cols.get(sym.g_ptr[gs.start]) else { return };
-    let base = sym.to[c0];
+fn schur_groups_body<const R: usize>(sym: &TailSymbolic, tx: &[f64], d: &[f64], gs: std::ops::Range<usize>, t: usize, dense: &mut [f64], buf: &mut [f64], scratch: &mut SchurScratch) {
     for g in gs {
         let cols = &sym.g_cols[sym.g_ptr[g]..sym.g_ptr[g + 1]];
         let first = cols[0];
         let pat = &sym.ti[sym.tp[first]..sym.tp[first + 1]];
         let tg = pat.len();
-        // The group's columns are copied from `tx` (pivot order) into their block of `lg`, where
-        // the solves read them, as the update reads them (element loops: a memcpy call per
-        // short column costs more than the copy).
-        let block = &mut lg[sym.to[first] - base..sym.to[first] - base + cols.len() * tg];
         let buf = &mut buf[..tg * tg];
         if tg < BLOCKED_MIN_WIDTH {
-            for (dst, &c) in block.chunks_exact_mut(tg.max(1)).zip(cols) {
-                for (o, &l) in dst.iter_mut().zip(&tx[sym.tp[c]..sym.tp[c + 1]]) {
-                    *o = l;
-                }
-            }
-            let block = &*block;
-            let col = |i: usize| &block[i * tg..(i + 1) * tg];
             buf.iter_mut().for_each(|v| *v = 0.0);
-            let quads = cols.len() / 4;
-            for qi in 0..quads {
-                let q = &cols[4 * qi..4 * qi + 4];
-                let l = [col(4 * qi), col(4 * qi + 1), col(4 * qi + 2), col(4 * qi + 3)];
+            let mut quads = cols.chunks_exact(4);
+            for q in &mut quads {
+                let l = [&tx[sym.tp[q[0]]..sym.tp[q[0] + 1]], &tx[sym.tp[q[1]]..sym.tp[q[1] + 1]], &tx[sym.tp[q[2]]..sym.tp[q[2] + 1]], &tx[sym.tp[q[3]]..sym.tp[q[3] + 1]]];
                 let dd = [d[q[0]], d[q[1]], d[q[2]], d[q[3]]];
                 for a in 0..tg {
                     let w = [l[0][a] * dd[0], l[1][a] * dd[1], l[2][a] * dd[2], l[3][a] * dd[3]];
@@ -760,8 +799,8 @@ fn schur_groups_body<const R: usize>(sym: &TailSymbolic, tx: &[f64], lg: &mut [f
                     }
                 }
             }
-            for (i, &c) in cols.iter().enumerate().skip(4 * quads) {
-                let l = col(i);
+            for &c in quads.remainder() {
+                let l = &tx[sym.tp[c]..sym.tp[c + 1]];
                 let dc = d[c];
                 for (a, &la) in l.iter().enumerate() {
                     let w = la * dc;
@@ -778,11 +817,9 @@ fn schur_groups_body<const R: usize>(sym: &TailSymbolic, tx: &[f64], lg: &mut [f
             for (i, &c) in cols.iter().enumerate() {
                 let (dst, dstd) = (&mut pack[i * wp..(i + 1) * wp], &mut packd[i * wp..(i + 1) * wp]);
                 let dc = d[c];
-                let out = &mut block[i * tg..(i + 1) * tg];
-                for (((p, pd), o), &l) in dst.iter_mut().zip(dstd.iter_mut()).zip(out).zip(&tx[sym.tp[c]..sym.tp[c + 1]]) {
+                for ((p, pd), &l) in dst.iter_mut().zip(dstd.iter_mut()).zip(&tx[sym.tp[c]..sym.tp[c + 1]]) {
                     *p = l;
                     *pd = l * dc;
-                    *o = l;
                 }
                 dst[tg..].iter_mut().for_each(|v| *v = 0.0);
                 dstd[tg..].iter_mut().for_each(|v| *v = 0.0);
@@ -873,7 +910,7 @@ fn forward_groups(sym: &TailSymbolic, tx: &[f64], xs: &[f64], gs: std::ops::Rang
             pending[np] = c;
             np += 1;
             if np == 4 {
-                let l: [&[f64]; 4] = [&tx[sym.col(pending[0])][..w], &tx[sym.col(pending[1])][..w], &tx[sym.col(pending[2])][..w], &tx[sym.col(pending[3])][..w]];
+                let l: [&[f64]; 4] = [&tx[sym.tp[pending[0]]..][..w], &tx[sym.tp[pending[1]]..][..w], &tx[sym.tp[pending[2]]..][..w], &tx[sym.tp[pending[3]]..][..w]];
                 let x = [xs[pending[0]], xs[pending[1]], xs[pending[2]], xs[pending[3]]];
                 for (a, v) in acc.iter_mut().enumerate() {
                     let mut s = *v;
@@ -888,7 +925,7 @@ fn forward_groups(sym: &TailSymbolic, tx: &[f64], xs: &[f64], gs: std::ops::Rang
         }
         for &c in &pending[..np] {
             let xc = xs[c];
-            for (v, l) in acc.iter_mut().zip(&tx[sym.col(c)]) {
+            for (v, l) in acc.iter_mut().zip(&tx[sym.tp[c]..sym.tp[c + 1]]) {
                 *v += l * xc;
             }
         }
@@ -912,14 +949,14 @@ fn backward_groups(sym: &TailSymbolic, tx: &[f64], xt: &[f64], gs: std::ops::Ran
         let buf = &*buf;
         let mut quads = cols.chunks_exact(4);
         for q in &mut quads {
-            let l: [&[f64]; 4] = [&tx[sym.col(q[0])], &tx[sym.col(q[1])], &tx[sym.col(q[2])], &tx[sym.col(q[3])]];
+            let l: [&[f64]; 4] = [&tx[sym.tp[q[0]]..sym.tp[q[0] + 1]], &tx[sym.tp[q[1]]..sym.tp[q[1] + 1]], &tx[sym.tp[q[2]]..sym.tp[q[2] + 1]], &tx[sym.tp[q[3]]..sym.tp[q[3] + 1]]];
             let d = dot4_x4(l, buf);
             for u in 0..4 {
                 out(q[u], d[u]);
             }
         }
         for &c in quads.remainder() {
-            out(c, dot4(&tx[sym.col(c)], buf));
+            out(c, dot4(&tx[sym.tp[c]..sym.tp[c + 1]], buf));
         }
     }
 }
@@ -1101,18 +1138,31 @@ mod tests {
     }
 
     #[test]
-    fn the_group_ordered_copy_holds_each_group_contiguously() {
-        let (cp, ri, _, full) = grouped(&[(37, 5), (42, 8), (29, 13), (3, 2), (11, 1)], 30, 11);
-        let sym = TailSymbolic::new(full.len(), &cp, &ri).unwrap();
-        let mut at = 0;
-        for g in 0..sym.g_ptr.len() - 1 {
-            let cols = &sym.g_cols[sym.g_ptr[g]..sym.g_ptr[g + 1]];
-            for &c in cols {
-                assert_eq!(sym.col(c), at..at + (sym.tp[c + 1] - sym.tp[c]), "group {g} column {c}");
-                at = sym.col(c).end;
-            }
+    fn the_one_pass_solve_gives_the_bits_of_the_group_by_group_solve() {
+        let groups = [(37, 5), (42, 8), (29, 13), (64, 21), (3, 2), (11, 1)];
+        let (cp, ri, vx, full) = grouped(&groups, 30, 9);
+        let n = full.len();
+        let mut f = TailFactor::new(TailSymbolic::new(n, &cp, &ri).unwrap());
+        f.factor(&cp, &ri, &vx, None).unwrap();
+        let g_all = f.sym.g_ptr.len() - 1;
+        assert!(g_all >= 4, "groups {g_all}");
+        // Some zeros in b: both skip those columns forward.
+        let b: Vec<f64> = (0..n).map(|i| if i % 7 == 3 { 0.0 } else { (i as f64 * 0.43).sin() }).collect();
+        let mut x = b.clone();
+        f.solve_body(&mut x);
+        // All groups on this thread: the group-by-group solve, bit for bit.
+        f.sym.split_solve = g_all;
+        let mut y = b.clone();
+        f.solve_shared(&mut y);
+        assert!(x.iter().zip(&y).all(|(a, b)| a.to_bits() == b.to_bits()));
+        // Shared with a second thread (its part summed apart): equal up to rounding.
+        for split in [0, 1, g_all / 2] {
+            f.sym.split_solve = split;
+            let mut y = b.clone();
+            f.solve_shared(&mut y);
+            let err = x.iter().zip(&y).map(|(a, b)| (a - b).abs() / (1.0 + a.abs())).fold(0.0, f64::max);
+            assert!(err < 1e-12, "split {split}: {err}");
         }
-        assert_eq!(at, sym.tp[sym.t0]);
     }
 
     #[test]
