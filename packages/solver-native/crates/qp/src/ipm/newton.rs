@@ -375,15 +375,21 @@ impl NewtonSystem {
     /// factored matrix until the residual is at rounding level or stops shrinking.
     pub fn solve(&mut self, rhs: &mut [f64]) {
         let t = std::time::Instant::now();
-        for (k, &v) in self.perm.iter().enumerate() {
-            self.b[k] = rhs[v];
+        // Without a residual check (a factorisation already found accurate) the right-hand
+        // side is not kept: gathered straight into x.
+        let check = self.accurate != Some(true);
+        let target = if check { &mut self.b } else { &mut self.x };
+        for (slot, &v) in target.iter_mut().zip(&self.perm) {
+            *slot = rhs[v];
         }
-        self.x.copy_from_slice(&self.b);
+        if check {
+            self.x.copy_from_slice(&self.b);
+        }
         self.factor.solve(&mut self.x);
         self.solves += 1;
-        let bnorm = self.b.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        let bnorm = if check { self.b.iter().fold(0.0f64, |m, v| m.max(v.abs())) } else { 0.0 };
         let mut prev = f64::INFINITY;
-        let steps = if self.accurate == Some(true) { 0 } else { REFINE_MAX + 1 };
+        let steps = if check { REFINE_MAX + 1 } else { 0 };
         for step in 0..steps {
             Self::mul(&self.colptr32, &self.rowidx32, &self.values, &self.x, &mut self.r);
             let mut err = 0.0f64;
