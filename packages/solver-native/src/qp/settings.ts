@@ -30,6 +30,7 @@ const RULES: Record<keyof QpSettings, Rule> = {
   polishDelta: num(0, 1, 'min'),
   polishRefineIter: num(0, 1000, undefined, true),
   warmStart: bool,
+  warmFallback: bool,
   scaledTermination: bool,
 };
 

@@ -100,6 +100,14 @@ export interface QpSettings {
    * units), which saves iterations after small data changes.
    */
   readonly warmStart: boolean;
+  /**
+   * (interior point) A warm start whose first affine steps are blocked (< 0.1 in its first three
+   * Newton steps) restarts from a looser iterate of an earlier solve, then cold. Helps when a data
+   * change moves the active set a lot (a q change that needs large multiplier moves, a sign flip);
+   * costs up to a cold solve when the short steps would have recovered by themselves, as after
+   * small repeated price moves — the portfolio engine turns it off.
+   */
+  readonly warmFallback: boolean;
   /** (ADMM) Run termination checks on the scaled problem (OSQP's scaled_termination). */
   readonly scaledTermination: boolean;
 }
@@ -124,6 +132,7 @@ export const DEFAULT_QP_SETTINGS: QpSettings = Object.freeze({
   polishDelta: 1e-6,
   polishRefineIter: 3,
   warmStart: true,
+  warmFallback: true,
   scaledTermination: false,
 });
 

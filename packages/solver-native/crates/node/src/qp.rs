@@ -100,6 +100,7 @@ fn read_settings(cx: &Ctx, obj: Value) -> JsResult<Settings> {
         polish_delta: num(c"polishDelta")?,
         polish_refine_iter: int(c"polishRefineIter")?,
         warm_start: flag(c"warmStart")?,
+        warm_fallback: flag(c"warmFallback")?,
         scaled_termination: flag(c"scaledTermination")?,
     })
 }

@@ -63,6 +63,11 @@ pub struct Settings {
     pub polish_refine_iter: u32,
     /// Start from the previous solution (or one set by `warm_start`) instead of zeros.
     pub warm_start: bool,
+    /// (interior point) A warm start whose first affine steps are blocked restarts from a
+    /// looser iterate of an earlier solve, then cold (see ipm/workspace.rs, RETREAT_STEP). Helps
+    /// when a data change moves the active set a lot; costs up to a cold solve when the short
+    /// steps would have recovered by themselves (small repeated moves, e.g. price updates).
+    pub warm_fallback: bool,
     /// Run termination checks on the scaled problem (OSQP's scaled_termination).
     pub scaled_termination: bool,
 }
@@ -89,6 +94,7 @@ impl Default for Settings {
             polish_delta: 1e-6,
             polish_refine_iter: 3,
             warm_start: true,
+            warm_fallback: true,
             scaled_termination: false,
         }
     }

@@ -186,7 +186,7 @@ fn a_warm_start_blocked_by_a_moved_active_set_falls_back_instead_of_crawling() {
     let (warm, warm_obj, warm_x, warm_y) = (wi.iterations, wi.objective, ws.x.clone(), ws.y.clone());
     let mut next = prob.clone();
     next.q = flipped;
-    let mut fresh = Solver::new(next.clone(), settings).unwrap();
+    let mut fresh = Solver::new(next.clone(), settings.clone()).unwrap();
     let (fi, fs) = fresh.solve();
     assert_eq!(fi.status, Status::Solved);
     assert!((warm_obj - fi.objective).abs() < 1e-6 * (1.0 + fi.objective.abs()));
@@ -195,6 +195,14 @@ fn a_warm_start_blocked_by_a_moved_active_set_falls_back_instead_of_crawling() {
     // At most two fallbacks (snapshot → loose snapshot → cold start), each within 3 steps;
     // without them the warm start crawled for 32 iterations.
     assert!(warm <= fi.iterations + 6, "warm {warm} vs fresh {} (cold before the change {cold})", fi.iterations);
+    // With `warm_fallback` off the same warm start stays where it is and crawls (still solved).
+    let mut off = Solver::new(prob, Settings { warm_fallback: false, ..settings }).unwrap();
+    off.solve();
+    off.update_q(&next.q).unwrap();
+    let (oi, os) = off.solve();
+    assert_eq!(oi.status, Status::Solved);
+    assert!(kkt_error(&next, &os.x, &os.y) < 1e-6);
+    assert!(oi.iterations > warm + 10, "without the fallback {} vs with it {warm}", oi.iterations);
 }
 
 #[test]

@@ -291,6 +291,9 @@ impl IpmWorkspace {
             }
             (false, _) => self.cold_point(rho, delta),
         };
+        if !st.warm_fallback {
+            retreat = Retreat::None;
+        }
 
         let mut status = Status::MaxIterReached;
         let mut res = Residuals::default();

@@ -34,8 +34,8 @@ function boxProblem(n: number, sign: number): QpProblem {
 }
 
 const SETTINGS: Partial<QpSettings> = { method: 'ipm', epsAbs: 1e-8, epsRel: 1e-8, polish: true, warmStart: true };
-const backends = [{ name: 'ts', create: (p: QpProblem) => createTsQpWorkspace(p, resolveQpSettings(SETTINGS)) }];
-if (nativeStatus().available) backends.push({ name: 'native', create: (p: QpProblem) => createQpWorkspace(p, SETTINGS, { backend: 'native' }) });
+const backends = [{ name: 'ts', create: (p: QpProblem, s: Partial<QpSettings> = SETTINGS) => createTsQpWorkspace(p, resolveQpSettings(s)) }];
+if (nativeStatus().available) backends.push({ name: 'native', create: (p: QpProblem, s: Partial<QpSettings> = SETTINGS) => createQpWorkspace(p, s, { backend: 'native' }) });
 
 describe('interior point: warm starts', () => {
   for (const b of backends) {
@@ -57,6 +57,15 @@ describe('interior point: warm starts', () => {
       // at most two fallbacks (snapshot → loose snapshot → cold start), each within 3 steps;
       // without them the warm start crawled for 32 iterations
       expect(warm.info.iterations).toBeLessThanOrEqual(ref.info.iterations + 6);
+      // warmFallback off: the same warm start stays and crawls (still solved, same answer)
+      const off = b.create(boxProblem(n, 1), { ...SETTINGS, warmFallback: false });
+      off.solve();
+      off.updateQ(flipped.q);
+      const crawl = off.solve();
+      off.dispose();
+      expect(crawl.status).toBe('solved');
+      expect(Math.abs(crawl.objective - ref.objective)).toBeLessThan(1e-6 * (1 + Math.abs(ref.objective)));
+      expect(crawl.info.iterations).toBeGreaterThan(warm.info.iterations + 10);
     });
   }
 });

@@ -252,6 +252,7 @@ export class TsIpmWorkspace implements QpWorkspace {
       retreat = 'cold';
       started = this.warmPoint();
     } else started = this.coldPoint(rho, delta);
+    if (!st.warmFallback) retreat = undefined;
     const { m, rows } = this;
 
     let status: QpStatus = 'max_iter_reached';
