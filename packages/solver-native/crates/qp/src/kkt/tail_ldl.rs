@@ -1005,27 +1005,20 @@ mod tests {
     }
 
     /// A random quasi-definite matrix (upper CSC) with a few dense trailing rows.
-    fn sample(n: usize, dense_rows: usize, seed: u64) -> (Vec<usize>, Vec<usize>, Vec<f64>, Vec<Vec<f64>>) {
+    /// Uniform numbers in [0, 1) from a seeded xorshift (test data only).
+    fn xorshift(seed: u64) -> impl FnMut() -> f64 {
         let mut s = seed;
-        let mut rnd = || {
+        move || {
             s ^= s << 13;
             s ^= s >> 7;
             s ^= s << 17;
             (s % 10_000) as f64 / 10_000.0
-        };
-        let mut full = vec![vec![0.0; n]; n];
-        let half = n / 2;
-        for j in 0..n {
-            for i in 0..j {
-                let dense = j >= n - dense_rows;
-                if (dense && rnd() < 0.7) || rnd() < 0.08 {
-                    let v = rnd() - 0.5;
-                    full[i][j] = v;
-                    full[j][i] = v;
-                }
-            }
-            full[j][j] = if j < half { 2.0 + rnd() } else { -(2.0 + rnd()) };
         }
+    }
+
+    /// The upper triangle of a dense symmetric matrix as CSC, with the dense copy.
+    fn upper_csc(full: Vec<Vec<f64>>) -> (Vec<usize>, Vec<usize>, Vec<f64>, Vec<Vec<f64>>) {
+        let n = full.len();
         let (mut cp, mut ri, mut vx) = (vec![0], vec![], vec![]);
         for j in 0..n {
             for i in 0..=j {
@@ -1039,6 +1032,29 @@ mod tests {
         (cp, ri, vx, full)
     }
 
+    /// ‖full·x − b‖∞.
+    fn residual(full: &[Vec<f64>], x: &[f64], b: &[f64]) -> f64 {
+        full.iter().zip(b).map(|(row, bi)| (row.iter().zip(x).map(|(a, v)| a * v).sum::<f64>() - bi).abs()).fold(0.0, f64::max)
+    }
+
+    fn sample(n: usize, dense_rows: usize, seed: u64) -> (Vec<usize>, Vec<usize>, Vec<f64>, Vec<Vec<f64>>) {
+        let mut rnd = xorshift(seed);
+        let mut full = vec![vec![0.0; n]; n];
+        let half = n / 2;
+        for j in 0..n {
+            for i in 0..j {
+                let dense = j >= n - dense_rows;
+                if (dense && rnd() < 0.7) || rnd() < 0.08 {
+                    let v = rnd() - 0.5;
+                    full[i][j] = v;
+                    full[j][i] = v;
+                }
+            }
+            full[j][j] = if j < half { 2.0 + rnd() } else { -(2.0 + rnd()) };
+        }
+        upper_csc(full)
+    }
+
     #[test]
     fn factors_and_solves_with_and_without_a_dense_tail() {
         for (n, dense, seed) in [(1, 0, 1), (2, 1, 2), (40, 0, 3), (60, 6, 4), (120, 12, 5)] {
@@ -1049,7 +1065,7 @@ mod tests {
             let b: Vec<f64> = (0..n).map(|i| (i as f64 * 0.37).sin()).collect();
             let mut x = b.clone();
             f.solve(&mut x);
-            let err = (0..n).map(|i| ((0..n).map(|j| full[i][j] * x[j]).sum::<f64>() - b[i]).abs()).fold(0.0, f64::max);
+            let err = residual(&full, &x, &b);
             assert!(err < 1e-10, "n {n}: residual {err}, tail {}", f.symbolic().tail());
         }
     }
@@ -1058,13 +1074,7 @@ mod tests {
     /// each column joined to the same `width` of the last `t` rows (which are dense among
     /// themselves), so that L₂₁ has groups of those widths.
     fn grouped(groups: &[(usize, usize)], t: usize, seed: u64) -> (Vec<usize>, Vec<usize>, Vec<f64>, Vec<Vec<f64>>) {
-        let mut s = seed;
-        let mut rnd = move || {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            (s % 10_000) as f64 / 10_000.0
-        };
+        let mut rnd = xorshift(seed);
         let sparse: usize = groups.iter().map(|g| g.0).sum();
         let n = sparse + t;
         let mut full = vec![vec![0.0; n]; n];
@@ -1090,17 +1100,7 @@ mod tests {
             }
             full[a][a] = -(10.0 + rnd());
         }
-        let (mut cp, mut ri, mut vx) = (vec![0], vec![], vec![]);
-        for j in 0..n {
-            for i in 0..=j {
-                if full[i][j] != 0.0 {
-                    ri.push(i);
-                    vx.push(full[i][j]);
-                }
-            }
-            cp.push(ri.len());
-        }
-        (cp, ri, vx, full)
+        upper_csc(full)
     }
 
     #[test]
@@ -1117,7 +1117,7 @@ mod tests {
         let b: Vec<f64> = (0..n).map(|i| (i as f64 * 0.61).cos()).collect();
         let mut x = b.clone();
         f.solve(&mut x);
-        let err = (0..n).map(|i| ((0..n).map(|j| full[i][j] * x[j]).sum::<f64>() - b[i]).abs()).fold(0.0, f64::max);
+        let err = residual(&full, &x, &b);
         assert!(err < 1e-11, "residual {err}");
         // New diagonal values only: `refactor` (reusing K₂₁) gives the bits `factor` gives.
         let mut vx2 = vx.clone();
