@@ -90,6 +90,18 @@ export class Scaling {
     this.cinv = 1 / this.c;
   }
 
+  /** P̄ = c·D P D on P's pattern (upper CSC), from the user's values into `out`. */
+  scaleP(pp: Int32Array, pi: Int32Array, pUser: Float64Array, out: Float64Array): void {
+    const { D, c } = this;
+    for (let j = 0; j < pp.length - 1; j++) for (let k = pp[j]!; k < pp[j + 1]!; k++) out[k] = pUser[k]! * (c * D[pi[k]!]! * D[j]!);
+  }
+
+  /** Ā = E A D on A's pattern (CSC), from the user's values into `out`. */
+  scaleA(ap: Int32Array, ai: Int32Array, aUser: Float64Array, out: Float64Array): void {
+    const { D, E } = this;
+    for (let j = 0; j < ap.length - 1; j++) for (let k = ap[j]!; k < ap[j + 1]!; k++) out[k] = aUser[k]! * (E[ai[k]!]! * D[j]!);
+  }
+
   /** q̄ = c·D q */
   scaleQ(qUser: Float64Array, out: Float64Array): void {
     const { D, c } = this;

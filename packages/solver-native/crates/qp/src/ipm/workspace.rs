@@ -949,11 +949,13 @@ impl IpmWorkspace {
     /// warm-start points over to the new scaling.
     fn refresh_scaling(&mut self) -> QpResult<()> {
         self.stale = false;
-        if self.keeps_scaling() {
-            self.data.p.values.copy_from_slice(&self.prob.p.values);
-            self.scaling.scale_p(&mut self.data.p);
-            self.data.a.values.copy_from_slice(&self.prob.a.values);
-            self.scaling.scale_a(&mut self.data.a);
+        // The current factors on the new values; kept when they stay near the last Ruiz pass's
+        // (a rescale below starts again from the user's values).
+        self.data.p.values.copy_from_slice(&self.prob.p.values);
+        self.scaling.scale_p(&mut self.data.p);
+        self.data.a.values.copy_from_slice(&self.prob.a.values);
+        self.scaling.scale_a(&mut self.data.a);
+        if self.near_ruiz() {
             self.newton.set_matrices(&self.data.p, &self.data.a);
             self.a32.refresh(&self.data.a.values);
             return Ok(());
@@ -990,14 +992,11 @@ impl IpmWorkspace {
         Ok(())
     }
 
-    /// Whether the user's P and A values, scaled with the current factors, all lie within
-    /// KEEP_SCALING of their values at the last Ruiz pass (zeros must stay zero).
-    fn keeps_scaling(&self) -> bool {
-        let s = &self.scaling;
-        let near = |new: f64, old: f64| (new - old).abs() <= KEEP_SCALING * old.abs();
-        let (p, a) = (&self.prob.p, &self.prob.a);
-        (0..p.ncols).all(|j| (p.colptr[j]..p.colptr[j + 1]).all(|k| near(p.values[k] * s.c * s.d[p.rowidx[k]] * s.d[j], self.ruiz_p[k])))
-            && (0..a.ncols).all(|j| (a.colptr[j]..a.colptr[j + 1]).all(|k| near(a.values[k] * s.e[a.rowidx[k]] * s.d[j], self.ruiz_a[k])))
+    /// Whether the scaled P and A values all lie within KEEP_SCALING of their values at the last
+    /// Ruiz pass (zeros must stay zero).
+    fn near_ruiz(&self) -> bool {
+        let near = |(new, old): (&f64, &f64)| (new - old).abs() <= KEEP_SCALING * old.abs();
+        self.data.p.values.iter().zip(&self.ruiz_p).all(near) && self.data.a.values.iter().zip(&self.ruiz_a).all(near)
     }
 
     pub fn update_settings(&mut self, upd: &SettingsUpdate) -> QpResult<()> {

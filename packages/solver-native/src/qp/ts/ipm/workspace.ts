@@ -185,15 +185,11 @@ export class TsIpmWorkspace implements QpWorkspace {
     this.ruizA = Float64Array.from(this.Ax);
   }
 
-  /** Whether the user's P and A values, scaled with the current factors, all lie within KEEP_SCALING of their values at the last Ruiz pass (zeros must stay zero). */
-  private keepsScaling(): boolean {
-    const { user, scaling } = this;
-    const { D, E, c } = scaling;
+  /** Whether the scaled P and A values all lie within KEEP_SCALING of their values at the last Ruiz pass (zeros must stay zero). */
+  private nearRuiz(): boolean {
     const near = (v: number, old: number) => Math.abs(v - old) <= KEEP_SCALING * Math.abs(old);
-    for (let j = 0; j < this.n; j++) {
-      for (let k = user.Pp[j]!; k < user.Pp[j + 1]!; k++) if (!near(user.Px[k]! * c * D[user.Pi[k]!]! * D[j]!, this.ruizP[k]!)) return false;
-      for (let k = user.Ap[j]!; k < user.Ap[j + 1]!; k++) if (!near(user.Ax[k]! * E[user.Ai[k]!]! * D[j]!, this.ruizA[k]!)) return false;
-    }
+    for (let k = 0; k < this.Px.length; k++) if (!near(this.Px[k]!, this.ruizP[k]!)) return false;
+    for (let k = 0; k < this.Ax.length; k++) if (!near(this.Ax[k]!, this.ruizA[k]!)) return false;
     return true;
   }
 
@@ -387,11 +383,13 @@ export class TsIpmWorkspace implements QpWorkspace {
       const stepY = alpha * normInf(this.dir.y);
       const stepX = alpha * normInf(this.dir.x);
       takeStep(it, this.dir, alpha, rows);
-      if (mu > LOOSE_SNAPSHOT_MU && it.mu(rows) <= LOOSE_SNAPSHOT_MU && !polishing) {
+      // μ of the new iterate, only while a snapshot may still be taken (one pass, not two).
+      const muNew = !polishing && (mu > LOOSE_SNAPSHOT_MU || !this.snapshot) ? it.mu(rows) : NaN;
+      if (mu > LOOSE_SNAPSHOT_MU && muNew <= LOOSE_SNAPSHOT_MU) {
         this.loose = new Iterate(this.n, m);
         this.loose.copyFrom(it);
       }
-      if (!this.snapshot && !polishing && it.mu(rows) <= SNAPSHOT_MU) {
+      if (!this.snapshot && muNew <= SNAPSHOT_MU) {
         this.snapshot = new Iterate(this.n, m);
         this.snapshot.copyFrom(it);
       }
@@ -763,14 +761,12 @@ export class TsIpmWorkspace implements QpWorkspace {
   /** Rescales from the user data and carries the warm-start points over to the new scaling. */
   private refreshScaling(): void {
     this.stale = false;
-    if (this.keepsScaling()) {
-      // the current factors on the new values (as the Rust twin's scale_p / scale_a)
-      const { user, scaling } = this;
-      const { D, E, c } = scaling;
-      for (let j = 0; j < this.n; j++) {
-        for (let k = user.Pp[j]!; k < user.Pp[j + 1]!; k++) this.Px[k] = user.Px[k]! * (c * D[user.Pi[k]!]! * D[j]!);
-        for (let k = user.Ap[j]!; k < user.Ap[j + 1]!; k++) this.Ax[k] = user.Ax[k]! * (E[user.Ai[k]!]! * D[j]!);
-      }
+    // The current factors on the new values; kept when they stay near the last Ruiz pass's
+    // (a rescale below starts again from the user's values).
+    const { user, scaling } = this;
+    scaling.scaleP(user.Pp, user.Pi, user.Px, this.Px);
+    scaling.scaleA(user.Ap, user.Ai, user.Ax, this.Ax);
+    if (this.nearRuiz()) {
       this.newton.setMatrices(user.Pp, this.Px, this.Ax);
       return;
     }
