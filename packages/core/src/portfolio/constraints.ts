@@ -191,10 +191,10 @@ export function normalizeConstraints(config: PortfolioConfig, universe: Universe
     const mc = l.marginContribution;
     if (mc && u.marginRate > 0) out.push(mk(`${pre}marginContribution`, 'marginContribution', i, -Infinity, hi(mc), mc, mc.unit, unitScale(mc.unit, nav), p.marginContribution as string));
     if (u.noNewShorts || l.noNewShorts === true) {
-      out.push(mk(`${pre}noNewShorts`, 'noNewShorts', i, Math.min(u.notional0, 0), Infinity, undefined, 'money', 1, u.noNewShorts ? 'restrictions.no_new_shorts' : (p.noNewShorts as string)));
+      out.push(mk(`${pre}noNewShorts`, 'noNewShorts', i, noNewShortsLower(u.notional0), Infinity, undefined, 'money', 1, u.noNewShorts ? 'restrictions.no_new_shorts' : (p.noNewShorts as string)));
     }
     if (u.noNewLongs || l.noNewLongs === true) {
-      out.push(mk(`${pre}noNewLongs`, 'noNewLongs', i, -Infinity, Math.max(u.notional0, 0), undefined, 'money', 1, u.noNewLongs ? 'restrictions.no_new_longs' : (p.noNewLongs as string)));
+      out.push(mk(`${pre}noNewLongs`, 'noNewLongs', i, -Infinity, noNewLongsUpper(u.notional0), undefined, 'money', 1, u.noNewLongs ? 'restrictions.no_new_longs' : (p.noNewLongs as string)));
     }
   }
 
@@ -279,6 +279,15 @@ export function normalizeConstraints(config: PortfolioConfig, universe: Universe
   return out;
 }
 
+/** No new shorts: the position may not fall below the current short (0 for a long); in money. */
+function noNewShortsLower(notional0: number): number {
+  return Math.min(notional0, 0);
+}
+/** No new longs: the position may not rise above the current long (0 for a short); in money. */
+function noNewLongsUpper(notional0: number): number {
+  return Math.max(notional0, 0);
+}
+
 /**
  * The constraints of `normalizeConstraints(config, repriced)` without re-expanding the config:
  * a price update moves only NAV-relative scales (unit `nav` / `navMultiple`: scale = NAV) and
@@ -295,8 +304,8 @@ export function repriceConstraints(constraints: readonly ConstraintSpec[], unive
     const c = constraints[j] as ConstraintSpec;
     const scale = c.unit === 'nav' || c.unit === 'navMultiple' ? nav : c.scale;
     let { lower, upper } = c;
-    if (c.kind === 'noNewShorts') lower = Math.min((inst[c.instrument as number] as (typeof inst)[number]).notional0, 0);
-    else if (c.kind === 'noNewLongs') upper = Math.max((inst[c.instrument as number] as (typeof inst)[number]).notional0, 0);
+    if (c.kind === 'noNewShorts') lower = noNewShortsLower((inst[c.instrument as number] as (typeof inst)[number]).notional0);
+    else if (c.kind === 'noNewLongs') upper = noNewLongsUpper((inst[c.instrument as number] as (typeof inst)[number]).notional0);
     if (scale === c.scale && lower === c.lower && upper === c.upper) out[j] = c;
     else if (c.level === 'instrument') {
       // The literal shape of normalizeConstraints' per-instrument objects (a spread over 45,000

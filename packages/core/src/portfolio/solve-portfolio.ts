@@ -268,8 +268,8 @@ export class PortfolioSolver {
   /**
    * Swaps in a problem with the same pattern (new prices, NAV, bounds, costs): the workspaces
    * keep their analysis and the previous solution as the next start. Only what changed is sent
-   * (`repricePortfolio` shares A and q with the previous problem, and a P update costs the
-   * solver a rescaling and a factorisation). Throws when the pattern differs (then build a new
+   * (`repricePortfolio` shares A and q with the previous problem; every update is a pass over
+   * the values the solver gets). Throws when the pattern differs (then build a new
    * solver).
    */
   update(next: PortfolioQp): void {
