@@ -432,20 +432,11 @@ export function buildUniverse(tables: PortfolioTables, settingsIn: Partial<Unive
     const unitValue = price * multiplier * fx;
     return { shares0, price, fx, multiplier, unitValue, notional0: shares0 * unitValue };
   });
-  let net0 = 0;
-  let gross0 = 0;
-  let long0 = 0;
-  let short0 = 0;
-  let invested = 0;
-  instRows.forEach((r, i) => {
-    const v = values[i] as Partial0;
-    if (!Number.isFinite(v.notional0)) return;
-    net0 += v.notional0;
-    gross0 += Math.abs(v.notional0);
-    long0 += Math.max(v.notional0, 0);
-    short0 += Math.max(-v.notional0, 0);
-    if (r.type !== 'Future') invested += v.notional0;
-  });
+  const { net0, gross0, long0, short0, invested } = bookTotals(
+    instRows.length,
+    (i) => (values[i] as Partial0).notional0,
+    (i) => (instRows[i] as (typeof instRows)[number]).type === 'Future',
+  );
   const cash0 = currencies.reduce((s, c) => s + (Number.isFinite(c.cashNumeraire) ? c.cashNumeraire : 0), 0);
   const nav = invested + cash0;
   if (!(nav > 0)) f.add('error', 'non_positive_nav', tables.cash?.file ?? 'cash', `NAV (positions excluding futures + cash) is ${nav.toFixed(2)} ${settings.numeraire}; it must be positive`, { column: 'cash_amount' });
@@ -633,20 +624,11 @@ export function repriceUniverse(universe: Universe, prices: ReadonlyMap<string, 
     for (const id of prices.keys()) if (!universe.byId.has(id)) bad.push({ path: `prices.${id}`, message: 'unknown instrument' });
   }
   if (bad.length) throw new InputError(bad.slice(0, 50));
-  let net0 = 0;
-  let gross0 = 0;
-  let long0 = 0;
-  let short0 = 0;
-  let invested = 0;
-  for (let i = 0; i < n; i++) {
-    const v = notional0[i] as number;
-    if (!Number.isFinite(v)) continue;
-    net0 += v;
-    gross0 += Math.abs(v);
-    long0 += Math.max(v, 0);
-    short0 += Math.max(-v, 0);
-    if ((old[i] as UniverseInstrument).type !== 'Future') invested += v;
-  }
+  const { net0, gross0, long0, short0, invested } = bookTotals(
+    n,
+    (i) => notional0[i] as number,
+    (i) => (old[i] as UniverseInstrument).type === 'Future',
+  );
   const cash0 = universe.totals.cash0;
   const nav = invested + cash0;
   const maxLeg = Math.max(long0, short0);
@@ -671,4 +653,27 @@ export function repriceUniverse(universe: Universe, prices: ReadonlyMap<string, 
     };
   }
   return { ...universe, instruments, nav, totals: { net0, gross0, long0, short0, cash0 } };
+}
+
+/**
+ * Net, gross, long and short notional of the current book and the invested part of NAV (futures
+ * excluded), skipping non-finite notionals (reported elsewhere). One function for the build and
+ * the repricing, so both sum in the same order and agree bit for bit.
+ */
+function bookTotals(n: number, notional: (i: number) => number, isFuture: (i: number) => boolean) {
+  let net0 = 0;
+  let gross0 = 0;
+  let long0 = 0;
+  let short0 = 0;
+  let invested = 0;
+  for (let i = 0; i < n; i++) {
+    const v = notional(i);
+    if (!Number.isFinite(v)) continue;
+    net0 += v;
+    gross0 += Math.abs(v);
+    long0 += Math.max(v, 0);
+    short0 += Math.max(-v, 0);
+    if (!isFuture(i)) invested += v;
+  }
+  return { net0, gross0, long0, short0, invested };
 }
