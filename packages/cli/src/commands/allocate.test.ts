@@ -1,14 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateAllocationBook } from '@keel/core/allocation';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../main.js';
 import { memoryIo } from '../test-support/memory-io.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'keel-allocate-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const small = generateAllocationBook({ trades: 12, accounts: 3, scenarios: 100, constraintsPerAccount: 6, seed: 5, strategy: 'greedy' });
 
 function writeBook(name: string, book: unknown): string {

@@ -1,11 +1,12 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../main.js';
 import { memoryIo } from '../test-support/memory-io.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'keel-qp-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const file = (name: string, data: unknown) => {
   const p = join(dir, name);
   writeFileSync(p, JSON.stringify(data));

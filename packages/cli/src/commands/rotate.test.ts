@@ -1,11 +1,12 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../main.js';
 import { memoryIo } from '../test-support/memory-io.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'keel-rotate-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const request = (patch: Record<string, unknown> = {}) => ({
   universe: [
     { symbol: 'AAA', z: 2.1, weight: 0.25, vol: 0.3, sector: 'Tech', price: 50, cost: 0.0005 },

@@ -1,12 +1,13 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { formatFillsCsv, generateSampleFills } from '@keel/core/execution';
 import { main } from '../main.js';
 import { memoryIo } from '../test-support/memory-io.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'keel-schedule-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const file = (name: string, data: unknown) => {
   const p = join(dir, name);
   writeFileSync(p, typeof data === 'string' ? data : JSON.stringify(data));
