@@ -35,6 +35,8 @@ const REFINE_MAX: usize = 4;
 const AMD_DENSE: f64 = 1.0;
 /// The order with dense rows counted must have at most this share of plain AMD's factor.
 const COUNTED_GAIN: f64 = 0.75;
+/// Below this order the two orderings are computed one after the other (a thread costs more).
+const PARALLEL_ORDER_MIN: usize = 20_000;
 
 pub struct NewtonSystem {
     n: usize,
@@ -81,15 +83,34 @@ pub struct NewtonSystem {
 /// `amd::DenseRows::Count`). The counted order is kept only when its factor is clearly smaller
 /// (by COUNTED_GAIN): it can put small pivots earlier, and a factor that is only a little
 /// smaller is not worth a change of rounding.
+/// With two cores the two orders (and their factor sizes) are computed at once, on two threads:
+/// each is a pure function of the pattern, so the result is the one computed one after the other.
 fn order(dim: usize, cp: &[usize], ri: &[usize], is_eq_row: impl Fn(usize) -> bool) -> (Vec<usize>, String) {
     let defer: Vec<bool> = (0..dim).map(is_eq_row).collect();
-    let (counted, report) = amd::amd_order_report(dim, cp, ri, AMD_DENSE, amd::DenseRows::Count { defer: &defer });
+    let counted_order = || amd::amd_order_report(dim, cp, ri, AMD_DENSE, amd::DenseRows::Count { defer: &defer });
+    let plain_order = || {
+        let plain = amd::amd_order_dense(dim, cp, ri, AMD_DENSE, amd::DenseRows::Ignore);
+        let nnz = factor_nnz(dim, cp, ri, &plain);
+        (plain, nnz)
+    };
+    let two = dim >= PARALLEL_ORDER_MIN && std::thread::available_parallelism().map_or(false, |p| p.get() >= 2);
+    let ((counted, report), plain) = if two {
+        std::thread::scope(|scope| {
+            let plain = scope.spawn(plain_order);
+            let counted = counted_order();
+            // The plain order is wasted work when the counted one is plain AMD's (below).
+            let plain = if counted.1.counted { Some(plain.join().expect("AMD thread")) } else { None };
+            (counted, plain)
+        })
+    } else {
+        (counted_order(), None)
+    };
     if !report.counted {
         // No dense rows (or too many to count): this is plain AMD's order.
         return (counted, format!("AMD, {} dense rows", report.dense));
     }
-    let plain = amd::amd_order_dense(dim, cp, ri, AMD_DENSE, amd::DenseRows::Ignore);
-    let (a, b) = (factor_nnz(dim, cp, ri, &counted), factor_nnz(dim, cp, ri, &plain));
+    let (plain, b) = plain.unwrap_or_else(plain_order);
+    let a = factor_nnz(dim, cp, ri, &counted);
     if (a as f64) < COUNTED_GAIN * b as f64 {
         (counted, format!("AMD with {} dense rows counted: nnz(L) {a}, plain {b}", report.dense))
     } else {

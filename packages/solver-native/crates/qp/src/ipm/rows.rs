@@ -29,6 +29,12 @@ pub struct RowClasses {
     pub kept: Vec<usize>,
     /// Number of finite inequality sides (the complementarity pairs).
     pub sides: usize,
+    /// The rows of each class, ascending (32-bit: the per-iteration passes read them instead of
+    /// testing every row's flags): free, equality, absorbed, and kept inequality rows.
+    pub free_rows: Vec<u32>,
+    pub eq_rows: Vec<u32>,
+    pub absorbed_rows: Vec<u32>,
+    pub kept_ineq: Vec<u32>,
 }
 
 impl RowClasses {
@@ -55,6 +61,10 @@ impl RowClasses {
             node: vec![NONE; m],
             kept: Vec::new(),
             sides: 0,
+            free_rows: Vec::new(),
+            eq_rows: Vec::new(),
+            absorbed_rows: Vec::new(),
+            kept_ineq: Vec::new(),
         };
         for i in 0..m {
             let (lf, uf) = (l[i].is_finite(), u[i].is_finite());
@@ -67,14 +77,21 @@ impl RowClasses {
             }
             let free = !lf && !uf;
             if free {
+                c.free_rows.push(i as u32);
                 continue;
             }
             if !c.eq[i] && len[i] == 1 {
                 c.absorbed[i] = entry[i];
                 c.absorbed_col[i] = col[i];
+                c.absorbed_rows.push(i as u32);
             } else {
                 c.node[i] = n + c.kept.len();
                 c.kept.push(i);
+                if c.eq[i] {
+                    c.eq_rows.push(i as u32);
+                } else {
+                    c.kept_ineq.push(i as u32);
+                }
             }
         }
         c

@@ -111,6 +111,8 @@ pub struct IpmWorkspace {
     rhs: Vec<f64>,
     tmp_n: Vec<f64>,
     tmp_m: Vec<f64>,
+    /// ãΔx of the kept inequality rows (`direction`).
+    kept_ad: Vec<f64>,
     /// A point to start the next solve from (scaled), set by `warm_start` or kept from the
     /// last solve that ended with a solution.
     start: Option<(Vec<f64>, Vec<f64>)>,
@@ -185,6 +187,7 @@ impl IpmWorkspace {
             rhs: vec![0.0; dim],
             tmp_n: vec![0.0; n],
             tmp_m: vec![0.0; m],
+            kept_ad: vec![0.0; rows.kept_ineq.len()],
             rows,
             start: None,
             snapshot: None,
@@ -616,112 +619,133 @@ impl IpmWorkspace {
     fn direction(&mut self, delta: f64) -> f64 {
         let n = self.prob.n;
         let (rows, it) = (&self.rows, &self.it);
+        let (rl, ru, cl, cu) = (&self.rl[..], &self.ru[..], &self.cl[..], &self.cu[..]);
+        let rhs = &mut self.rhs[..];
         for j in 0..n {
-            self.rhs[j] = -self.rd[j];
+            rhs[j] = -self.rd[j];
         }
-        for i in 0..self.prob.m {
-            if rows.is_free(i) {
-                continue;
-            }
-            if rows.eq[i] {
-                self.rhs[rows.node[i]] = -self.rl[i];
-                continue;
-            }
+        // Class by class (the rows' writes go to distinct entries, or to a variable's entry in
+        // row order as before: the same values as one pass over the rows).
+        for &i in &rows.eq_rows {
+            let i = i as usize;
+            rhs[rows.node[i]] = -rl[i];
+        }
+        let g_of = |i: usize| {
             let mut g = 0.0;
             if rows.has_u[i] {
-                g += (self.cu[i] + it.lu[i] * self.ru[i]) / (it.su[i] + delta * it.lu[i]);
+                g += (cu[i] + it.lu[i] * ru[i]) / (it.su[i] + delta * it.lu[i]);
             }
             if rows.has_l[i] {
-                g -= (self.cl[i] - it.ll[i] * self.rl[i]) / (it.sl[i] + delta * it.ll[i]);
+                g -= (cl[i] - it.ll[i] * rl[i]) / (it.sl[i] + delta * it.ll[i]);
             }
-            let k = rows.absorbed[i];
-            if k != NONE {
-                self.rhs[rows.absorbed_col[i]] -= self.data.a.values[k] * g;
-            } else {
-                self.rhs[rows.node[i]] = -g / self.w[i];
-            }
+            g
+        };
+        let a32 = &self.a32;
+        for &i in &rows.absorbed_rows {
+            let i = i as usize;
+            let g = g_of(i);
+            let (c, a) = a32.first(i);
+            rhs[c] -= a * g;
+        }
+        for &i in &rows.kept_ineq {
+            let i = i as usize;
+            rhs[rows.node[i]] = -g_of(i) / self.w[i];
         }
         self.newton.solve(&mut self.rhs);
         let d = &mut self.dir;
         d.x.copy_from_slice(&self.rhs[..n]);
-        // Ã_iΔx row by row (rows are visited once, so no result vector is written and read back).
-        let a32 = &self.a32;
+        let rhs = &self.rhs[..];
         let mut a_max = 1.0f64;
         let mut limit = |v: f64, dv: f64| {
             if dv < 0.0 {
                 a_max = a_max.min(-v / dv);
             }
         };
-        for i in 0..self.prob.m {
-            if rows.is_free(i) {
-                d.y[i] = 0.0;
-                continue;
-            }
-            if rows.eq[i] {
-                d.y[i] = self.rhs[rows.node[i]];
-                continue;
-            }
+        for &i in &rows.free_rows {
+            d.y[i as usize] = 0.0;
+        }
+        for &i in &rows.eq_rows {
+            let i = i as usize;
+            d.y[i] = rhs[rows.node[i]];
+        }
+        // Two routes per side: from the primal row (Δs from ãΔx, Δλ from complementarity)
+        // or from the dual (Δλ from the solve's Δy, Δs from complementarity). Each is exact
+        // in exact arithmetic; the first keeps inactive sides accurate, the second active
+        // ones (λ ≫ s), where ãΔx/s would amplify rounding.
+        let primal_l = |d: &mut Direction, i: usize, adi: f64| {
+            d.ll[i] = (cl[i] - it.ll[i] * (rl[i] + adi)) / (it.sl[i] + delta * it.ll[i]);
+            d.sl[i] = rl[i] + adi + delta * d.ll[i];
+        };
+        let primal_u = |d: &mut Direction, i: usize, adi: f64| {
+            d.lu[i] = (cu[i] + it.lu[i] * (ru[i] + adi)) / (it.su[i] + delta * it.lu[i]);
+            d.su[i] = -ru[i] - adi + delta * d.lu[i];
+        };
+        let dual_l = |d: &mut Direction, i: usize, dll: f64| {
+            d.ll[i] = dll;
+            d.sl[i] = (cl[i] - it.sl[i] * dll) / it.ll[i];
+        };
+        let dual_u = |d: &mut Direction, i: usize, dlu: f64| {
+            d.lu[i] = dlu;
+            d.su[i] = (cu[i] - it.su[i] * dlu) / it.lu[i];
+        };
+        // Absorbed rows have one entry: ãΔx is that entry times its variable's step (from +0,
+        // as the row-wise product sums it).
+        for &i in &rows.absorbed_rows {
+            let i = i as usize;
+            let (c, a) = a32.first(i);
+            let adi = 0.0 + a * d.x[c];
             let (hl, hu) = (rows.has_l[i], rows.has_u[i]);
-            let (rl, ru, cl, cu) = (self.rl[i], self.ru[i], self.cl[i], self.cu[i]);
+            if hl {
+                primal_l(d, i, adi);
+            }
+            if hu {
+                primal_u(d, i, adi);
+            }
+            d.y[i] = (if hu { d.lu[i] } else { 0.0 }) - (if hl { d.ll[i] } else { 0.0 });
+            if hl {
+                limit(it.sl[i], d.sl[i]);
+                limit(it.ll[i], d.ll[i]);
+            }
+            if hu {
+                limit(it.su[i], d.su[i]);
+                limit(it.lu[i], d.lu[i]);
+            }
+        }
+        // Kept inequality rows: few, but long (budget and exposure rows).
+        a32.rows_dot(&rows.kept_ineq, &d.x, &mut self.kept_ad);
+        for (q, &i) in rows.kept_ineq.iter().enumerate() {
+            let i = i as usize;
+            let adi = self.kept_ad[q];
+            let (hl, hu) = (rows.has_l[i], rows.has_u[i]);
             let (sl, ll, su, lu) = (it.sl[i], it.ll[i], it.su[i], it.lu[i]);
-            let adi = a32.row_dot(i, &d.x);
-            // Two routes per side: from the primal row (Δs from ãΔx, Δλ from complementarity)
-            // or from the dual (Δλ from the solve's Δy, Δs from complementarity). Each is exact
-            // in exact arithmetic; the first keeps inactive sides accurate, the second active
-            // ones (λ ≫ s), where ãΔx/s would amplify rounding.
-            let primal_l = |d: &mut Direction| {
-                d.ll[i] = (cl - ll * (rl + adi)) / (sl + delta * ll);
-                d.sl[i] = rl + adi + delta * d.ll[i];
-            };
-            let primal_u = |d: &mut Direction| {
-                d.lu[i] = (cu + lu * (ru + adi)) / (su + delta * lu);
-                d.su[i] = -ru - adi + delta * d.lu[i];
-            };
-            let dual_l = |d: &mut Direction, dll: f64| {
-                d.ll[i] = dll;
-                d.sl[i] = (cl - sl * dll) / ll;
-            };
-            let dual_u = |d: &mut Direction, dlu: f64| {
-                d.lu[i] = dlu;
-                d.su[i] = (cu - su * dlu) / lu;
-            };
-            if rows.absorbed[i] != NONE {
-                if hl {
-                    primal_l(d);
-                }
-                if hu {
-                    primal_u(d);
-                }
-            } else {
-                let dy = self.rhs[rows.node[i]];
-                let (tl, tu) = (if hl { ll / sl } else { -1.0 }, if hu { lu / su } else { -1.0 });
-                if hl && hu {
-                    if tu >= tl {
-                        primal_l(d);
-                        if tu >= 1.0 {
-                            dual_u(d, dy + d.ll[i]);
-                        } else {
-                            primal_u(d);
-                        }
+            let dy = rhs[rows.node[i]];
+            let (tl, tu) = (if hl { ll / sl } else { -1.0 }, if hu { lu / su } else { -1.0 });
+            if hl && hu {
+                if tu >= tl {
+                    primal_l(d, i, adi);
+                    if tu >= 1.0 {
+                        dual_u(d, i, dy + d.ll[i]);
                     } else {
-                        primal_u(d);
-                        if tl >= 1.0 {
-                            dual_l(d, d.lu[i] - dy);
-                        } else {
-                            primal_l(d);
-                        }
+                        primal_u(d, i, adi);
                     }
-                } else if hl {
-                    if tl >= 1.0 {
-                        dual_l(d, -dy);
-                    } else {
-                        primal_l(d);
-                    }
-                } else if tu >= 1.0 {
-                    dual_u(d, dy);
                 } else {
-                    primal_u(d);
+                    primal_u(d, i, adi);
+                    if tl >= 1.0 {
+                        dual_l(d, i, d.lu[i] - dy);
+                    } else {
+                        primal_l(d, i, adi);
+                    }
                 }
+            } else if hl {
+                if tl >= 1.0 {
+                    dual_l(d, i, -dy);
+                } else {
+                    primal_l(d, i, adi);
+                }
+            } else if tu >= 1.0 {
+                dual_u(d, i, dy);
+            } else {
+                primal_u(d, i, adi);
             }
             d.y[i] = (if hu { d.lu[i] } else { 0.0 }) - (if hl { d.ll[i] } else { 0.0 });
             if hl {
@@ -907,6 +931,7 @@ impl IpmWorkspace {
             self.newton.set_matrices(&self.data.p, &self.data.a);
             self.row_diag = vec![0.0; rows.kept.len()];
             self.rhs = vec![0.0; self.newton.dim()];
+            self.kept_ad = vec![0.0; rows.kept_ineq.len()];
             self.rows = rows;
         }
         Ok(())
