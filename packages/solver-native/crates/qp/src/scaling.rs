@@ -67,25 +67,49 @@ impl Scaling {
         let mut s = Scaling::identity(n, m);
         let mut d_tmp = vec![0.0f64; n];
         let mut e_tmp = vec![0.0f64; m];
+        // ‖·‖∞ of A's columns and rows: of the input here, then of each pass's result, found in
+        // the pass that scales A (A is read and written once per pass, not three times).
+        let mut a_col = vec![0.0f64; n];
+        let mut a_row = vec![0.0f64; m];
+        if iterations > 0 {
+            for j in 0..n {
+                let mut c = 0.0f64;
+                for k in a.colptr[j]..a.colptr[j + 1] {
+                    let v = a.values[k].abs();
+                    c = c.max(v);
+                    let i = a.rowidx[k];
+                    a_row[i] = a_row[i].max(v);
+                }
+                a_col[j] = c;
+            }
+        }
         for _ in 0..iterations {
             // Column norms of the KKT matrix [P Aᵀ; A 0]: x-columns see P and A, y-columns Aᵀ.
             sym_col_norms(p, &mut d_tmp);
-            e_tmp.iter_mut().for_each(|v| *v = 0.0);
-            for j in 0..n {
-                for k in a.colptr[j]..a.colptr[j + 1] {
-                    let v = a.values[k].abs();
-                    d_tmp[j] = d_tmp[j].max(v);
-                    let i = a.rowidx[k];
-                    e_tmp[i] = e_tmp[i].max(v);
-                }
+            for (v, &c) in d_tmp.iter_mut().zip(&a_col) {
+                *v = v.max(c);
             }
+            e_tmp.copy_from_slice(&a_row);
             for v in d_tmp.iter_mut().chain(e_tmp.iter_mut()) {
                 *v = 1.0 / limit(*v).sqrt();
             }
             scale_rows(p, &d_tmp);
             scale_cols(p, &d_tmp);
-            scale_rows(a, &e_tmp);
-            scale_cols(a, &d_tmp);
+            // A ← diag(e) A diag(d), each entry (v·eᵢ)·dⱼ as row then column scaling gives it.
+            a_row.iter_mut().for_each(|v| *v = 0.0);
+            for j in 0..n {
+                let dj = d_tmp[j];
+                let mut c = 0.0f64;
+                for k in a.colptr[j]..a.colptr[j + 1] {
+                    let i = a.rowidx[k];
+                    let v = a.values[k] * e_tmp[i] * dj;
+                    a.values[k] = v;
+                    let v = v.abs();
+                    c = c.max(v);
+                    a_row[i] = a_row[i].max(v);
+                }
+                a_col[j] = c;
+            }
             for j in 0..n {
                 q[j] *= d_tmp[j];
                 s.d[j] *= d_tmp[j];

@@ -10,12 +10,13 @@ use crate::csc::Csc;
 pub struct Pattern32 {
     colptr: Vec<u32>,
     rowidx: Vec<u32>,
-    /// Row-major copy: row pointers, column of each entry (ascending within a row), the entry's
-    /// index in the CSC arrays, and its value.
+    /// Row-major copy: row pointers, column of each entry (ascending within a row), its value,
+    /// and where each CSC entry sits in it (values are scattered there in CSC order: sequential
+    /// reads, where gathering would read the CSC values at random).
     rowptr: Vec<u32>,
     colidx: Vec<u32>,
-    src: Vec<u32>,
     row_values: Vec<f64>,
+    dst: Vec<u32>,
 }
 
 impl Pattern32 {
@@ -30,32 +31,32 @@ impl Pattern32 {
         }
         let mut next: Vec<u32> = rowptr[..m].to_vec();
         let mut colidx = vec![0u32; a.nnz()];
-        let mut src = vec![0u32; a.nnz()];
+        let mut row_values = vec![0.0; a.nnz()];
+        let mut dst = vec![0u32; a.nnz()];
         for j in 0..n {
             for k in a.colptr[j]..a.colptr[j + 1] {
                 let i = a.rowidx[k];
                 let q = next[i] as usize;
                 next[i] += 1;
                 colidx[q] = j as u32;
-                src[q] = k as u32;
+                row_values[q] = a.values[k];
+                dst[k] = q as u32;
             }
         }
-        let mut p = Pattern32 {
+        Pattern32 {
             colptr: a.colptr.iter().map(|&v| v as u32).collect(),
             rowidx: a.rowidx.iter().map(|&v| v as u32).collect(),
             rowptr,
             colidx,
-            src,
-            row_values: vec![0.0; a.nnz()],
-        };
-        p.refresh(&a.values);
-        p
+            row_values,
+            dst,
+        }
     }
 
     /// Copies the matrix values (CSC order) into the row-major copy.
     pub fn refresh(&mut self, values: &[f64]) {
-        for (v, &s) in self.row_values.iter_mut().zip(&self.src) {
-            *v = values[s as usize];
+        for (&v, &q) in values.iter().zip(&self.dst) {
+            self.row_values[q as usize] = v;
         }
     }
 
