@@ -120,6 +120,9 @@ pub struct IpmWorkspace {
     /// the optimum, the best start after a small data change (no shifting needed). Dropped when
     /// `warm_start` sets a point or the row classes change.
     snapshot: Option<Iterate>,
+    /// The proximal regularisation (ρ, δ) of the step after the snapshot: a start from the
+    /// snapshot continues with it (see `solve`).
+    snapshot_reg: (f64, f64),
     /// The iterate of the last solve that crossed LOOSE_SNAPSHOT_MU, just below it (solves that
     /// start below it keep it): the start when the snapshot's first steps are blocked.
     loose: Option<Iterate>,
@@ -191,6 +194,7 @@ impl IpmWorkspace {
             rows,
             start: None,
             snapshot: None,
+            snapshot_reg: (RHO_INIT, DELTA_INIT),
             loose: None,
             stale: false,
             pending_warm_start: false,
@@ -279,9 +283,18 @@ impl IpmWorkspace {
         let (mut rho, mut delta) = (RHO_INIT, DELTA_INIT);
         let mut retreat = Retreat::None;
         let mut retreat_until = RETREAT_ITERS;
+        // A start from the snapshot continues with the snapshot's regularisation: restarting at
+        // RHO_INIT/DELTA_INIT (δλ ≈ 1e-5 against slacks ≈ 1e-8 on the active sides) cost the
+        // portfolio engine's 5k–15k books 2–3 more steps per price update. Small δ can block a
+        // step at a degenerate vertex (both halves of a split at zero: α ≈ 0.001 step after
+        // step while δ grows tenfold per step), so a blocked step of such a solve goes back to
+        // the starting regularisation at once.
+        let mut from_snapshot = false;
         let started = match (warm, self.snapshot.take()) {
             (true, Some(snap)) if !explicit => {
                 self.it = snap;
+                (rho, delta) = self.snapshot_reg;
+                from_snapshot = true;
                 retreat = self.loose.clone().map_or(Retreat::Cold, Retreat::Loose);
                 true
             }
@@ -405,6 +418,7 @@ impl IpmWorkspace {
                     eprintln!("ipm: step {a_aff:.3} at iteration {iter} of a warm start, restarting from {to}");
                 }
                 (rho, delta) = (RHO_INIT, DELTA_INIT);
+                from_snapshot = false;
                 mu_next = None;
                 retreat_until = iter + RETREAT_ITERS;
                 if let Retreat::Loose(loose) = std::mem::replace(&mut retreat, Retreat::None) {
@@ -465,7 +479,8 @@ impl IpmWorkspace {
             if mu > LOOSE_SNAPSHOT_MU && mu_new <= LOOSE_SNAPSHOT_MU && polishing.is_none() {
                 self.loose = Some(self.it.clone());
             }
-            if self.snapshot.is_none() && polishing.is_none() && mu_new <= SNAPSHOT_MU {
+            let snapped = self.snapshot.is_none() && polishing.is_none() && mu_new <= SNAPSHOT_MU;
+            if snapped {
                 self.snapshot = Some(self.it.clone());
             }
             let (ny, nx) = (norm(&self.it.y), norm(&self.it.x));
@@ -473,12 +488,18 @@ impl IpmWorkspace {
             last_alpha = alpha;
             // The proximal terms fade as the step lengths approach one; a blocked step (often
             // a factorisation spoiled by rounding) gets more regularisation instead.
-            if alpha < BLOCKED_STEP || self.newton.regularized_pivots() > 0 && alpha < 0.5 {
+            if from_snapshot && alpha < BLOCKED_STEP {
+                rho = rho.max(RHO_INIT);
+                delta = delta.max(DELTA_INIT);
+            } else if alpha < BLOCKED_STEP || self.newton.regularized_pivots() > 0 && alpha < 0.5 {
                 rho = (rho * 10.0).min(REG_BUMP_MAX.max(rho));
                 delta = (delta * 10.0).min(REG_BUMP_MAX.max(delta));
             } else {
                 rho = (rho * (1.0 - alpha)).max(REG_MIN);
                 delta = (delta * (1.0 - alpha)).max(REG_MIN);
+            }
+            if snapped {
+                self.snapshot_reg = (rho, delta);
             }
         }
 

@@ -105,6 +105,8 @@ export class TsIpmWorkspace implements QpWorkspace {
   private start: { x: Float64Array; y: Float64Array } | undefined;
   /** The last solve's iterate when μ first fell below SNAPSHOT_MU: the best start after a small data change. */
   private snapshot: Iterate | undefined;
+  /** The proximal regularisation [ρ, δ] of the step after the snapshot: a start from the snapshot continues with it (see `solve`). */
+  private snapshotReg: [number, number] = [RHO_INIT, DELTA_INIT];
   /** The iterate of the last solve that crossed LOOSE_SNAPSHOT_MU, just below it (solves that start below it keep it): the start when the snapshot's first steps are blocked. */
   private loose: Iterate | undefined;
   /** Scaled P and A values right after the last Ruiz pass (see KEEP_SCALING). */
@@ -239,8 +241,13 @@ export class TsIpmWorkspace implements QpWorkspace {
     // Where a warm start goes when its first step is blocked (see RETREAT_STEP).
     let retreat: Iterate | 'cold' | undefined;
     let retreatUntil = RETREAT_ITERS;
+    // A start from the snapshot continues with the snapshot's regularisation, and a blocked step
+    // of such a solve goes back to the starting regularisation at once (see the Rust twin).
+    let fromSnapshot = false;
     if (warm && snap && !explicit) {
       this.it.copyFrom(snap);
+      [rho, delta] = this.snapshotReg;
+      fromSnapshot = true;
       retreat = this.loose ?? 'cold';
       started = true;
     } else if (warm) {
@@ -339,6 +346,7 @@ export class TsIpmWorkspace implements QpWorkspace {
         retreat = undefined;
         rho = RHO_INIT;
         delta = DELTA_INIT;
+        fromSnapshot = false;
         retreatUntil = iter + RETREAT_ITERS;
         if (fallback !== 'cold') {
           it.copyFrom(fallback);
@@ -389,7 +397,8 @@ export class TsIpmWorkspace implements QpWorkspace {
         this.loose = new Iterate(this.n, m);
         this.loose.copyFrom(it);
       }
-      if (!this.snapshot && muNew <= SNAPSHOT_MU) {
+      const snapped = !this.snapshot && muNew <= SNAPSHOT_MU;
+      if (snapped) {
         this.snapshot = new Iterate(this.n, m);
         this.snapshot.copyFrom(it);
       }
@@ -397,13 +406,17 @@ export class TsIpmWorkspace implements QpWorkspace {
       const nx = normInf(it.x);
       diverging = { y: ny > DIVERGE_NORM && stepY >= 0.5 * ny, x: nx > DIVERGE_NORM && stepX >= 0.5 * nx };
       // The proximal terms fade as the steps approach one; a blocked step gets more regularisation.
-      if (alpha < BLOCKED_STEP || (this.newton.regularizedPivots > 0 && alpha < 0.5)) {
+      if (fromSnapshot && alpha < BLOCKED_STEP) {
+        rho = Math.max(rho, RHO_INIT);
+        delta = Math.max(delta, DELTA_INIT);
+      } else if (alpha < BLOCKED_STEP || (this.newton.regularizedPivots > 0 && alpha < 0.5)) {
         rho = Math.min(rho * 10, Math.max(REG_BUMP_MAX, rho));
         delta = Math.min(delta * 10, Math.max(REG_BUMP_MAX, delta));
       } else {
         rho = Math.max(rho * (1 - alpha), REG_MIN);
         delta = Math.max(delta * (1 - alpha), REG_MIN);
       }
+      if (snapped) this.snapshotReg = [rho, delta];
     }
 
     if (polishing) {
