@@ -60,6 +60,8 @@ pub struct NewtonSystem {
     /// Regularisation on each diagonal (permuted order): refinement targets the matrix
     /// without it, so the factor of the regularised matrix only preconditions.
     shift: Vec<f64>,
+    /// The (shift_x, shift_r) that `shift` holds.
+    shifts: Option<(f64, f64)>,
     /// P's diagonal (its slots hold P + dₓ).
     p_diag_val: Vec<f64>,
     /// Whether the first solve with the current factorisation met the refinement tolerance
@@ -285,6 +287,7 @@ impl NewtonSystem {
             row_slot,
             signs,
             shift: vec![0.0; dim],
+            shifts: None,
             p_diag_val: vec![0.0; n],
             accurate: None,
             values_changed: true,
@@ -343,8 +346,11 @@ impl NewtonSystem {
         for (r, &s) in self.row_slot.iter().enumerate() {
             self.values[s] = -row_diag[r];
         }
-        for (k, &v) in self.perm.iter().enumerate() {
-            self.shift[k] = if v < self.n { shift_x } else { -shift_r };
+        if self.shifts != Some((shift_x, shift_r)) {
+            for (k, &v) in self.perm.iter().enumerate() {
+                self.shift[k] = if v < self.n { shift_x } else { -shift_r };
+            }
+            self.shifts = Some((shift_x, shift_r));
         }
     }
 
@@ -399,16 +405,22 @@ impl NewtonSystem {
         // Without a residual check (a factorisation already found accurate) the right-hand
         // side is not kept: gathered straight into x.
         let check = self.accurate != Some(true);
-        let target = if check { &mut self.b } else { &mut self.x };
-        for (slot, &v) in target.iter_mut().zip(&self.perm) {
-            *slot = rhs[v];
-        }
+        let mut bnorm = 0.0f64;
         if check {
-            self.x.copy_from_slice(&self.b);
+            // Kept for the residual, gathered into x too, its norm taken on the way.
+            for ((b, x), &v) in self.b.iter_mut().zip(self.x.iter_mut()).zip(&self.perm) {
+                let r = rhs[v];
+                *b = r;
+                *x = r;
+                bnorm = bnorm.max(r.abs());
+            }
+        } else {
+            for (x, &v) in self.x.iter_mut().zip(&self.perm) {
+                *x = rhs[v];
+            }
         }
         self.factor.solve(&mut self.x);
         self.solves += 1;
-        let bnorm = if check { self.b.iter().fold(0.0f64, |m, v| m.max(v.abs())) } else { 0.0 };
         let mut prev = f64::INFINITY;
         let steps = if check { REFINE_MAX + 1 } else { 0 };
         for step in 0..steps {

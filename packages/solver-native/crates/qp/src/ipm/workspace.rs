@@ -603,9 +603,8 @@ impl IpmWorkspace {
         for i in 0..self.prob.m {
             self.cl[i] = if rows.has_l[i] { -it.sl[i] * it.ll[i] } else { 0.0 };
             self.cu[i] = if rows.has_u[i] { -it.su[i] * it.lu[i] } else { 0.0 };
-            if rows.eq[i] || rows.is_free(i) {
-                continue;
-            }
+        }
+        let w_of = |i: usize| {
             let mut w = 0.0;
             if rows.has_l[i] {
                 w += it.ll[i] / (it.sl[i] + delta * it.ll[i]);
@@ -613,12 +612,20 @@ impl IpmWorkspace {
             if rows.has_u[i] {
                 w += it.lu[i] / (it.su[i] + delta * it.lu[i]);
             }
+            w
+        };
+        // Inequality rows class by class (absorbed rows add to their variable's diagonal in row
+        // order, as one pass over the rows does).
+        for &i in &rows.absorbed_rows {
+            let i = i as usize;
+            let w = w_of(i);
             self.w[i] = w;
-            let k = rows.absorbed[i];
-            if k != NONE {
-                let a = self.data.a.values[k];
-                self.x_diag[rows.absorbed_col[i]] += a * a * w;
-            }
+            let (c, a) = self.a32.first(i);
+            self.x_diag[c] += a * a * w;
+        }
+        for &i in &rows.kept_ineq {
+            let i = i as usize;
+            self.w[i] = w_of(i);
         }
         for (r, &i) in rows.kept.iter().enumerate() {
             self.row_diag[r] = if rows.eq[i] { delta } else { 1.0 / self.w[i] };

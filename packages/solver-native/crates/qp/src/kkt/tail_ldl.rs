@@ -258,6 +258,8 @@ pub struct TailFactor {
     /// Position of each tail row in the current column's L₂₁ pattern (factor scratch).
     tpos: Vec<u32>,
     k21_loaded: bool,
+    /// Whether `y` and `used` may hold values of a factorisation that stopped early.
+    scratch_dirty: bool,
     /// Dense L₂₂ (strict lower, row-major T × T; the diagonal holds scratch).
     dense: Vec<f64>,
     d: Vec<f64>,
@@ -297,6 +299,7 @@ impl TailFactor {
             k21: vec![0.0; sym.tp[sym.t0]],
             tpos: vec![0; t],
             k21_loaded: false,
+            scratch_dirty: false,
             dense: vec![0.0; t * t],
             d: vec![0.0; n],
             dinv: vec![0.0; n],
@@ -405,9 +408,12 @@ impl TailFactor {
         self.regularized = 0;
         self.next.copy_from_slice(&self.sym.lp[..t0]);
         self.dense.iter_mut().for_each(|v| *v = 0.0);
-        // A failed factorisation can leave scratch behind.
-        self.y.iter_mut().for_each(|v| *v = 0.0);
-        self.used.iter_mut().for_each(|v| *v = false);
+        // A failed factorisation can leave scratch behind (a complete pass clears what it sets).
+        if self.scratch_dirty {
+            self.y.iter_mut().for_each(|v| *v = 0.0);
+            self.used.iter_mut().for_each(|v| *v = false);
+        }
+        self.scratch_dirty = true;
         for &(r, c, slot) in &self.sym.k22 {
             // Upper (r ≤ c) stored at dense[c][r] (lower, row-major).
             self.dense[c as usize * t + r as usize] += values[slot];
@@ -493,6 +499,7 @@ impl TailFactor {
                 }
             }
         }
+        self.scratch_dirty = false;
         self.schur_update();
         self.factor_dense(rule)
     }
