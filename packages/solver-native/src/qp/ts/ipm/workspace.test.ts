@@ -5,6 +5,8 @@ import { resolveQpSettings } from '../../settings.js';
 import type { QpProblem, QpSettings } from '../../types.js';
 import { createTsQpWorkspace } from '../index.js';
 import { keepsPsd } from './workspace.js';
+import type { Iterate } from './point.js';
+import type { RowClasses } from './rows.js';
 
 /**
  * min ½xᵀ(I + 11ᵀ)x + qᵀx, −1 ≤ x ≤ 1 with |q| large: every bound is active, and flipping the
@@ -121,6 +123,26 @@ describe('interior point: the snapshot', () => {
       expect(Array.from(warm.x)).toEqual(Array.from(x0));
     });
   }
+});
+
+describe('interior point: a blocked start from the snapshot', () => {
+  it('ts: re-centres first (σ = 1), so the next snapshot keeps its μ instead of drifting deeper', () => {
+    // Flipping one q entry moves one bound to the other side: the first affine step from the
+    // snapshot is ~0.48 (< RECENTRE_STEP). White-box: reads the private snapshot (the Rust twin's
+    // unit test checks the native side the same way).
+    const ws = createTsQpWorkspace(boxProblem(20, 1), resolveQpSettings({ ...SETTINGS, warmFallback: false }));
+    const inner = ws as unknown as { snapshot: Iterate; rows: RowClasses };
+    expect(ws.solve().status).toBe('solved');
+    const before = inner.snapshot.mu(inner.rows);
+    const q = Float64Array.from(boxProblem(20, 1).q);
+    q[0] = -q[0]!;
+    ws.updateQ(q);
+    expect(ws.solve().status).toBe('solved');
+    const after = inner.snapshot.mu(inner.rows);
+    ws.dispose();
+    expect(after).toBeGreaterThanOrEqual(0.8 * before);
+    expect(after).toBeLessThanOrEqual(before);
+  });
 });
 
 /** P = [[2, 1], [1, 2]] ⊕ [3] (x₂'s column alone), rows x₀ + x₁ ∈ [−1, 1] and x₂ ∈ [0, 2]. */

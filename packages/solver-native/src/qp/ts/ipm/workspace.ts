@@ -45,6 +45,8 @@ const LOOSE_SNAPSHOT_MU = 1e-3;
  */
 const RETREAT_STEP = 0.1;
 const RETREAT_ITERS = 3;
+/** A start from the snapshot whose first affine step is shorter than this takes its first step at σ = 1 (see the Rust twin). */
+const RECENTRE_STEP = 0.5;
 
 const HAS_SOLUTION: ReadonlySet<QpStatus> = new Set(['solved', 'solved_inaccurate', 'max_iter_reached', 'time_limit_reached']);
 
@@ -358,7 +360,8 @@ export class TsIpmWorkspace implements QpWorkspace {
         continue;
       }
       const muAff = muAt(it, this.dir, aAff, rows);
-      const sigma = mu > 0 ? Math.min(Math.max((muAff / mu) ** 3, 0), 1) : 0;
+      // A start from the snapshot whose first affine step is short re-centres first (σ = 1; see the Rust twin).
+      const sigma = fromSnapshot && iter === 1 && aAff < RECENTRE_STEP ? 1 : mu > 0 ? Math.min(Math.max((muAff / mu) ** 3, 0), 1) : 0;
       // Corrector: centring plus the second-order term of the affine step.
       for (let i = 0; i < m; i++) {
         if (rows.hasL[i]) cl[i] = sigma * mu - it.sl[i]! * it.ll[i]! - this.dir.sl[i]! * this.dir.ll[i]!;
