@@ -43,6 +43,32 @@ pub enum TailLdlError {
     NonFinitePivot(usize),
 }
 
+/// A fast hash for the L₂₁ column patterns grouped in `TailSymbolic::new` (the groups are
+/// numbered by first appearance, so the hash function changes nothing but the time).
+#[derive(Default)]
+struct PatternHasher(u64);
+
+impl std::hash::Hasher for PatternHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.write_u64(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        for &b in chunks.remainder() {
+            self.write_u64(b as u64);
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_usize(&mut self, v: usize) {
+        self.write_u64(v as u64);
+    }
+}
+
 /// Pattern-only analysis, done once per sparsity pattern.
 #[derive(Debug, Clone)]
 pub struct TailSymbolic {
@@ -119,7 +145,9 @@ impl TailSymbolic {
 
         // K₂₁ mapped onto L₂₁'s storage (column i's tail rows ascending, and K's columns j are
         // visited ascending, so one cursor per column finds each position), and K₂₂.
-        let mut k21_map = Vec::new();
+        // (At most the entries of K's tail columns, so no regrowth while filling.)
+        let tail_entries = colptr[n] - colptr[t0];
+        let mut k21_map = Vec::with_capacity(tail_entries);
         let mut k22 = Vec::new();
         let mut cursor: Vec<usize> = tp[..t0].to_vec();
         for j in t0..n {
@@ -140,7 +168,7 @@ impl TailSymbolic {
         drop(cursor);
         // Columns of L₂₁ with the same row pattern, grouped (in order of first appearance):
         // their updates of the dense block are summed densely and scattered once per group.
-        let mut group_of: std::collections::HashMap<&[u32], usize> = std::collections::HashMap::new();
+        let mut group_of: std::collections::HashMap<&[u32], usize, std::hash::BuildHasherDefault<PatternHasher>> = Default::default();
         let mut group_id = vec![NONE; t0];
         let mut sizes: Vec<usize> = Vec::new();
         for j in 0..t0 {
