@@ -85,8 +85,12 @@ pub struct NewtonSystem {
 /// `amd::DenseRows::Count`). The counted order is kept only when its factor is clearly smaller
 /// (by COUNTED_GAIN): it can put small pivots earlier, and a factor that is only a little
 /// smaller is not worth a change of rounding.
-/// With two cores the two orders (and their factor sizes) are computed at once, on two threads:
-/// each is a pure function of the pattern, so the result is the one computed one after the other.
+/// With `KEEL_QP_THREADS=2` and two cores the two orders (and their factor sizes) are computed at
+/// once, on two threads: each is a pure function of the pattern, so the result is the one computed
+/// one after the other. Off by default, as for the factorisation: on the 15k engine QP the
+/// ordering went 82 -> 58 ms with the second core idle, but `NewtonSystem::new` as a whole
+/// ~132 -> ~155 ms (best of 10) with the machine loaded (a busy core; two threads faulting in
+/// AMD's workspaces).
 fn order(dim: usize, cp: &[usize], ri: &[usize], is_eq_row: impl Fn(usize) -> bool) -> (Vec<usize>, String) {
     let defer: Vec<bool> = (0..dim).map(is_eq_row).collect();
     let counted_order = || amd::amd_order_report(dim, cp, ri, AMD_DENSE, amd::DenseRows::Count { defer: &defer });
@@ -95,7 +99,7 @@ fn order(dim: usize, cp: &[usize], ri: &[usize], is_eq_row: impl Fn(usize) -> bo
         let nnz = factor_nnz(dim, cp, ri, &plain);
         (plain, nnz)
     };
-    let two = dim >= PARALLEL_ORDER_MIN && std::thread::available_parallelism().map_or(false, |p| p.get() >= 2);
+    let two = dim >= PARALLEL_ORDER_MIN && crate::kkt::tail_ldl::two_cores();
     let ((counted, report), plain) = if two {
         std::thread::scope(|scope| {
             let plain = scope.spawn(plain_order);

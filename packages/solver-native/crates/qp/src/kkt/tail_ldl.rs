@@ -739,7 +739,7 @@ impl TailFactor {
 /// Whether to share the work with a second thread: only with `KEEL_QP_THREADS=2` (or more) and
 /// two cores. Off by default: on the shared, contended machines this was measured on, the
 /// second thread waited for a busy core and made factorisations and solves slower.
-fn two_cores() -> bool {
+pub(crate) fn two_cores() -> bool {
     static TWO: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *TWO.get_or_init(|| {
         let forced = std::env::var("KEEL_QP_THREADS").ok().and_then(|v| v.trim().parse::<usize>().ok());
