@@ -29,8 +29,14 @@ const NONE: usize = usize::MAX;
 
 /// Upper bound on the dense block's order (T³/6 multiply-adds, T² doubles).
 const MAX_TAIL: usize = 600;
-/// Below this many entries in L₂₁ the work is not shared with a second thread.
+/// Below this many entries in L₂₁ the solves' L₂₁ passes are not shared with a second thread
+/// (~1.6 MB each way: a thread's start, ~30–50 µs, would cost more than half the pass saves).
 const PARALLEL_MIN_NNZ: usize = 200_000;
+/// Below this many multiply-adds (Σ over groups of columns × w(w+1)/2) the Schur update is not
+/// shared with a second thread.
+const PARALLEL_MIN_SCHUR: f64 = 2.0e6;
+/// Groups per chunk of staged Schur updates handed from the second thread to the first.
+const STAGE_CHUNK: usize = 32;
 /// The trailing block must be at least this dense (nonzeros of L over T(T−1)/2) to be kept.
 const MIN_TAIL_DENSITY: f64 = 0.5;
 
@@ -94,10 +100,15 @@ pub struct TailSymbolic {
     /// starts in the solves' per-group vectors (length groups + 1).
     group_of: Vec<usize>,
     g_off: Vec<usize>,
-    /// Where the groups split into two halves of equal work for two threads (Schur update:
-    /// columns × t²; solve: columns × t); 0 when the work is too small to share.
-    split: usize,
-    split_solve: usize,
+    /// Where the work splits between two threads (0 when it is too small to share): the Schur
+    /// update by groups (the second thread stages the updates of groups [schur_split, G), the
+    /// first subtracts them after its own, in group order), the solves' backward L₂₁ pass by
+    /// columns (independent dot products). The forward pass stays on one thread: its group
+    /// sums interleave, and reading L₁₁ apart from L₂₁ cost more than a second thread saved.
+    schur_split: usize,
+    /// Where each group's staged update (lower triangle row by row, w(w+1)/2) starts.
+    stage_off: Vec<usize>,
+    bwd_mid: usize,
     nnz_l: usize,
 }
 
@@ -201,22 +212,48 @@ impl TailSymbolic {
             let c = g_cols[g_ptr[g]];
             g_off[g + 1] = g_off[g] + tp[c + 1] - tp[c];
         }
-        let halfway = |w: &dyn Fn(usize) -> f64| -> usize {
-            let total: f64 = (0..sizes.len()).map(w).sum();
+        // The first index where the running work reaches half the total (0 when none does
+        // before the end, so that both halves hold work).
+        let halfway = |len: usize, w: &dyn Fn(usize) -> f64| -> usize {
+            let total: f64 = (0..len).map(w).sum();
             let mut acc = 0.0;
-            for g in 0..sizes.len() {
+            for k in 0..len {
                 if acc >= 0.5 * total {
-                    return g;
+                    return if acc < total { k } else { 0 };
                 }
-                acc += w(g);
+                acc += w(k);
             }
-            sizes.len()
+            0
         };
         let width = |g: usize| (tp[g_cols[g_ptr[g]] + 1] - tp[g_cols[g_ptr[g]]]) as f64;
+        let mut stage_off = vec![0usize; sizes.len() + 1];
+        for g in 0..sizes.len() {
+            let w = tp[g_cols[g_ptr[g]] + 1] - tp[g_cols[g_ptr[g]]];
+            stage_off[g + 1] = stage_off[g] + w * (w + 1) / 2;
+        }
+        // A group's update costs its multiply-adds and the packing of its columns (`compute`),
+        // then about three multiply-adds per entry to subtract it from S (`scatter`, scattered
+        // stores into a block that lives in L2). The first thread computes and subtracts the
+        // groups before the split and then subtracts the second thread's: the split is where
+        // that is as much as the second thread's computing.
+        let compute = |g: usize| sizes[g] as f64 * width(g) * (width(g) + 1.0) / 2.0 + 4.0 * sizes[g] as f64 * width(g);
+        let scatter = |g: usize| 3.0 * width(g) * (width(g) + 1.0) / 2.0;
+        let schur_work: f64 = (0..sizes.len()).map(|g| sizes[g] as f64 * width(g) * (width(g) + 1.0) / 2.0).sum();
+        let (all_compute, all_scatter): (f64, f64) = ((0..sizes.len()).map(compute).sum(), (0..sizes.len()).map(scatter).sum());
+        let mut schur_split = 0;
+        let mut before = 0.0;
+        if schur_work >= PARALLEL_MIN_SCHUR {
+            for g in 0..sizes.len() {
+                if before + all_scatter >= all_compute - before {
+                    schur_split = g;
+                    break;
+                }
+                before += compute(g);
+            }
+        }
         let shared = tp[t0] >= PARALLEL_MIN_NNZ;
-        let split = if shared { halfway(&|g| sizes[g] as f64 * width(g) * width(g)) } else { 0 };
-        let split_solve = if shared { halfway(&|g| sizes[g] as f64 * width(g)) } else { 0 };
-        Ok(TailSymbolic { n, t0, etree, lp, tp, ti, k21_map, k22, g_ptr, g_cols, group_of: group_id, g_off, split, split_solve, nnz_l })
+        let bwd_mid = if shared { halfway(t0, &|c| (tp[c + 1] - tp[c]) as f64) } else { 0 };
+        Ok(TailSymbolic { n, t0, etree, lp, tp, ti, k21_map, k22, g_ptr, g_cols, group_of: group_id, g_off, schur_split, stage_off, bwd_mid, nnz_l })
     }
 
     pub fn n(&self) -> usize {
@@ -300,17 +337,15 @@ pub struct TailFactor {
     /// Dense scratch of a group's update (T × T) and a gathered tail vector (T).
     buf: Vec<f64>,
     schur: SchurScratch,
+    /// The second thread's group buffer and packing scratch (allocated on first use).
+    buf2: Vec<f64>,
     schur2: SchurScratch,
-    row: Vec<f64>,
+    /// The second thread's staged group updates (`sym.stage_off`, from `schur_split`'s).
+    stage: Vec<f64>,
     /// The solves' per-group vectors (`sym.g_off`): forward sums, backward gathered tail.
     gvec: Vec<f64>,
-    /// The second thread's scratch: its part of S and group buffer, of the forward tail
-    /// vector, of the backward dot products (group order).
-    dense2: Vec<f64>,
-    buf2: Vec<f64>,
-    xt2: Vec<f64>,
-    acc2: Vec<f64>,
-    out2: Vec<f64>,
+    /// Whether work above the thresholds is shared with a second thread (`share_work`).
+    threads: bool,
     /// Positive pivots in the last factorisation.
     pub positive: usize,
     /// Pivots replaced by the dynamic regularisation in the last factorisation.
@@ -346,14 +381,11 @@ impl TailFactor {
                 }
                 SchurScratch { pack: vec![0.0; packed], packd: vec![0.0; packed] }
             },
+            buf2: Vec::new(),
             schur2: SchurScratch::default(),
-            row: vec![0.0; t],
+            stage: Vec::new(),
             gvec: vec![0.0; *sym.g_off.last().unwrap_or(&0)],
-            dense2: if sym.split > 0 { vec![0.0; t * t] } else { Vec::new() },
-            buf2: if sym.split > 0 { vec![0.0; t * t] } else { Vec::new() },
-            xt2: vec![0.0; t],
-            acc2: vec![0.0; t],
-            out2: Vec::with_capacity(if sym.split > 0 { sym.t0 } else { 0 }),
+            threads: share_work(),
             positive: 0,
             regularized: 0,
             sym,
@@ -532,31 +564,76 @@ impl TailFactor {
         self.factor_dense(rule)
     }
 
+    /// Whether work above the size thresholds goes to a second thread (default: `share_work()`).
+    /// Either way the results are the same bits.
+    pub fn set_threads(&mut self, two: bool) {
+        self.threads = two;
+    }
+
     /// S −= L₂₁ D₁ L₂₁ᵀ group by group: each group's columns are summed into a dense
-    /// t × t buffer (contiguous updates, four columns at a time), scattered into S once. With
-    /// two cores the groups are split in two halves of equal work, the second half summed into
-    /// a private copy of S by a scoped thread.
+    /// t × t buffer (contiguous updates, four columns at a time), scattered into S once.
+    /// Shared by groups: a scoped thread sums the groups [schur_split, G) into a staging area
+    /// while this thread updates S with the groups before; then the staged updates are
+    /// subtracted in group order. Every group's update is summed alone, and every entry of S
+    /// receives the same subtractions in the same order as on one thread: the same bits.
     fn schur_update(&mut self) {
         let t = self.sym.tail();
-        let TailFactor { sym, tx, d, dense, buf, dense2, buf2, schur, schur2, .. } = self;
-        let g_all = sym.g_ptr.len() - 1;
-        if sym.split == 0 || sym.split >= g_all || !two_cores() {
-            schur_groups(sym, tx, d, 0..g_all, t, dense, buf, schur);
+        let split = self.sym.schur_split;
+        let g_all = self.sym.g_ptr.len() - 1;
+        let TailFactor { sym, tx, d, dense, buf, buf2, schur, schur2, stage, threads, .. } = self;
+        if split == 0 || !*threads {
+            schur_groups(sym, tx, d, 0..g_all, t, dense, &mut [], buf, schur);
             return;
         }
-        dense2.iter_mut().for_each(|v| *v = 0.0);
         if schur2.pack.len() < schur.pack.len() {
             *schur2 = schur.clone();
         }
-        std::thread::scope(|scope| {
-            let (sym, tx, d): (&TailSymbolic, &[f64], &[f64]) = (sym, tx, d);
-            let (dense2, buf2) = (&mut *dense2, &mut *buf2);
-            scope.spawn(move || schur_groups(sym, tx, d, sym.split..g_all, t, dense2, buf2, schur2));
-            schur_groups(sym, tx, d, 0..sym.split, t, dense, buf, schur);
-        });
-        for (a, b) in dense.iter_mut().zip(dense2.iter()) {
-            *a += b;
+        if buf2.len() < buf.len() {
+            buf2.resize(buf.len(), 0.0);
         }
+        let staged = sym.stage_off[g_all] - sym.stage_off[split];
+        if stage.len() < staged {
+            stage.resize(staged, 0.0);
+        }
+        let (sym, tx, d): (&TailSymbolic, &[f64], &[f64]) = (sym, tx, d);
+        let stage = &mut stage[..staged];
+        // The staged updates are handed over in chunks of groups as they are done, and
+        // subtracted in group order once this thread's own groups are in.
+        let (send, recv) = std::sync::mpsc::channel::<(usize, usize, &[f64])>();
+        std::thread::scope(|scope| {
+            scope.spawn(move || {
+                let mut rest: &mut [f64] = stage;
+                let mut g0 = split;
+                while g0 < g_all {
+                    let g1 = (g0 + STAGE_CHUNK).min(g_all);
+                    let (chunk, after) = std::mem::take(&mut rest).split_at_mut(sym.stage_off[g1] - sym.stage_off[g0]);
+                    rest = after;
+                    schur_groups(sym, tx, d, g0..g1, t, &mut [], chunk, buf2, schur2);
+                    if send.send((g0, g1, &*chunk)).is_err() {
+                        return;
+                    }
+                    g0 = g1;
+                }
+            });
+            schur_groups(sym, tx, d, 0..split, t, dense, &mut [], buf, schur);
+            // Ends when the sender is dropped: all chunks received, or a panic (which the
+            // scope then resumes here).
+            for (g0, g1, chunk) in recv {
+                let base = sym.stage_off[g0];
+                for g in g0..g1 {
+                    let c = sym.g_cols[sym.g_ptr[g]];
+                    let pat = &sym.ti[sym.tp[c]..sym.tp[c + 1]];
+                    let mut at = sym.stage_off[g] - base;
+                    for (a, &ra) in pat.iter().enumerate() {
+                        let dst = &mut dense[ra as usize * t..ra as usize * t + t];
+                        for (&u, &rb) in chunk[at..at + a + 1].iter().zip(pat) {
+                            dst[rb as usize] -= u;
+                        }
+                        at += a + 1;
+                    }
+                }
+            }
+        });
     }
 
     /// Row-oriented dense LDLᵀ of the Schur complement: row i keeps L(i, j)·d_j while it is
@@ -610,15 +687,12 @@ impl TailFactor {
         let (n, t0) = (self.sym.n, self.sym.t0);
         assert!(x.len() == n);
         let g_all = self.sym.g_ptr.len() - 1;
-        if self.sym.split > 0 && self.sym.split < g_all && two_cores() {
-            return self.solve_shared(x);
-        }
         let (xs, xt) = x.split_at_mut(t0);
-        let TailFactor { sym, li, lx, tx, gvec, .. } = self;
+        let TailFactor { sym, li, lx, tx, gvec, threads, .. } = self;
         let (lp, tp, go, g_off) = (&sym.lp, &sym.tp, &sym.group_of, &sym.g_off);
+        let (tx, li, lx): (&[f64], &[u32], &[f64]) = (tx, li, lx);
         // Forward, one pass in pivot order (L₂₁ read as it is stored): column c's L₂₁ part is
-        // summed into its group's vector, as `forward_groups` sums it (a group's columns are
-        // ascending, and a sum of four columns is four additions in turn: the same bits).
+        // summed into its group's vector (a group's columns ascending, as group by group).
         gvec.iter_mut().for_each(|v| *v = 0.0);
         for c in 0..t0 {
             let xc = xs[c];
@@ -650,16 +724,42 @@ impl TailFactor {
                 *b = xt[r as usize];
             }
         }
-        for c in (0..t0).rev() {
-            let g = go[c];
-            if g != NONE {
-                xs[c] -= dot4(&tx[tp[c]..tp[c + 1]], &gvec[g_off[g]..g_off[g + 1]]);
-            }
+        let l11 = |xs: &mut [f64], c: usize| {
             let mut s = 0.0;
             for (&i, &l) in li[lp[c]..lp[c + 1]].iter().zip(&lx[lp[c]..lp[c + 1]]) {
                 s += l * xs[i as usize];
             }
             xs[c] -= s;
+        };
+        let gvec: &[f64] = gvec;
+        if *threads && sym.bwd_mid > 0 {
+            // The L₂₁ dot products need only the tail: two threads take a column range each,
+            // then L₁₁ follows (x_c −= L₂₁ part, then −= L₁₁ part, as in the one pass).
+            let mid = sym.bwd_mid;
+            let dots = |xs: &mut [f64], c0: usize| {
+                for (k, v) in xs.iter_mut().enumerate() {
+                    let g = go[c0 + k];
+                    if g != NONE {
+                        *v -= dot4(&tx[tp[c0 + k]..tp[c0 + k + 1]], &gvec[g_off[g]..g_off[g + 1]]);
+                    }
+                }
+            };
+            let (lo, hi) = xs.split_at_mut(mid);
+            std::thread::scope(|scope| {
+                scope.spawn(|| with_avx2(|| dots(hi, mid)));
+                with_avx2(|| dots(lo, 0));
+            });
+            for c in (0..t0).rev() {
+                l11(xs, c);
+            }
+        } else {
+            for c in (0..t0).rev() {
+                let g = go[c];
+                if g != NONE {
+                    xs[c] -= dot4(&tx[tp[c]..tp[c + 1]], &gvec[g_off[g]..g_off[g + 1]]);
+                }
+                l11(xs, c);
+            }
         }
     }
 
@@ -683,62 +783,39 @@ impl TailFactor {
             }
         }
     }
-
-    /// The solve with L₂₁'s groups shared between two threads (`KEEL_QP_THREADS=2`).
-    #[inline(always)]
-    fn solve_shared(&mut self, x: &mut [f64]) {
-        let (t0, g_all) = (self.sym.t0, self.sym.g_ptr.len() - 1);
-        let (xs, xt) = x.split_at_mut(t0);
-        let sym = &self.sym;
-        let lp = &sym.lp;
-        for c in 0..t0 {
-            let xc = xs[c];
-            if xc == 0.0 {
-                continue;
-            }
-            for (&i, &l) in self.li[lp[c]..lp[c + 1]].iter().zip(&self.lx[lp[c]..lp[c + 1]]) {
-                xs[i as usize] -= l * xc;
-            }
-        }
-        {
-            let (tx, xs_ro) = (&self.tx[..], &*xs);
-            let (xt2, acc2) = (&mut self.xt2, &mut self.acc2);
-            xt2.iter_mut().for_each(|v| *v = 0.0);
-            std::thread::scope(|scope| {
-                scope.spawn(|| forward_groups(sym, tx, xs_ro, sym.split_solve..g_all, xt2, acc2));
-                forward_groups(sym, tx, xs_ro, 0..sym.split_solve, xt, &mut self.row);
-            });
-            for (a, b) in xt.iter_mut().zip(self.xt2.iter()) {
-                *a += b;
-            }
-        }
-        Self::solve_tail(&self.dense, &self.dinv, xs, xt);
-        {
-            let (tx, xt_ro) = (&self.tx[..], &*xt);
-            let (out2, acc2) = (&mut self.out2, &mut self.acc2);
-            out2.clear();
-            std::thread::scope(|scope| {
-                scope.spawn(|| backward_groups(sym, tx, xt_ro, sym.split_solve..g_all, acc2, |_, v| out2.push(v)));
-                backward_groups(sym, tx, xt_ro, 0..sym.split_solve, &mut self.row, |c, v| xs[c] -= v);
-            });
-            let cols = &sym.g_cols[sym.g_ptr[sym.split_solve]..];
-            for (&c, &v) in cols.iter().zip(self.out2.iter()) {
-                xs[c] -= v;
-            }
-        }
-        for c in (0..t0).rev() {
-            let mut s = 0.0;
-            for (&i, &l) in self.li[lp[c]..lp[c + 1]].iter().zip(&self.lx[lp[c]..lp[c + 1]]) {
-                s += l * xs[i as usize];
-            }
-            xs[c] -= s;
-        }
-    }
 }
 
-/// Whether to share the work with a second thread: only with `KEEL_QP_THREADS=2` (or more) and
-/// two cores. Off by default: on the shared, contended machines this was measured on, the
-/// second thread waited for a busy core and made factorisations and solves slower.
+/// Runs `f` compiled for AVX2 when the CPU has it (a scoped thread does not inherit the
+/// caller's target features; the same operations either way, so the same bits).
+#[inline(always)]
+fn with_avx2<R>(f: impl FnOnce() -> R) -> R {
+    #[cfg(target_arch = "x86_64")]
+    {
+        #[target_feature(enable = "avx2")]
+        unsafe fn run<R>(f: impl FnOnce() -> R) -> R {
+            f()
+        }
+        if has_avx2() {
+            // SAFETY: the CPU supports AVX2 (checked at run time).
+            return unsafe { run(f) };
+        }
+    }
+    f()
+}
+
+/// Whether work above the size thresholds is shared with a second thread: by default when
+/// the machine has two cores or more; `KEEL_QP_THREADS=1` keeps everything on the calling
+/// thread. The split work gives the bits one thread gives.
+pub(crate) fn share_work() -> bool {
+    static SHARE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *SHARE.get_or_init(|| {
+        let forced = std::env::var("KEEL_QP_THREADS").ok().and_then(|v| v.trim().parse::<usize>().ok());
+        forced.unwrap_or(2) >= 2 && std::thread::available_parallelism().map(|n| n.get() >= 2).unwrap_or(false)
+    })
+}
+
+/// Whether the interior point's setup computes its two AMD orders at once (`ipm::newton`): only
+/// with `KEEL_QP_THREADS=2` (or more) and two cores (measured slower on a loaded machine).
 pub(crate) fn two_cores() -> bool {
     static TWO: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *TWO.get_or_init(|| {
@@ -765,37 +842,39 @@ fn round8(w: usize) -> usize {
 
 /// The Schur update of groups `gs` into `dense` (see `TailFactor::schur_update`): for a group
 /// of C columns with the row pattern `pat` (width w), S(pat, pat) −= Σ_c L(pat, c) d_c L(pat, c)ᵀ.
+/// With a non-empty `stage` the groups' updates are stored there instead (`sym.stage_off`,
+/// from gs.start's), for the caller to subtract.
 /// Wide groups go through a register-blocked kernel (`tile`): each R × 4 tile of the group's
 /// w × w block is summed over all C columns in registers, then stored once. R = 8 with
 /// AVX-512, else 4 (what fits the vector registers); every entry is computed by the same
 /// operations in the same order whatever R and the instruction set, so the bits are the same.
-fn schur_groups(sym: &TailSymbolic, tx: &[f64], d: &[f64], gs: std::ops::Range<usize>, t: usize, dense: &mut [f64], buf: &mut [f64], scratch: &mut SchurScratch) {
+fn schur_groups(sym: &TailSymbolic, tx: &[f64], d: &[f64], gs: std::ops::Range<usize>, t: usize, dense: &mut [f64], stage: &mut [f64], buf: &mut [f64], scratch: &mut SchurScratch) {
     #[cfg(target_arch = "x86_64")]
     {
         if has_avx512() {
             // SAFETY: the CPU supports AVX-512F (checked at run time).
-            unsafe { schur_groups_avx512(sym, tx, d, gs, t, dense, buf, scratch) };
+            unsafe { schur_groups_avx512(sym, tx, d, gs, t, dense, stage, buf, scratch) };
             return;
         }
         if has_avx2() {
             // SAFETY: the CPU supports AVX2 (checked at run time).
-            unsafe { schur_groups_avx2(sym, tx, d, gs, t, dense, buf, scratch) };
+            unsafe { schur_groups_avx2(sym, tx, d, gs, t, dense, stage, buf, scratch) };
             return;
         }
     }
-    schur_groups_body::<4>(sym, tx, d, gs, t, dense, buf, scratch)
+    schur_groups_body::<4>(sym, tx, d, gs, t, dense, stage, buf, scratch)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn schur_groups_avx2(sym: &TailSymbolic, tx: &[f64], d: &[f64], gs: std::ops::Range<usize>, t: usize, dense: &mut [f64], buf: &mut [f64], scratch: &mut SchurScratch) {
-    schur_groups_body::<4>(sym, tx, d, gs, t, dense, buf, scratch)
+unsafe fn schur_groups_avx2(sym: &TailSymbolic, tx: &[f64], d: &[f64], gs: std::ops::Range<usize>, t: usize, dense: &mut [f64], stage: &mut [f64], buf: &mut [f64], scratch: &mut SchurScratch) {
+    schur_groups_body::<4>(sym, tx, d, gs, t, dense, stage, buf, scratch)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
-unsafe fn schur_groups_avx512(sym: &TailSymbolic, tx: &[f64], d: &[f64], gs: std::ops::Range<usize>, t: usize, dense: &mut [f64], buf: &mut [f64], scratch: &mut SchurScratch) {
-    schur_groups_body::<8>(sym, tx, d, gs, t, dense, buf, scratch)
+unsafe fn schur_groups_avx512(sym: &TailSymbolic, tx: &[f64], d: &[f64], gs: std::ops::Range<usize>, t: usize, dense: &mut [f64], stage: &mut [f64], buf: &mut [f64], scratch: &mut SchurScratch) {
+    schur_groups_body::<8>(sym, tx, d, gs, t, dense, stage, buf, scratch)
 }
 
 /// Whether the CPU has AVX2: the hot loops are then compiled for it too (the same operations
@@ -813,7 +892,8 @@ fn has_avx512() -> bool {
 }
 
 #[inline(always)]
-fn schur_groups_body<const R: usize>(sym: &TailSymbolic, tx: &[f64], d: &[f64], gs: std::ops::Range<usize>, t: usize, dense: &mut [f64], buf: &mut [f64], scratch: &mut SchurScratch) {
+fn schur_groups_body<const R: usize>(sym: &TailSymbolic, tx: &[f64], d: &[f64], gs: std::ops::Range<usize>, t: usize, dense: &mut [f64], stage: &mut [f64], buf: &mut [f64], scratch: &mut SchurScratch) {
+    let base = sym.stage_off[gs.start];
     for g in gs {
         let cols = &sym.g_cols[sym.g_ptr[g]..sym.g_ptr[g + 1]];
         let first = cols[0];
@@ -876,6 +956,14 @@ fn schur_groups_body<const R: usize>(sym: &TailSymbolic, tx: &[f64], d: &[f64], 
                 }
             }
         }
+        if !stage.is_empty() {
+            let mut at = sym.stage_off[g] - base;
+            for a in 0..tg {
+                stage[at..at + a + 1].copy_from_slice(&buf[a * tg..a * tg + a + 1]);
+                at += a + 1;
+            }
+            continue;
+        }
         for (a, &ra) in pat.iter().enumerate() {
             let dst = &mut dense[ra as usize * t..ra as usize * t + t];
             for (&u, &rb) in buf[a * tg..a * tg + a + 1].iter().zip(pat) {
@@ -925,119 +1013,9 @@ fn tile<const R: usize>(pack: &[f64], packd: &[f64], wp: usize, a0: usize, b0: u
     [c0, c1, c2, c3]
 }
 
-/// Forward: acc(pattern) −= Σ L(pattern, c)·x_c over the groups `gs`, into `xt` (tail part).
-#[inline(always)]
-fn forward_groups(sym: &TailSymbolic, tx: &[f64], xs: &[f64], gs: std::ops::Range<usize>, xt: &mut [f64], acc: &mut [f64]) {
-    for g in gs {
-        let cols = &sym.g_cols[sym.g_ptr[g]..sym.g_ptr[g + 1]];
-        let pat = &sym.ti[sym.tp[cols[0]]..sym.tp[cols[0] + 1]];
-        let w = pat.len();
-        let acc = &mut acc[..w];
-        acc.iter_mut().for_each(|v| *v = 0.0);
-        // Columns with x_c ≠ 0 four at a time: each entry of acc is loaded and stored once per
-        // four columns, and still receives l·x_c column after column (the same sums).
-        let mut pending = [0usize; 4];
-        let mut np = 0;
-        for &c in cols {
-            if xs[c] == 0.0 {
-                continue;
-            }
-            pending[np] = c;
-            np += 1;
-            if np == 4 {
-                let l: [&[f64]; 4] = [&tx[sym.tp[pending[0]]..][..w], &tx[sym.tp[pending[1]]..][..w], &tx[sym.tp[pending[2]]..][..w], &tx[sym.tp[pending[3]]..][..w]];
-                let x = [xs[pending[0]], xs[pending[1]], xs[pending[2]], xs[pending[3]]];
-                for (a, v) in acc.iter_mut().enumerate() {
-                    let mut s = *v;
-                    s += l[0][a] * x[0];
-                    s += l[1][a] * x[1];
-                    s += l[2][a] * x[2];
-                    s += l[3][a] * x[3];
-                    *v = s;
-                }
-                np = 0;
-            }
-        }
-        for &c in &pending[..np] {
-            let xc = xs[c];
-            for (v, l) in acc.iter_mut().zip(&tx[sym.tp[c]..sym.tp[c + 1]]) {
-                *v += l * xc;
-            }
-        }
-        for (&r, &v) in pat.iter().zip(acc.iter()) {
-            xt[r as usize] -= v;
-        }
-    }
-}
-
-/// Backward: the dot product of each column's L₂₁ part with xt, per column of the groups `gs`
-/// in group order, through `out(c, dot)`.
-#[inline(always)]
-fn backward_groups(sym: &TailSymbolic, tx: &[f64], xt: &[f64], gs: std::ops::Range<usize>, gathered: &mut [f64], mut out: impl FnMut(usize, f64)) {
-    for g in gs {
-        let cols = &sym.g_cols[sym.g_ptr[g]..sym.g_ptr[g + 1]];
-        let pat = &sym.ti[sym.tp[cols[0]]..sym.tp[cols[0] + 1]];
-        let buf = &mut gathered[..pat.len()];
-        for (b, &r) in buf.iter_mut().zip(pat) {
-            *b = xt[r as usize];
-        }
-        let buf = &*buf;
-        let mut quads = cols.chunks_exact(4);
-        for q in &mut quads {
-            let l: [&[f64]; 4] = [&tx[sym.tp[q[0]]..sym.tp[q[0] + 1]], &tx[sym.tp[q[1]]..sym.tp[q[1] + 1]], &tx[sym.tp[q[2]]..sym.tp[q[2] + 1]], &tx[sym.tp[q[3]]..sym.tp[q[3] + 1]]];
-            let d = dot4_x4(l, buf);
-            for u in 0..4 {
-                out(q[u], d[u]);
-            }
-        }
-        for &c in quads.remainder() {
-            out(c, dot4(&tx[sym.tp[c]..sym.tp[c + 1]], buf));
-        }
-    }
-}
-
-/// `dot4(l[u], b)` for four slices of b's length at once (each read of b serves all four; the
-/// same operations per product as `dot4`, so the same bits).
-#[inline(always)]
-fn dot4_x4(l: [&[f64]; 4], b: &[f64]) -> [f64; 4] {
-    let w = b.len();
-    let body = w / 4 * 4;
-    let mut acc = [[0.0f64; 4]; 4];
-    for k0 in (0..body).step_by(4) {
-        let y = &b[k0..k0 + 4];
-        for u in 0..4 {
-            let x = &l[u][k0..k0 + 4];
-            for k in 0..4 {
-                acc[u][k] += x[k] * y[k];
-            }
-        }
-    }
-    let mut out = [0.0f64; 4];
-    for u in 0..4 {
-        let mut s = (acc[u][0] + acc[u][1]) + (acc[u][2] + acc[u][3]);
-        for k in body..w {
-            s += l[u][k] * b[k];
-        }
-        out[u] = s;
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn four_dot_products_at_once_are_dot4_bit_for_bit() {
-        for w in [0, 1, 3, 4, 7, 13, 54] {
-            let b: Vec<f64> = (0..w).map(|k| (k as f64 * 0.77).sin()).collect();
-            let cols: Vec<Vec<f64>> = (0..4).map(|u| (0..w).map(|k| ((k * 7 + u * 3) as f64 * 0.31).cos() * 1e3f64.powi(u as i32 - 1)).collect()).collect();
-            let d = dot4_x4([&cols[0], &cols[1], &cols[2], &cols[3]], &b);
-            for u in 0..4 {
-                assert_eq!(d[u].to_bits(), dot4(&cols[u], &b).to_bits(), "w {w} u {u}");
-            }
-        }
-    }
 
     /// A random quasi-definite matrix (upper CSC) with a few dense trailing rows.
     /// Uniform numbers in [0, 1) from a seeded xorshift (test data only).
@@ -1173,31 +1151,50 @@ mod tests {
     }
 
     #[test]
-    fn the_one_pass_solve_gives_the_bits_of_the_group_by_group_solve() {
+    fn two_threads_give_the_bits_of_one() {
         let groups = [(37, 5), (42, 8), (29, 13), (64, 21), (3, 2), (11, 1)];
         let (cp, ri, vx, full) = grouped(&groups, 30, 9);
         let n = full.len();
+        // Some zeros in b: the forward pass skips those columns.
+        let b: Vec<f64> = (0..n).map(|i| if i % 7 == 3 { 0.0 } else { (i as f64 * 0.43).sin() }).collect();
+        let run = |two: bool, schur_split: usize, bwd_mid: usize| {
+            let mut f = TailFactor::new(TailSymbolic::new(n, &cp, &ri).unwrap());
+            // The thresholds forced low: this problem is far below them.
+            f.sym.schur_split = schur_split;
+            f.sym.bwd_mid = bwd_mid;
+            f.set_threads(two);
+            f.factor(&cp, &ri, &vx, None).unwrap();
+            let mut x = b.clone();
+            f.solve(&mut x);
+            let bits = |v: &[f64]| v.iter().map(|a| a.to_bits()).collect::<Vec<u64>>();
+            (bits(&f.d), bits(&f.dense), bits(&x))
+        };
+        let one = run(false, 0, 0);
+        let t = TailSymbolic::new(n, &cp, &ri).unwrap().tail();
+        let t0 = n - t;
+        assert!(t >= 30, "tail {t}");
+        let mut x = b.clone();
         let mut f = TailFactor::new(TailSymbolic::new(n, &cp, &ri).unwrap());
         f.factor(&cp, &ri, &vx, None).unwrap();
-        let g_all = f.sym.g_ptr.len() - 1;
+        f.solve(&mut x);
+        assert!(residual(&full, &x, &b) < 1e-11);
+        let g_all = TailSymbolic::new(n, &cp, &ri).unwrap().g_ptr.len() - 1;
         assert!(g_all >= 4, "groups {g_all}");
-        // Some zeros in b: both skip those columns forward.
-        let b: Vec<f64> = (0..n).map(|i| if i % 7 == 3 { 0.0 } else { (i as f64 * 0.43).sin() }).collect();
-        let mut x = b.clone();
-        f.solve_body(&mut x);
-        // All groups on this thread: the group-by-group solve, bit for bit.
-        f.sym.split_solve = g_all;
-        let mut y = b.clone();
-        f.solve_shared(&mut y);
-        assert!(x.iter().zip(&y).all(|(a, b)| a.to_bits() == b.to_bits()));
-        // Shared with a second thread (its part summed apart): equal up to rounding.
-        for split in [0, 1, g_all / 2] {
-            f.sym.split_solve = split;
-            let mut y = b.clone();
-            f.solve_shared(&mut y);
-            let err = x.iter().zip(&y).map(|(a, b)| (a - b).abs() / (1.0 + a.abs())).fold(0.0, f64::max);
-            assert!(err < 1e-12, "split {split}: {err}");
+        for (schur_split, bwd_mid) in [(1, 1), (g_all / 2, t0 / 2), (g_all - 1, t0 - 1), (2, 7)] {
+            assert!(run(true, schur_split, bwd_mid) == one, "schur_split {schur_split} bwd_mid {bwd_mid}");
         }
+    }
+
+    #[test]
+    fn a_panic_in_the_second_thread_reaches_the_caller() {
+        // What the N-API layer relies on: a scoped worker's panic resumes on the calling
+        // thread when the scope joins (and is caught there), never aborting the process.
+        let r = std::panic::catch_unwind(|| {
+            std::thread::scope(|s| {
+                s.spawn(|| panic!("worker"));
+            })
+        });
+        assert!(r.is_err());
     }
 
     #[test]
