@@ -18,6 +18,8 @@ pub mod admm;
 pub mod csc;
 pub mod data;
 pub mod error;
+#[doc(hidden)]
+pub mod fixtures;
 pub mod infeasibility;
 pub mod info;
 pub mod ipm;

@@ -164,19 +164,8 @@ fn a_warm_start_blocked_by_a_moved_active_set_falls_back_instead_of_crawling() {
     // min ½‖x‖² + qᵀx + ½(Σx)², −1 ≤ x ≤ 1, |q| large: every bound is active; flipping the sign
     // of q swaps every active side, so a start at the old optimum is blocked at once.
     let n = 40;
-    let mut p = Csc::zeros(n, n);
-    p.colptr.clear();
-    p.colptr.push(0);
-    for j in 0..n {
-        for i in 0..=j {
-            p.rowidx.push(i);
-            p.values.push(if i == j { 2.0 } else { 1.0 });
-        }
-        p.colptr.push(p.rowidx.len());
-    }
     let q: Vec<f64> = (0..n).map(|j| if j % 2 == 0 { 30.0 + j as f64 } else { -30.0 - j as f64 }).collect();
-    let eye = csc_dense(&(0..n).map(|i| (0..n).map(|j| if i == j { 1.0 } else { 0.0 }).collect::<Vec<_>>()).collect::<Vec<_>>().iter().map(|r| r.as_slice()).collect::<Vec<_>>(), false);
-    let prob = Problem::new(p, q.clone(), eye, vec![-1.0; n], vec![1.0; n]).unwrap();
+    let prob = keel_qp::fixtures::box_qp(&q);
     let settings = Settings { warm_start: true, polish: true, ..ipm(1e-8) };
     let mut s = Solver::new(prob.clone(), settings.clone()).unwrap();
     let cold = s.solve().0.iterations;

@@ -1143,23 +1143,6 @@ mod tests {
     use super::*;
     use crate::settings::Method;
 
-    /// min ½xᵀ(I + 11ᵀ)x + qᵀx, −1 ≤ x ≤ 1 with |q| large: every bound is active.
-    fn box_problem(q: &[f64]) -> Problem {
-        let n = q.len();
-        let mut p = Csc::zeros(n, n);
-        p.colptr.clear();
-        p.colptr.push(0);
-        for j in 0..n {
-            for i in 0..=j {
-                p.rowidx.push(i);
-                p.values.push(if i == j { 2.0 } else { 1.0 });
-            }
-            p.colptr.push(p.rowidx.len());
-        }
-        let a = Csc { nrows: n, ncols: n, colptr: (0..=n).collect(), rowidx: (0..n).collect(), values: vec![1.0; n] };
-        Problem::new(p, q.to_vec(), a, vec![-1.0; n], vec![1.0; n]).unwrap()
-    }
-
     #[test]
     fn a_blocked_start_from_the_snapshot_recentres_first_so_the_next_snapshot_keeps_its_mu() {
         // Flipping one q entry moves one bound to the other side: the first affine step from the
@@ -1167,7 +1150,7 @@ mod tests {
         // 0.98× the old one; aiming at μ → 0 took it to 0.57× (and further with every update).
         let q: Vec<f64> = (0..20).map(|j| if j % 2 == 0 { 30.0 + j as f64 } else { -30.0 - j as f64 }).collect();
         let st = Settings { method: Method::Ipm, eps_abs: 1e-8, eps_rel: 1e-8, polish: true, warm_start: true, warm_fallback: false, ..Settings::default() };
-        let mut ws = IpmWorkspace::new(box_problem(&q), st).unwrap();
+        let mut ws = IpmWorkspace::new(crate::fixtures::box_qp(&q), st).unwrap();
         assert_eq!(ws.solve().0.status, Status::Solved);
         let before = ws.snapshot.as_ref().unwrap().mu(&ws.rows);
         let mut flipped = q.clone();
