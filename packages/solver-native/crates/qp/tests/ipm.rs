@@ -2,7 +2,7 @@
 //! raw data, certificates checked by hand, and the same answers as the ADMM workspace.
 mod common;
 
-use common::{csc_dense, kkt_error};
+use common::{csc_dense, kkt_error, uniform};
 use keel_qp::{Csc, ErrorKind, Method, Problem, Settings, SettingsUpdate, Solver, Status};
 
 fn ipm(eps: f64) -> Settings {
@@ -52,13 +52,7 @@ fn rank_deficient_equalities_and_free_rows_are_harmless() {
 
 #[test]
 fn agrees_with_admm_on_random_problems() {
-    let mut seed = 12345u64;
-    let mut rnd = || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        (seed % 20_001) as f64 / 10_000.0 - 1.0
-    };
+    let mut rnd = uniform(12345);
     for trial in 0..5 {
         let (n, m) = (8 + trial, 12 + 2 * trial);
         let mdense: Vec<Vec<f64>> = (0..n).map(|_| (0..n).map(|_| rnd()).collect()).collect();
@@ -261,13 +255,7 @@ fn a_warm_resolve_of_unchanged_data_replays_the_cold_path_from_the_snapshot() {
     // The snapshot keeps the regularisation (ρ, δ) of its next step, so re-solving the same data
     // from it retraces the cold solve's last steps: the same answer to the bit, in fewer steps
     // (restarting at the initial ρ, δ took another path to an answer ~1e-13 away).
-    let mut seed = 777u64;
-    let mut rnd = || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        (seed % 20_001) as f64 / 10_000.0 - 1.0
-    };
+    let mut rnd = uniform(777);
     let (n, m) = (30, 60);
     let md: Vec<Vec<f64>> = (0..n).map(|_| (0..n).map(|_| rnd()).collect()).collect();
     let pd: Vec<Vec<f64>> = (0..n).map(|i| (0..n).map(|j| (0..n).map(|k| md[k][i] * md[k][j]).sum::<f64>() + if i == j { 0.1 } else { 0.0 }).collect()).collect();
