@@ -1,8 +1,18 @@
-//! Small problems shared by the crate's unit tests and its integration tests (`tests/`), which
+//! Test data shared by the crate's unit tests and its integration tests (`tests/`), which
 //! cannot see `#[cfg(test)]` items. Not part of the API.
 
 use crate::csc::Csc;
 use crate::problem::Problem;
+
+/// A xorshift64 stream (Marsaglia's 13/7/17): deterministic test data without a crate.
+pub fn xorshift64(mut seed: u64) -> impl FnMut() -> u64 {
+    move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    }
+}
 
 /// min ½xᵀ(I + 11ᵀ)x + qᵀx, −1 ≤ x ≤ 1 (A = I). With |q| large every bound is active, and
 /// flipping q's signs swaps every active side: a hard case for warm starts.

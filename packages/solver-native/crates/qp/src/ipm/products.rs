@@ -129,13 +129,7 @@ mod tests {
         // Rows of very different lengths (0 to 300 entries), so the four-in-step part and the
         // tails both run; values spanning magnitudes make any change of summation order visible.
         let (m, n) = (11, 300);
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::fixtures::xorshift64(0x9e37_79b9_7f4a_7c15);
         let lens = [0usize, 300, 7, 150, 1, 299, 40, 2, 260, 13, 90];
         let mut cols: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
         for (i, &len) in lens.iter().enumerate() {

@@ -748,13 +748,7 @@ mod tests {
         let perm = amd_order(3, &[0, 1, 2, 3], &[0, 1, 2]);
         assert!(is_permutation(&perm, 3));
         // Random sparse symmetric patterns: always a valid permutation, never worse than dense.
-        let mut seed = 12345u64;
-        let mut rnd = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut rnd = crate::fixtures::xorshift64(12345);
         for trial in 0..20 {
             let n = 50 + trial * 13;
             let mut cols: Vec<Vec<usize>> = vec![Vec::new(); n];

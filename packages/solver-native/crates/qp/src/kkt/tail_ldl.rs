@@ -1020,13 +1020,8 @@ mod tests {
     /// A random quasi-definite matrix (upper CSC) with a few dense trailing rows.
     /// Uniform numbers in [0, 1) from a seeded xorshift (test data only).
     fn xorshift(seed: u64) -> impl FnMut() -> f64 {
-        let mut s = seed;
-        move || {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            (s % 10_000) as f64 / 10_000.0
-        }
+        let mut next = crate::fixtures::xorshift64(seed);
+        move || (next() % 10_000) as f64 / 10_000.0
     }
 
     /// The upper triangle of a dense symmetric matrix as CSC, with the dense copy.

@@ -46,11 +46,7 @@ pub fn kkt_error(p: &Problem, x: &[f64], y: &[f64]) -> f64 {
 
 /// Uniform draws in [−1, 1] from a xorshift64 stream (deterministic test data).
 #[allow(dead_code)] // each test binary compiles this module; scenarios.rs draws no data
-pub fn uniform(mut seed: u64) -> impl FnMut() -> f64 {
-    move || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        (seed % 20_001) as f64 / 10_000.0 - 1.0
-    }
+pub fn uniform(seed: u64) -> impl FnMut() -> f64 {
+    let mut next = keel_qp::fixtures::xorshift64(seed);
+    move || (next() % 20_001) as f64 / 10_000.0 - 1.0
 }
