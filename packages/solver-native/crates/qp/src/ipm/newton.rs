@@ -314,11 +314,6 @@ impl NewtonSystem {
     pub fn dense_tail(&self) -> usize {
         self.factor.symbolic().tail()
     }
-    /// Whether the factorisation and solves share large work with a second thread (default:
-    /// two cores and no `KEEL_QP_THREADS=1`); the results are the same bits either way.
-    pub fn set_threads(&mut self, two: bool) {
-        self.factor.set_threads(two);
-    }
     /// Pivots replaced by dynamic regularisation in the last factorisation.
     pub fn regularized_pivots(&self) -> usize {
         self.factor.regularized

@@ -803,25 +803,28 @@ fn with_avx2<R>(f: impl FnOnce() -> R) -> R {
     f()
 }
 
+/// `KEEL_QP_THREADS` (if set to a number) and whether the machine has two cores, read once.
+fn thread_env() -> (Option<usize>, bool) {
+    static ENV: std::sync::OnceLock<(Option<usize>, bool)> = std::sync::OnceLock::new();
+    *ENV.get_or_init(|| {
+        let forced = std::env::var("KEEL_QP_THREADS").ok().and_then(|v| v.trim().parse::<usize>().ok());
+        (forced, std::thread::available_parallelism().map(|n| n.get() >= 2).unwrap_or(false))
+    })
+}
+
 /// Whether work above the size thresholds is shared with a second thread: by default when
 /// the machine has two cores or more; `KEEL_QP_THREADS=1` keeps everything on the calling
 /// thread. The split work gives the bits one thread gives.
 pub(crate) fn share_work() -> bool {
-    static SHARE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *SHARE.get_or_init(|| {
-        let forced = std::env::var("KEEL_QP_THREADS").ok().and_then(|v| v.trim().parse::<usize>().ok());
-        forced.unwrap_or(2) >= 2 && std::thread::available_parallelism().map(|n| n.get() >= 2).unwrap_or(false)
-    })
+    let (forced, two) = thread_env();
+    forced.unwrap_or(2) >= 2 && two
 }
 
 /// Whether the interior point's setup computes its two AMD orders at once (`ipm::newton`): only
 /// with `KEEL_QP_THREADS=2` (or more) and two cores (measured slower on a loaded machine).
 pub(crate) fn two_cores() -> bool {
-    static TWO: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *TWO.get_or_init(|| {
-        let forced = std::env::var("KEEL_QP_THREADS").ok().and_then(|v| v.trim().parse::<usize>().ok());
-        forced.unwrap_or(1) >= 2 && std::thread::available_parallelism().map(|n| n.get() >= 2).unwrap_or(false)
-    })
+    let (forced, two) = thread_env();
+    forced.unwrap_or(1) >= 2 && two
 }
 
 /// Groups narrower than this are updated by plain rank-4 updates: the blocked kernel's tiles
