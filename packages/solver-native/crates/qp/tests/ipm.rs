@@ -2,7 +2,7 @@
 //! raw data, certificates checked by hand, and the same answers as the ADMM workspace.
 mod common;
 
-use common::{csc_dense, kkt_error, uniform};
+use common::{csc_dense, kkt_error, random_qp, uniform};
 use keel_qp::{Csc, ErrorKind, Method, Problem, Settings, SettingsUpdate, Solver, Status};
 
 fn ipm(eps: f64) -> Settings {
@@ -55,15 +55,7 @@ fn agrees_with_admm_on_random_problems() {
     let mut rnd = uniform(12345);
     for trial in 0..5 {
         let (n, m) = (8 + trial, 12 + 2 * trial);
-        let mdense: Vec<Vec<f64>> = (0..n).map(|_| (0..n).map(|_| rnd()).collect()).collect();
-        let pd: Vec<Vec<f64>> = (0..n).map(|i| (0..n).map(|j| (0..n).map(|k| mdense[k][i] * mdense[k][j]).sum::<f64>() + if i == j { 0.1 } else { 0.0 }).collect()).collect();
-        let ad: Vec<Vec<f64>> = (0..m).map(|_| (0..n).map(|_| if rnd() > 0.2 { rnd() } else { 0.0 }).collect()).collect();
-        let prow: Vec<&[f64]> = pd.iter().map(|r| r.as_slice()).collect();
-        let arow: Vec<&[f64]> = ad.iter().map(|r| r.as_slice()).collect();
-        let l: Vec<f64> = (0..m).map(|i| if i % 4 == 0 { f64::NEG_INFINITY } else { -1.0 - rnd().abs() }).collect();
-        let u: Vec<f64> = (0..m).map(|i| if i % 5 == 1 { f64::INFINITY } else { 1.0 + rnd().abs() }).collect();
-        let q: Vec<f64> = (0..n).map(|_| 3.0 * rnd()).collect();
-        let p = Problem::new(csc_dense(&prow, true), q, csc_dense(&arow, false), l, u).unwrap();
+        let p = random_qp(&mut rnd, n, m, 3.0);
         let mut a = Solver::new(p.clone(), Settings { eps_abs: 1e-9, eps_rel: 1e-9, polish: true, max_iter: 50_000, ..Settings::default() }).unwrap();
         let mut b = Solver::new(p.clone(), ipm(1e-9)).unwrap();
         let (ia, _) = a.solve();
@@ -257,15 +249,7 @@ fn a_warm_resolve_of_unchanged_data_replays_the_cold_path_from_the_snapshot() {
     // (restarting at the initial ρ, δ took another path to an answer ~1e-13 away).
     let mut rnd = uniform(777);
     let (n, m) = (30, 60);
-    let md: Vec<Vec<f64>> = (0..n).map(|_| (0..n).map(|_| rnd()).collect()).collect();
-    let pd: Vec<Vec<f64>> = (0..n).map(|i| (0..n).map(|j| (0..n).map(|k| md[k][i] * md[k][j]).sum::<f64>() + if i == j { 0.1 } else { 0.0 }).collect()).collect();
-    let ad: Vec<Vec<f64>> = (0..m).map(|_| (0..n).map(|_| if rnd() > 0.2 { rnd() } else { 0.0 }).collect()).collect();
-    let prow: Vec<&[f64]> = pd.iter().map(|r| r.as_slice()).collect();
-    let arow: Vec<&[f64]> = ad.iter().map(|r| r.as_slice()).collect();
-    let l: Vec<f64> = (0..m).map(|i| if i % 4 == 0 { f64::NEG_INFINITY } else { -1.0 - rnd().abs() }).collect();
-    let u: Vec<f64> = (0..m).map(|i| if i % 5 == 1 { f64::INFINITY } else { 1.0 + rnd().abs() }).collect();
-    let q: Vec<f64> = (0..n).map(|_| 30.0 * rnd()).collect();
-    let p = Problem::new(csc_dense(&prow, true), q, csc_dense(&arow, false), l, u).unwrap();
+    let p = random_qp(&mut rnd, n, m, 30.0);
     let mut s = Solver::new(p.clone(), Settings { warm_start: true, polish: true, ..ipm(1e-9) }).unwrap();
     let (cold, x0) = {
         let (i, sol) = s.solve();

@@ -50,3 +50,18 @@ pub fn uniform(seed: u64) -> impl FnMut() -> f64 {
     let mut next = keel_qp::fixtures::xorshift64(seed);
     move || (next() % 20_001) as f64 / 10_000.0 - 1.0
 }
+
+/// A random strictly convex QP: P = MᵀM + 0.1·I (M uniform n × n), A with ~80 % of its entries
+/// uniform, rows with −∞ / +∞ on some sides, q uniform times `q_scale` (drawn in that order).
+#[allow(dead_code)] // scenarios.rs builds no random QP
+pub fn random_qp(rnd: &mut impl FnMut() -> f64, n: usize, m: usize, q_scale: f64) -> Problem {
+    let md: Vec<Vec<f64>> = (0..n).map(|_| (0..n).map(|_| rnd()).collect()).collect();
+    let pd: Vec<Vec<f64>> = (0..n).map(|i| (0..n).map(|j| (0..n).map(|k| md[k][i] * md[k][j]).sum::<f64>() + if i == j { 0.1 } else { 0.0 }).collect()).collect();
+    let ad: Vec<Vec<f64>> = (0..m).map(|_| (0..n).map(|_| if rnd() > 0.2 { rnd() } else { 0.0 }).collect()).collect();
+    let prow: Vec<&[f64]> = pd.iter().map(|r| r.as_slice()).collect();
+    let arow: Vec<&[f64]> = ad.iter().map(|r| r.as_slice()).collect();
+    let l: Vec<f64> = (0..m).map(|i| if i % 4 == 0 { f64::NEG_INFINITY } else { -1.0 - rnd().abs() }).collect();
+    let u: Vec<f64> = (0..m).map(|i| if i % 5 == 1 { f64::INFINITY } else { 1.0 + rnd().abs() }).collect();
+    let q: Vec<f64> = (0..n).map(|_| q_scale * rnd()).collect();
+    Problem::new(csc_dense(&prow, true), q, csc_dense(&arow, false), l, u).unwrap()
+}
