@@ -83,21 +83,35 @@ export function muAt(it: Iterate, d: Iterate, alpha: number, rows: RowClasses): 
   return g / rows.sides;
 }
 
-/** it += α·d (then y from the sides on inequality rows). */
-export function takeStep(it: Iterate, d: Iterate, alpha: number, rows: RowClasses): void {
+/**
+ * it += α·d (then y from the sides on inequality rows, as `syncY`); returns the new iterate's
+ * mean complementarity (`mu`: the same sum in the same order), found in the same pass.
+ */
+export function takeStep(it: Iterate, d: Iterate, alpha: number, rows: RowClasses): number {
   for (let j = 0; j < it.x.length; j++) it.x[j]! += alpha * d.x[j]!;
+  let g = 0;
   for (let i = 0; i < it.y.length; i++) {
-    if (rows.eq[i]) it.y[i]! += alpha * d.y[i]!;
+    if (rows.eq[i]) {
+      it.y[i]! += alpha * d.y[i]!;
+      continue;
+    }
+    let up = 0;
+    let lo = 0;
     if (rows.hasL[i]) {
       it.sl[i]! += alpha * d.sl[i]!;
       it.ll[i]! += alpha * d.ll[i]!;
+      g += it.sl[i]! * it.ll[i]!;
+      lo = it.ll[i]!;
     }
     if (rows.hasU[i]) {
       it.su[i]! += alpha * d.su[i]!;
       it.lu[i]! += alpha * d.lu[i]!;
+      g += it.su[i]! * it.lu[i]!;
+      up = it.lu[i]!;
     }
+    it.y[i] = up - lo;
   }
-  it.syncY(rows);
+  return rows.sides === 0 ? 0 : g / rows.sides;
 }
 
 /**

@@ -243,6 +243,8 @@ export class TsIpmWorkspace implements QpWorkspace {
     // Where a warm start goes when its first step is blocked (see RETREAT_STEP).
     let retreat: Iterate | 'cold' | undefined;
     let retreatUntil = RETREAT_ITERS;
+    // μ of the next iterate, found by the step that makes it (see `takeStep`).
+    let muNext: number | undefined;
     // A start from the snapshot continues with the snapshot's regularisation, and a blocked step
     // of such a solve goes back to the starting regularisation at once (see the Rust twin).
     let fromSnapshot = false;
@@ -335,7 +337,9 @@ export class TsIpmWorkspace implements QpWorkspace {
         break;
       }
       const { it, cl, cu } = this;
-      const mu = it.mu(rows);
+      // μ of this iterate: from the step that made it, else computed.
+      const mu = muNext ?? it.mu(rows);
+      muNext = undefined;
       // Predictor (affine scaling): complementarity targets 0.
       for (let i = 0; i < m; i++) {
         cl[i] = rows.hasL[i] ? -it.sl[i]! * it.ll[i]! : 0;
@@ -350,6 +354,7 @@ export class TsIpmWorkspace implements QpWorkspace {
         delta = DELTA_INIT;
         fromSnapshot = false;
         retreatUntil = iter + RETREAT_ITERS;
+        muNext = undefined;
         if (fallback !== 'cold') {
           it.copyFrom(fallback);
           retreat = 'cold';
@@ -393,14 +398,13 @@ export class TsIpmWorkspace implements QpWorkspace {
       const alpha = Math.min(TAU * aMax, 1);
       const stepY = alpha * normInf(this.dir.y);
       const stepX = alpha * normInf(this.dir.x);
-      takeStep(it, this.dir, alpha, rows);
-      // μ of the new iterate, only while a snapshot may still be taken (one pass, not two).
-      const muNew = !polishing && (mu > LOOSE_SNAPSHOT_MU || !this.snapshot) ? it.mu(rows) : NaN;
-      if (mu > LOOSE_SNAPSHOT_MU && muNew <= LOOSE_SNAPSHOT_MU) {
+      const muNew = takeStep(it, this.dir, alpha, rows);
+      muNext = muNew;
+      if (mu > LOOSE_SNAPSHOT_MU && muNew <= LOOSE_SNAPSHOT_MU && !polishing) {
         this.loose = new Iterate(this.n, m);
         this.loose.copyFrom(it);
       }
-      const snapped = !this.snapshot && muNew <= SNAPSHOT_MU;
+      const snapped = !this.snapshot && !polishing && muNew <= SNAPSHOT_MU;
       if (snapped) {
         this.snapshot = new Iterate(this.n, m);
         this.snapshot.copyFrom(it);
