@@ -141,7 +141,7 @@ export const PORTFOLIO_DEFAULTS = {
     hedgedMarginRate: 0.02,
   },
   rounding: { enabled: true },
-  solver: { method: 'auto' as const, backend: 'auto' as const, epsAbs: 1e-6, epsRel: 1e-6, maxIter: 500, warmMaxIter: 5000, polish: true, timeLimitSec: 0 },
+  solver: { method: 'auto' as const, backend: 'auto' as const, epsAbs: 1e-6, epsRel: 1e-6, maxIter: 500, warmMaxIter: 5000, polish: true, timeLimitSec: 0, screening: 'auto' as const },
 } as const;
 
 const D = PORTFOLIO_DEFAULTS;
@@ -228,6 +228,13 @@ export const PortfolioConfigSchema = z
         warmMaxIter: z.number().int().positive().default(D.solver.warmMaxIter),
         polish: z.boolean().default(D.solver.polish),
         timeLimitSec: z.number().nonnegative().default(D.solver.timeLimitSec),
+        /**
+         * Screened interior-point re-solves (after `update`): instruments that did not trade are
+         * held at their position, a smaller QP is solved, and the held ones are priced at its
+         * optimum (objectors freed, solved again; the answer is KKT-checked on the full
+         * problem). `auto`: from 5,000 instruments up.
+         */
+        screening: z.enum(['auto', 'on', 'off']).default(D.solver.screening),
       })
       .strict()
       .prefault({}),

@@ -9,6 +9,7 @@
 import { createQpWorkspace, type QpBackend, type QpProblem, type QpResult, type QpSettings, type QpWorkspace } from '@keel/solver-native/qp';
 import type { PortfolioConfig } from './config.js';
 import type { PortfolioQp } from './build-qp.js';
+import { SCREENING_MIN_INSTRUMENTS, ScreenedSession, type ScreeningInfo } from './screening.js';
 
 export const QP_OUTCOMES = ['solved', 'inaccurate', 'primal_infeasible', 'dual_infeasible', 'failed'] as const;
 export type QpOutcome = (typeof QP_OUTCOMES)[number];
@@ -34,6 +35,8 @@ export interface InteriorPointInfo {
   readonly nnzL: number;
   /** Started from the previous optimum (a re-solve after `update`). */
   readonly warm: boolean;
+  /** A screened re-solve (`solver.screening`): the smaller problem's figures; iterations and nnzL are its own. */
+  readonly screening?: ScreeningInfo;
 }
 
 export interface PortfolioSolveInfo {
@@ -158,6 +161,11 @@ type Candidate = { x: Float64Array; y: Float64Array; kkt: KktResiduals; method: 
  * Methods (`config.solver.method`): `interior-point` — the interior point only; `admm` — ADMM
  * only; `auto` — the interior point, then ADMM warm-started from its point if (and only if) the
  * interior point's answer misses the KKT tolerances.
+ *
+ * Re-solves with the interior point may be screened (`config.solver.screening`, see
+ * `screening.ts`): the instruments that did not trade are held at their position and a smaller
+ * QP is solved; its answer, expanded to the full problem, goes through the same KKT check. When
+ * the smaller problem fails or keeps objecting, the full problem is solved warm as before.
  */
 export class PortfolioSolver {
   private qp: PortfolioQp;
@@ -165,6 +173,9 @@ export class PortfolioSolver {
   private admm: QpWorkspace | undefined;
   private ipm: QpWorkspace | undefined;
   private ipmSolved = false;
+  /** The problem the full interior-point workspace last saw (screened re-solves leave it behind). */
+  private ipmSeen: PortfolioQp | undefined;
+  private screen: ScreenedSession | undefined;
   private lastX: Float64Array | undefined;
   private lastY: Float64Array | undefined;
 
@@ -203,19 +214,34 @@ export class PortfolioSolver {
 
     if (method !== 'admm') {
       const warm = this.ipmSolved;
-      this.ipm ??= createQpWorkspace(p, interiorPointSettings(this.config), { backend: backendOf(this.config) });
-      const r = this.ipm.solve();
-      this.ipmSolved = r.x.length > 0;
-      ipmInfo = {
-        status: r.status,
-        backend: r.info.backend,
-        iterations: r.info.iterations,
-        timeMs: (warm ? 0 : r.info.setupTimeMs) + r.info.solveTimeMs,
-        nnzL: r.info.factorNnz ?? NaN,
-        warm,
-      };
-      if (r.status === 'primal_infeasible' || r.status === 'dual_infeasible') return infeasible(r, 'interior-point');
-      consider(r, 'interior-point');
+      const screened = warm && this.screeningOn() ? this.solveScreened() : undefined;
+      if (screened) {
+        const r = screened.result;
+        ipmInfo = { status: r.status, backend: r.info.backend, iterations: r.info.iterations, timeMs: screened.solverMs, nnzL: r.info.factorNnz ?? NaN, warm: true, screening: screened.info };
+        const kkt = kktResiduals(p, screened.x, screened.y);
+        if (kktAcceptable(this.qp, kkt)) best = { x: screened.x, y: screened.y, kkt, method: 'interior-point' };
+      }
+      if (!best) {
+        if (this.ipm && this.ipmSeen !== this.qp) {
+          this.send(this.ipm, this.ipmSeen!.problem, p);
+          // Start from the last accepted answer: the workspace's own is older when re-solves were screened.
+          if (this.lastX && this.lastY) this.ipm.warmStart(this.lastX, this.lastY);
+        }
+        this.ipm ??= createQpWorkspace(p, interiorPointSettings(this.config), { backend: backendOf(this.config) });
+        this.ipmSeen = this.qp;
+        const r = this.ipm.solve();
+        this.ipmSolved = r.x.length > 0;
+        ipmInfo = {
+          status: r.status,
+          backend: r.info.backend,
+          iterations: r.info.iterations,
+          timeMs: (warm ? 0 : r.info.setupTimeMs) + r.info.solveTimeMs,
+          nnzL: r.info.factorNnz ?? NaN,
+          warm,
+        };
+        if (r.status === 'primal_infeasible' || r.status === 'dual_infeasible') return infeasible(r, 'interior-point');
+        consider(r, 'interior-point');
+      }
     }
     const ipmGood = best !== undefined && kktAcceptable(this.qp, best.kkt);
     if (method === 'admm' || (method === 'auto' && !ipmGood)) {
@@ -278,22 +304,41 @@ export class PortfolioSolver {
     if (a.n !== b.n || a.m !== b.m || !sameArray(a.A.colPtr, b.A.colPtr) || !sameArray(a.A.rowIdx, b.A.rowIdx) || !sameArray(a.P.colPtr, b.P.colPtr) || !sameArray(a.P.rowIdx, b.P.rowIdx)) {
       throw new Error('PortfolioSolver.update: the new problem has a different sparsity pattern');
     }
-    const sendQ = !sameArray(a.q, b.q);
-    const sendBounds = !sameArray(a.l, b.l) || !sameArray(a.u, b.u);
-    const sendA = !sameArray(a.A.values, b.A.values);
-    const sendP = !sameArray(a.P.values, b.P.values);
-    for (const ws of [this.ipm, this.admm]) {
-      if (!ws) continue;
-      if (sendQ) ws.updateQ(b.q);
-      if (sendBounds) ws.updateBounds(b.l, b.u);
-      // A before P: the interior point rescales once, at the P update.
-      if (sendA) ws.updateAValues(b.A.values);
-      if (sendP) ws.updatePValues(b.P.values);
+    if (this.admm) this.send(this.admm, a, b);
+    // The full interior point catches up when it next solves (screened re-solves may not need it).
+    if (this.ipm && !this.screeningOn()) {
+      this.send(this.ipm, a, b);
+      this.ipmSeen = next;
     }
     this.qp = next;
   }
 
+  /** Sends what changed from problem `a` to `b` (same pattern) to a workspace. */
+  private send(ws: QpWorkspace, a: QpProblem, b: QpProblem): void {
+    if (!sameArray(a.q, b.q)) ws.updateQ(b.q);
+    if (!sameArray(a.l, b.l) || !sameArray(a.u, b.u)) ws.updateBounds(b.l, b.u);
+    // A before P: the interior point rescales once, at the P update.
+    if (!sameArray(a.A.values, b.A.values)) ws.updateAValues(b.A.values);
+    if (!sameArray(a.P.values, b.P.values)) ws.updatePValues(b.P.values);
+  }
+
+  private screeningOn(): boolean {
+    const mode = this.config.solver.screening;
+    return mode === 'on' || (mode === 'auto' && this.qp.layout.n >= SCREENING_MIN_INSTRUMENTS);
+  }
+
+  private solveScreened() {
+    if (!this.lastX || !this.lastY) return undefined;
+    this.screen ??= new ScreenedSession(this.qp, interiorPointSettings(this.config), backendOf(this.config));
+    let qn = 0;
+    for (const v of this.qp.problem.q) qn = Math.max(qn, Math.abs(v));
+    // A tenth of the KKT acceptance, so that what the blocks leave cannot decide the check.
+    return this.screen.solve(this.qp, { x: this.lastX, y: this.lastY }, 0.1 * KKT_TOLERANCES.dual * (1 + qn));
+  }
+
   dispose(): void {
+    this.screen?.dispose();
+    this.screen = undefined;
     this.admm?.dispose();
     this.ipm?.dispose();
     this.admm = undefined;

@@ -21,6 +21,7 @@ import type { QpBackend, QpProblem, QpResult, QpSettings, QpWorkspace } from './
 export * from './types.js';
 export { cloneQpProblem, parseQpProblem, qpProblemToJson, QP_INFINITY_THRESHOLD, validateQpProblem } from './problem.js';
 export { resolveQpSettings, UPDATABLE_QP_SETTINGS } from './settings.js';
+export { ColumnFixing, type ExpandedSolution, type QpPattern, type ReducedQp } from './fix-columns.js';
 export { fromNativeError } from '../native/qp-workspace.js';
 
 export interface QpSolveOptions {

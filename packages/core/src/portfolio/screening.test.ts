@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { generatePortfolioSample } from '../data/generate-sample.js';
+import type { PortfolioTables } from '../data/tables.js';
+import { createMulberry32Rng, mixSeed } from '../random/index.js';
+import { preparePortfolio, repricePortfolio, type PreparedPortfolio } from './run-portfolio.js';
+import { SAMPLE_PORTFOLIO_CONFIG } from './sample-config.js';
+import { ScreenedSession } from './screening.js';
+import { interiorPointSettings, kktAcceptable, kktResiduals, KKT_TOLERANCES, PortfolioSolver } from './solve-portfolio.js';
+
+/**
+ * Screened re-solves (`solver.screening`) against the truth: a cold solve of the same repriced
+ * problem. Small books force screening on (`auto` starts at 5,000 instruments).
+ */
+
+/**
+ * Screening leaves every conversion leg and hedge-package member free, and in a small sample
+ * every instrument is in an ETF basket: these tests switch the synthetics off so that most
+ * instruments can be held.
+ */
+const tables = generatePortfolioSample({ instruments: 800, seed: 5 });
+const screenedConfig = (mode: 'on' | 'off') => ({
+  ...SAMPLE_PORTFOLIO_CONFIG,
+  synthetics: { createRedeem: false, efp: false, hedgeCredit: false },
+  solver: { method: 'interior-point' as const, screening: mode },
+});
+
+function moved(prep: PreparedPortfolio, seed: number, size: number): Map<string, number> {
+  const rng = createMulberry32Rng(mixSeed(seed));
+  return new Map(prep.universe.instruments.map((u) => [u.id, u.price * (1 + size * rng.normal())]));
+}
+
+function coldObjective(prep: PreparedPortfolio): { objective: number; x: Float64Array } {
+  const s = new PortfolioSolver(prep.qp, { ...prep.config, solver: { ...prep.config.solver, screening: 'off' } });
+  try {
+    const r = s.solve();
+    expect(r.info.kktOk).toBe(true);
+    return { objective: r.info.kkt.objective, x: r.x };
+  } finally {
+    s.dispose();
+  }
+}
+
+const dualTolerance = (prep: PreparedPortfolio) => {
+  let qn = 0;
+  for (const v of prep.qp.problem.q) qn = Math.max(qn, Math.abs(v));
+  return 0.1 * KKT_TOLERANCES.dual * (1 + qn);
+};
+
+describe('screened re-solves', () => {
+  it('re-solve a repriced book on the trading instruments and reach the cold optimum, KKT-checked on the full problem', () => {
+    const prep = preparePortfolio(tables, screenedConfig('on'));
+    const solver = new PortfolioSolver(prep.qp, prep.config);
+    try {
+      const first = solver.solve();
+      expect(first.info.interiorPoint?.screening).toBeUndefined(); // a cold solve is never screened
+      let cur = prep;
+      for (let k = 0; k < 3; k++) {
+        cur = repricePortfolio(cur, moved(cur, 20 + k, 0.01));
+        solver.update(cur.qp);
+        const warm = solver.solve();
+        const info = warm.info.interiorPoint?.screening;
+        expect(info).toBeDefined();
+        expect(info!.fixedInstruments).toBeGreaterThan(0);
+        expect(info!.freeInstruments + info!.fixedInstruments).toBe(cur.qp.layout.n);
+        expect(info!.setUp).toBe(k === 0);
+        expect(warm.info.outcome).toBe('solved');
+        expect(warm.info.kktOk).toBe(true);
+        const cold = coldObjective(cur);
+        expect(Math.abs(warm.info.kkt.objective - cold.objective)).toBeLessThan(1e-7 * Math.abs(cold.objective));
+        let dx = 0;
+        for (let i = 0; i < cur.qp.layout.n; i++) dx = Math.max(dx, Math.abs((warm.x[i] as number) - (cold.x[i] as number)));
+        expect(dx).toBeLessThan(1e-6);
+      }
+    } finally {
+      solver.dispose();
+    }
+  });
+
+  /** The same book with the alpha of every fifth instrument reversed: many held names now want to trade. */
+  const flipped = (): PortfolioTables => {
+    const alpha = tables.alpha as NonNullable<PortfolioTables['alpha']>;
+    return { ...tables, alpha: { ...alpha, rows: alpha.rows.map((r, i) => (i % 5 === 0 ? { ...r, alpha: -3 * r.alpha } : r)) } };
+  };
+
+  it('frees the held instruments that object when the alphas move, and still reaches the cold optimum', () => {
+    const prep = preparePortfolio(tables, screenedConfig('off'));
+    const full = new PortfolioSolver(prep.qp, prep.config);
+    const start = full.solve();
+    full.dispose();
+    const next = preparePortfolio(flipped(), screenedConfig('off'));
+    const session = new ScreenedSession(prep.qp, interiorPointSettings(prep.config), undefined, { margin: 0 });
+    try {
+      const r = session.solve(next.qp, { x: start.x, y: start.y }, dualTolerance(next));
+      expect(r).toBeDefined();
+      expect(r!.info.freed).toBeGreaterThan(0);
+      expect(r!.info.rounds).toBeGreaterThan(1);
+      const kkt = kktResiduals(next.qp.problem, r!.x, r!.y);
+      expect(kktAcceptable(next.qp, kkt)).toBe(true);
+      const cold = coldObjective(next);
+      expect(Math.abs(kkt.objective - cold.objective)).toBeLessThan(1e-7 * Math.abs(cold.objective));
+    } finally {
+      session.dispose();
+    }
+  });
+
+  it('gives up after its rounds, and the solver then solves the full problem', () => {
+    const prep = preparePortfolio(tables, screenedConfig('off'));
+    const full = new PortfolioSolver(prep.qp, prep.config);
+    const start = full.solve();
+    full.dispose();
+    const next = preparePortfolio(flipped(), screenedConfig('off'));
+    const session = new ScreenedSession(prep.qp, interiorPointSettings(prep.config), undefined, { margin: 0, maxRounds: 1 });
+    try {
+      expect(session.solve(next.qp, { x: start.x, y: start.y }, dualTolerance(next))).toBeUndefined();
+    } finally {
+      session.dispose();
+    }
+    // Through the solver (3 rounds, the default margin): whatever path it takes, the cold optimum.
+    const solver = new PortfolioSolver(prep.qp, { ...prep.config, solver: { ...prep.config.solver, screening: 'on' } });
+    try {
+      solver.solve();
+      solver.update(next.qp);
+      const warm = solver.solve();
+      expect(warm.info.kktOk).toBe(true);
+      const cold = coldObjective(next);
+      expect(Math.abs(warm.info.kkt.objective - cold.objective)).toBeLessThan(1e-7 * Math.abs(cold.objective));
+    } finally {
+      solver.dispose();
+    }
+  });
+
+  it('is used by `auto` from 5,000 instruments up, and never with `off`', () => {
+    const prep = preparePortfolio(tables, screenedConfig('off'));
+    const solver = new PortfolioSolver(prep.qp, { ...prep.config, solver: { ...prep.config.solver, screening: 'auto' } });
+    try {
+      solver.solve();
+      const next = repricePortfolio(prep, moved(prep, 40, 0.01));
+      solver.update(next.qp);
+      const warm = solver.solve();
+      expect(warm.info.interiorPoint?.warm).toBe(true);
+      expect(warm.info.interiorPoint?.screening).toBeUndefined();
+      expect(warm.info.kktOk).toBe(true);
+    } finally {
+      solver.dispose();
+    }
+  });
+});

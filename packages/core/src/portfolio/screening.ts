@@ -1,0 +1,271 @@
+/**
+ * Screened warm re-solves. After a price update most instruments still do not trade (at 15,000
+ * instruments about 1,200 trade at the optimum): each sits at its no-trade kink, and the
+ * interior point spends its steps on all of them. A screened re-solve holds the instruments
+ * that did not trade last time at their current position (x = x0, no buy, no sell, the long or
+ * short half equal to the position), solves the QP over the rest — the traders, a margin of the
+ * instruments nearest to trading, and every instrument in a conversion or a hedge package — and
+ * then asks each held instrument whether it wants to move at the new optimum's prices
+ * (`ColumnFixing.expand`: stationarity of its columns with multipliers of the right sign).
+ * Objectors are freed and the smaller QP is solved again; with no objection the pair is a KKT
+ * point of the full problem, which the caller still checks on the raw arrays.
+ *
+ * The smaller QP keeps its pattern while the screened set does not change, so its workspace is
+ * updated in place and warm-started like the full one.
+ */
+import { ColumnFixing, createQpWorkspace, type QpBackend, type QpResult, type QpSettings, type QpWorkspace, type ReducedQp } from '@keel/solver-native/qp';
+import type { PortfolioQp } from './build-qp.js';
+
+/** Screened re-solves are used from this many instruments up (`solver.screening: 'auto'`). */
+export const SCREENING_MIN_INSTRUMENTS = 5000;
+/** Free instruments nearest to trading, beyond the traders: this share of the traders, at least `margin` (default 100). */
+const MARGIN_SHARE = 0.25;
+const MARGIN_MIN = 100;
+/** Smaller solves per re-solve before giving up (the caller then solves the full problem). */
+const MAX_ROUNDS = 3;
+
+export interface ScreeningOptions {
+  /** Least number of non-trading instruments left free as a margin (default 100; tests use 0). */
+  readonly margin?: number;
+  /** Smaller solves per re-solve before giving up (default 3). */
+  readonly maxRounds?: number;
+}
+/** A trade below this (NAV fraction) counts as none when choosing what to free. */
+const TRADE_EPS = 1e-9;
+
+export interface ScreeningInfo {
+  /** Instruments solved for / held at their position in the last smaller solve. */
+  readonly freeInstruments: number;
+  readonly fixedInstruments: number;
+  /** Smaller solves this re-solve took (1 when nothing objected). */
+  readonly rounds: number;
+  /** Instruments freed because they objected or their position broke a limit. */
+  readonly freed: number;
+  /** Whether the smaller problem was set up anew this time (first re-solve, or the set grew). */
+  readonly setUp: boolean;
+}
+
+export interface ScreenedSolve {
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+  /** The last smaller solve. */
+  readonly result: QpResult;
+  /** Setup (when set up anew) plus solve of the smaller solves, ms. */
+  readonly solverMs: number;
+  readonly info: ScreeningInfo;
+}
+
+/** The columns (ascending) a fixing holds for the instruments not in `free`: x, u⁺, u⁻ and the own long/short halves. */
+function heldColumns(qp: PortfolioQp, free: Uint8Array): Int32Array {
+  const L = qp.layout;
+  const mark = new Uint8Array(qp.problem.n);
+  for (let i = 0; i < L.n; i++) {
+    if (free[i]) continue;
+    mark[L.x + i] = 1;
+    mark[L.up + i] = 1;
+    mark[L.um + i] = 1;
+    mark[L.longCol[i] as number] = 1;
+    mark[L.shortCol[i] as number] = 1;
+  }
+  let count = 0;
+  for (let c = 0; c < mark.length; c++) count += mark[c] as number;
+  const cols = new Int32Array(count);
+  for (let c = 0, t = 0; c < mark.length; c++) if (mark[c]) cols[t++] = c;
+  return cols;
+}
+
+/** No-trade values of held columns: x = x0, no buy or sell, the long or short half = the position. */
+function heldValues(qp: PortfolioQp, cols: Int32Array, owner: Int32Array): Float64Array {
+  const L = qp.layout;
+  const values = new Float64Array(cols.length);
+  for (let t = 0; t < cols.length; t++) {
+    const c = cols[t] as number;
+    const i = owner[c] as number;
+    const x0 = qp.problem.l[i] as number; // trade-balance row i: x − u⁺ + u⁻ (…) = x0
+    if (c === L.x + i) values[t] = x0;
+    else if (c >= L.split && c === L.longCol[i]) values[t] = Math.max(x0, 0);
+    else if (c >= L.split && c === L.shortCol[i]) values[t] = Math.max(-x0, 0);
+    // u⁺, u⁻ (also the halves of an instrument without its own): 0
+  }
+  return values;
+}
+
+/** Instruments a fixing must leave free: conversion legs and hedge-package members (their rows tie them to shared variables). */
+function alwaysFree(qp: PortfolioQp): Uint8Array {
+  const free = new Uint8Array(qp.layout.n);
+  for (const c of qp.conversions) {
+    free[c.leader] = 1;
+    for (const m of c.members) free[m] = 1;
+  }
+  for (let i = 0; i < qp.layout.n; i++) if ((qp.layout.resSlot[i] as number) !== -1) free[i] = 1;
+  return free;
+}
+
+/** Instrument owning each column (−1: not an instrument's own column). */
+function columnOwners(qp: PortfolioQp): Int32Array {
+  const L = qp.layout;
+  const owner = new Int32Array(qp.problem.n).fill(-1);
+  for (let i = 0; i < L.n; i++) {
+    owner[L.x + i] = i;
+    owner[L.up + i] = i;
+    owner[L.um + i] = i;
+    owner[L.longCol[i] as number] = i;
+    owner[L.shortCol[i] as number] = i;
+  }
+  return owner;
+}
+
+/**
+ * The instruments to solve for, from a solution of the full problem: those that trade, those in
+ * conversions or packages, and the ones nearest to trading — the smallest multiplier on their
+ * buy or sell bound (a no-trade kink that a small price move can tip).
+ */
+function freeSetFrom(qp: PortfolioQp, keep: Uint8Array, x: Float64Array, y: Float64Array, marginMin: number): Uint8Array {
+  const L = qp.layout;
+  const free = Uint8Array.from(keep);
+  const idle: number[] = [];
+  let traders = 0;
+  for (let i = 0; i < L.n; i++) {
+    if (free[i]) continue;
+    if (Math.abs(x[L.up + i] as number) + Math.abs(x[L.um + i] as number) > TRADE_EPS) {
+      free[i] = 1;
+      traders++;
+    } else idle.push(i);
+  }
+  const near = (i: number) => Math.min(Math.abs(y[qp.identityRow + L.up + i] as number), Math.abs(y[qp.identityRow + L.um + i] as number));
+  const margin = Math.min(idle.length, Math.max(marginMin, Math.ceil(MARGIN_SHARE * traders)));
+  const key = Float64Array.from(idle, near);
+  const order = Array.from(idle.keys()).sort((a, b) => (key[a] as number) - (key[b] as number));
+  for (let t = 0; t < margin; t++) free[idle[order[t] as number] as number] = 1;
+  return free;
+}
+
+const sameValues = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+};
+
+/**
+ * One solve session of the smaller problem. `solve` takes the current full problem and the last
+ * accepted full solution (the start, and the source of the screened set when it is set up).
+ */
+export class ScreenedSession {
+  private readonly settings: Partial<QpSettings>;
+  private readonly backend: QpBackend | undefined;
+  private readonly keep: Uint8Array;
+  private readonly owner: Int32Array;
+  private free: Uint8Array | undefined;
+  private fixing: ColumnFixing | undefined;
+  private ws: QpWorkspace | undefined;
+  private last: ReducedQp | undefined;
+  private readonly marginMin: number;
+  private readonly maxRounds: number;
+
+  constructor(qp: PortfolioQp, settings: Partial<QpSettings>, backend: QpBackend | undefined, opts: ScreeningOptions = {}) {
+    this.settings = settings;
+    this.backend = backend;
+    this.marginMin = opts.margin ?? MARGIN_MIN;
+    this.maxRounds = opts.maxRounds ?? MAX_ROUNDS;
+    this.keep = alwaysFree(qp);
+    this.owner = columnOwners(qp);
+  }
+
+  /** undefined: the smaller problem failed or kept objecting; solve the full problem instead. */
+  solve(qp: PortfolioQp, start: { x: Float64Array; y: Float64Array }, dualTolerance: number): ScreenedSolve | undefined {
+    let solverMs = 0;
+    let setUp = false;
+    let freed = 0;
+    let from = start;
+    this.free ??= freeSetFrom(qp, this.keep, start.x, start.y, this.marginMin);
+    for (let round = 1; round <= this.maxRounds; round++) {
+      const t0 = performance.now();
+      this.fixing ??= new ColumnFixing(qp.problem, heldColumns(qp, this.free));
+      const values = heldValues(qp, this.fixing.cols, this.owner);
+      let reduced: ReducedQp;
+      if (!this.ws) {
+        reduced = this.fixing.reduce(qp.problem, values);
+        if (reduced.brokenRows.length > 0) {
+          freed += this.freeOwners(Array.from(reduced.brokenRows, (r) => this.rowOwner(qp, r)));
+          this.reset();
+          continue;
+        }
+        this.ws = createQpWorkspace(reduced.problem, this.settings, { backend: this.backend });
+        const f = this.fixing;
+        this.ws.warmStart(Float64Array.from(f.keptCols, (j) => from.x[j] as number), Float64Array.from(f.keptRows, (r) => from.y[r] as number));
+        setUp = true;
+      } else {
+        reduced = this.fixing.reduce(qp.problem, values);
+        if (reduced.brokenRows.length > 0) {
+          freed += this.freeOwners(Array.from(reduced.brokenRows, (r) => this.rowOwner(qp, r)));
+          this.reset();
+          continue;
+        }
+        this.push(reduced);
+      }
+      this.last = reduced;
+      const r = this.ws.solve();
+      solverMs += performance.now() - t0;
+      if (r.status !== 'solved' || r.x.length === 0) {
+        this.reset();
+        return undefined;
+      }
+      const ex = this.fixing.expand(qp.problem, reduced, r.x, r.y, dualTolerance);
+      const counts = () => {
+        let f = 0;
+        for (let i = 0; i < qp.layout.n; i++) f += this.free![i] as number;
+        return { freeInstruments: f, fixedInstruments: qp.layout.n - f };
+      };
+      if (ex.objecting.length === 0) {
+        return { x: ex.x, y: ex.y, result: r, solverMs, info: { ...counts(), rounds: round, freed, setUp } };
+      }
+      freed += this.freeOwners(Array.from(ex.objecting, (c) => this.owner[c] as number));
+      this.reset();
+      from = { x: ex.x, y: ex.y };
+    }
+    return undefined;
+  }
+
+  /** Frees the instruments (−1s ignored); how many were held. */
+  private freeOwners(instruments: readonly number[]): number {
+    let n = 0;
+    for (const i of instruments) {
+      if (i >= 0 && !this.free![i]) {
+        this.free![i] = 1;
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private rowOwner(qp: PortfolioQp, row: number): number {
+    const inst = qp.rowInstrument[row] as number;
+    if (inst >= 0) return inst;
+    return row >= qp.identityRow ? (this.owner[row - qp.identityRow] as number) : -1;
+  }
+
+  /** Sends the smaller problem's changed values to its workspace. */
+  private push(next: ReducedQp): void {
+    const ws = this.ws!;
+    const a = this.last!.problem;
+    const b = next.problem;
+    if (!sameValues(a.q, b.q)) ws.updateQ(b.q);
+    if (!sameValues(a.l, b.l) || !sameValues(a.u, b.u)) ws.updateBounds(b.l, b.u);
+    // A before P: the interior point rescales once, at the P update.
+    if (!sameValues(a.A.values, b.A.values)) ws.updateAValues(b.A.values);
+    if (!sameValues(a.P.values, b.P.values)) ws.updatePValues(b.P.values);
+  }
+
+  /** Drops the smaller problem (the screened set changed): the next round sets it up anew. */
+  private reset(): void {
+    this.ws?.dispose();
+    this.ws = undefined;
+    this.fixing = undefined;
+    this.last = undefined;
+  }
+
+  dispose(): void {
+    this.reset();
+    this.free = undefined;
+  }
+}
