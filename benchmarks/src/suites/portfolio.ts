@@ -129,10 +129,48 @@ export const portfolioSuite: BenchSuite = {
         bigSolver.update(next.qp);
         return bigSolver.solve();
       });
-      bigSolver.dispose();
       figures['N=15000 warm re-solve ms (update + solve)'] = Number(warmMs.toFixed(0));
       figures['N=15000 reprice + rebuild ms'] = Number(repriceMs.toFixed(0));
       figures['N=15000 warm re-solve'] = describeSolve(warmSol.info);
+      // A sequence of price moves, re-solved by the screened session above (solver.screening
+      // auto: on at this size) and by a full warm session started from the same cold optimum,
+      // move by move side by side. The first screened re-solve above set up the smaller problem.
+      const fullSolver = new PortfolioSolver(bigPrep.qp, { ...bigPrep.config, solver: { ...bigPrep.config.solver, screening: 'off' } });
+      fullSolver.solve();
+      fullSolver.update(next.qp);
+      fullSolver.solve();
+      let cur = next;
+      const screenedMs: number[] = [];
+      const fullMs: number[] = [];
+      let worstGap = 0;
+      let rounds = 0;
+      let fellBack = 0;
+      for (let k = 0; k < 5; k++) {
+        cur = repricePortfolio(cur, movedPrices(cur, 10 + k));
+        const q = cur.qp;
+        const [a, aMs] = time(() => {
+          bigSolver.update(q);
+          return bigSolver.solve();
+        });
+        const [b, bMs] = time(() => {
+          fullSolver.update(q);
+          return fullSolver.solve();
+        });
+        screenedMs.push(aMs);
+        fullMs.push(bMs);
+        const sc = a.info.interiorPoint?.screening;
+        if (sc) rounds = Math.max(rounds, sc.rounds);
+        else fellBack++;
+        if (!(a.info.kktOk && b.info.kktOk)) throw new Error(`portfolio bench: a 15k re-solve missed the KKT check (screened ${a.info.kktOk}, full ${b.info.kktOk})`);
+        worstGap = Math.max(worstGap, Math.abs(a.info.kkt.objective - b.info.kkt.objective) / Math.abs(b.info.kkt.objective));
+      }
+      fullSolver.dispose();
+      const median = (v: number[]) => [...v].sort((x, y) => x - y)[Math.floor(v.length / 2)] as number;
+      figures['N=15000 next 5 re-solves, screened ms (update + solve)'] = screenedMs.map((v) => Math.round(v)).join(' / ');
+      figures['N=15000 next 5 re-solves, full warm ms (update + solve)'] = fullMs.map((v) => Math.round(v)).join(' / ');
+      figures['N=15000 screened re-solves: most rounds, fell back, worst |objective − full| / |objective|'] = `${rounds}, ${fellBack}, ${worstGap.toExponential(1)}`;
+      ratios['screenedVsFullWarm15000'] = median(fullMs) / median(screenedMs);
+      bigSolver.dispose();
       // The project's QP solver alone on the same problem, for the record (native when built).
       const [bigAdmm, bigAdmmMs] = time(() => solveQp(bigPrep.qp.problem, { epsAbs: 1e-4, epsRel: 1e-4, maxIter: 1000, polish: true }));
       figures['N=15000 ADMM 1000 it (eps 1e-4)'] = `${bigAdmm.status} (${bigAdmm.info.backend}), ${bigAdmmMs.toFixed(0)} ms, setup ${bigAdmm.info.setupTimeMs.toFixed(0)} ms`;
@@ -145,7 +183,7 @@ export const portfolioSuite: BenchSuite = {
 function describeSolve(info: PortfolioSolveInfo): string {
   const parts: string[] = [`${info.outcome} via ${info.method}`];
   const ip = info.interiorPoint;
-  if (ip) parts.push(`interior point (${ip.backend}${ip.warm ? ', warm' : ''}) ${ip.status} in ${ip.iterations} it, nnz(L) ${ip.nnzL}`);
+  if (ip) parts.push(`interior point (${ip.backend}${ip.warm ? ', warm' : ''}) ${ip.status} in ${ip.iterations} it, nnz(L) ${ip.nnzL}${ip.screening ? `, screened: ${ip.screening.freeInstruments} free / ${ip.screening.fixedInstruments} held, ${ip.screening.rounds} round(s)${ip.screening.setUp ? ', set up' : ''}` : ''}`);
   const admm = info.admm;
   if (admm) parts.push(`ADMM (${admm.backend}) ${admm.status} in ${admm.iterations} it, polish ${admm.polish}`);
   return parts.join('; ');

@@ -115,12 +115,14 @@ describe('screened re-solves', () => {
     } finally {
       session.dispose();
     }
-    // Through the solver (3 rounds, the default margin): whatever path it takes, the cold optimum.
-    const solver = new PortfolioSolver(prep.qp, { ...prep.config, solver: { ...prep.config.solver, screening: 'on' } });
+    // Through the solver: the screened attempt gives up and the full problem is solved warm.
+    const solver = new PortfolioSolver(prep.qp, { ...prep.config, solver: { ...prep.config.solver, screening: 'on' } }, { screening: { margin: 0, maxRounds: 1 } });
     try {
       solver.solve();
       solver.update(next.qp);
       const warm = solver.solve();
+      expect(warm.info.interiorPoint?.warm).toBe(true);
+      expect(warm.info.interiorPoint?.screening).toBeUndefined();
       expect(warm.info.kktOk).toBe(true);
       const cold = coldObjective(next);
       expect(Math.abs(warm.info.kkt.objective - cold.objective)).toBeLessThan(1e-7 * Math.abs(cold.objective));

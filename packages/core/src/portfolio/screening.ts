@@ -177,10 +177,13 @@ export class ScreenedSession {
     let setUp = false;
     let freed = 0;
     let from = start;
-    this.free ??= freeSetFrom(qp, this.keep, start.x, start.y, this.marginMin);
+    // A new smaller problem (first re-solve, or the last one was dropped): the set from the start
+    // point, so that it also shrinks when the book stops trading names.
+    if (!this.ws) this.free = freeSetFrom(qp, this.keep, start.x, start.y, this.marginMin);
+    const free = this.free as Uint8Array;
     for (let round = 1; round <= this.maxRounds; round++) {
       const t0 = performance.now();
-      this.fixing ??= new ColumnFixing(qp.problem, heldColumns(qp, this.free));
+      this.fixing ??= new ColumnFixing(qp.problem, heldColumns(qp, free));
       const values = heldValues(qp, this.fixing.cols, this.owner);
       let reduced: ReducedQp;
       if (!this.ws) {
@@ -213,7 +216,7 @@ export class ScreenedSession {
       const ex = this.fixing.expand(qp.problem, reduced, r.x, r.y, dualTolerance);
       const counts = () => {
         let f = 0;
-        for (let i = 0; i < qp.layout.n; i++) f += this.free![i] as number;
+        for (let i = 0; i < qp.layout.n; i++) f += free[i] as number;
         return { freeInstruments: f, fixedInstruments: qp.layout.n - f };
       };
       if (ex.objecting.length === 0) {

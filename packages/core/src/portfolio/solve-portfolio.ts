@@ -9,7 +9,7 @@
 import { createQpWorkspace, type QpBackend, type QpProblem, type QpResult, type QpSettings, type QpWorkspace } from '@keel/solver-native/qp';
 import type { PortfolioConfig } from './config.js';
 import type { PortfolioQp } from './build-qp.js';
-import { SCREENING_MIN_INSTRUMENTS, ScreenedSession, type ScreeningInfo } from './screening.js';
+import { SCREENING_MIN_INSTRUMENTS, ScreenedSession, type ScreeningInfo, type ScreeningOptions } from './screening.js';
 
 export const QP_OUTCOMES = ['solved', 'inaccurate', 'primal_infeasible', 'dual_infeasible', 'failed'] as const;
 export type QpOutcome = (typeof QP_OUTCOMES)[number];
@@ -179,9 +179,13 @@ export class PortfolioSolver {
   private lastX: Float64Array | undefined;
   private lastY: Float64Array | undefined;
 
-  constructor(qp: PortfolioQp, config: PortfolioConfig) {
+  private readonly screeningOptions: ScreeningOptions;
+
+  /** `screening`: tuning of screened re-solves (margin, rounds); the defaults suit the desk. */
+  constructor(qp: PortfolioQp, config: PortfolioConfig, opts: { readonly screening?: ScreeningOptions } = {}) {
     this.qp = qp;
     this.config = config;
+    this.screeningOptions = opts.screening ?? {};
   }
 
   get problem(): PortfolioQp {
@@ -329,7 +333,7 @@ export class PortfolioSolver {
 
   private solveScreened() {
     if (!this.lastX || !this.lastY) return undefined;
-    this.screen ??= new ScreenedSession(this.qp, interiorPointSettings(this.config), backendOf(this.config));
+    this.screen ??= new ScreenedSession(this.qp, interiorPointSettings(this.config), backendOf(this.config), this.screeningOptions);
     let qn = 0;
     for (const v of this.qp.problem.q) qn = Math.max(qn, Math.abs(v));
     // A tenth of the KKT acceptance, so that what the blocks leave cannot decide the check.
