@@ -103,6 +103,36 @@ describe('screened re-solves', () => {
     }
   });
 
+  it('frees a held instrument whose position a price move pushes past its cap', () => {
+    const prep = preparePortfolio(tables, screenedConfig('off'));
+    const full = new PortfolioSolver(prep.qp, prep.config);
+    const start = full.solve();
+    full.dispose();
+    const L = prep.qp.layout;
+    // An idle equity holding of 0.6–1.4 % of NAV (cap 1.5 %): priced up to 1.55 % of NAV, it must trade.
+    const idle = prep.universe.instruments.find((u) => {
+      const i = u.index;
+      const x0 = prep.qp.problem.l[i] as number;
+      return u.type === 'Equity' && Math.abs((start.x[L.up + i] as number) - (start.x[L.um + i] as number)) < 1e-12 && Math.abs(x0) > 0.006 && Math.abs(x0) < 0.014;
+    });
+    expect(idle).toBeDefined();
+    const x0 = prep.qp.problem.l[idle!.index] as number;
+    const next = repricePortfolio(prep, new Map([[idle!.id, (idle!.price * 0.0155) / Math.abs(x0)]]));
+    const session = new ScreenedSession(prep.qp, interiorPointSettings(prep.config), undefined, { margin: 0 });
+    try {
+      const r = session.solve(next.qp, { x: start.x, y: start.y }, dualTolerance(next));
+      expect(r).toBeDefined();
+      expect(r!.info.freed).toBeGreaterThanOrEqual(1);
+      expect(Math.abs(r!.x[idle!.index] as number)).toBeLessThanOrEqual(0.015 + 1e-9);
+      const kkt = kktResiduals(next.qp.problem, r!.x, r!.y);
+      expect(kktAcceptable(next.qp, kkt)).toBe(true);
+      const cold = coldObjective(next);
+      expect(Math.abs(kkt.objective - cold.objective)).toBeLessThan(1e-7 * Math.abs(cold.objective));
+    } finally {
+      session.dispose();
+    }
+  });
+
   it('gives up after its rounds, and the solver then solves the full problem', () => {
     const prep = preparePortfolio(tables, screenedConfig('off'));
     const full = new PortfolioSolver(prep.qp, prep.config);

@@ -50,7 +50,7 @@ export interface ScreenedSolve {
   readonly y: Float64Array;
   /** The last smaller solve. */
   readonly result: QpResult;
-  /** Setup (when set up anew) plus solve of the smaller solves, ms. */
+  /** The smaller problems' fixing, reduction, setup (when set up anew) and solves, ms (not the expansions). */
   readonly solverMs: number;
   readonly info: ScreeningInfo;
 }
@@ -181,30 +181,27 @@ export class ScreenedSession {
     // point, so that it also shrinks when the book stops trading names.
     if (!this.ws) this.free = freeSetFrom(qp, this.keep, start.x, start.y, this.marginMin);
     const free = this.free as Uint8Array;
+    const counts = () => {
+      let f = 0;
+      for (let i = 0; i < qp.layout.n; i++) f += free[i] as number;
+      return { freeInstruments: f, fixedInstruments: qp.layout.n - f };
+    };
     for (let round = 1; round <= this.maxRounds; round++) {
       const t0 = performance.now();
       this.fixing ??= new ColumnFixing(qp.problem, heldColumns(qp, free));
-      const values = heldValues(qp, this.fixing.cols, this.owner);
-      let reduced: ReducedQp;
-      if (!this.ws) {
-        reduced = this.fixing.reduce(qp.problem, values);
-        if (reduced.brokenRows.length > 0) {
-          freed += this.freeOwners(Array.from(reduced.brokenRows, (r) => this.rowOwner(qp, r)));
-          this.reset();
-          continue;
-        }
+      const reduced = this.fixing.reduce(qp.problem, heldValues(qp, this.fixing.cols, this.owner));
+      if (reduced.brokenRows.length > 0) {
+        // Holding these positions breaks a limit (a cap that the new prices moved below a position).
+        freed += this.freeRowOwners(qp, reduced.brokenRows);
+        this.reset();
+        continue;
+      }
+      if (this.ws) this.push(reduced);
+      else {
         this.ws = createQpWorkspace(reduced.problem, this.settings, { backend: this.backend });
         const f = this.fixing;
         this.ws.warmStart(Float64Array.from(f.keptCols, (j) => from.x[j] as number), Float64Array.from(f.keptRows, (r) => from.y[r] as number));
         setUp = true;
-      } else {
-        reduced = this.fixing.reduce(qp.problem, values);
-        if (reduced.brokenRows.length > 0) {
-          freed += this.freeOwners(Array.from(reduced.brokenRows, (r) => this.rowOwner(qp, r)));
-          this.reset();
-          continue;
-        }
-        this.push(reduced);
       }
       this.last = reduced;
       const r = this.ws.solve();
@@ -214,14 +211,7 @@ export class ScreenedSession {
         return undefined;
       }
       const ex = this.fixing.expand(qp.problem, reduced, r.x, r.y, dualTolerance);
-      const counts = () => {
-        let f = 0;
-        for (let i = 0; i < qp.layout.n; i++) f += free[i] as number;
-        return { freeInstruments: f, fixedInstruments: qp.layout.n - f };
-      };
-      if (ex.objecting.length === 0) {
-        return { x: ex.x, y: ex.y, result: r, solverMs, info: { ...counts(), rounds: round, freed, setUp } };
-      }
+      if (ex.objecting.length === 0) return { x: ex.x, y: ex.y, result: r, solverMs, info: { ...counts(), rounds: round, freed, setUp } };
       freed += this.freeOwners(Array.from(ex.objecting, (c) => this.owner[c] as number));
       this.reset();
       from = { x: ex.x, y: ex.y };
@@ -241,10 +231,17 @@ export class ScreenedSession {
     return n;
   }
 
-  private rowOwner(qp: PortfolioQp, row: number): number {
-    const inst = qp.rowInstrument[row] as number;
-    if (inst >= 0) return inst;
-    return row >= qp.identityRow ? (this.owner[row - qp.identityRow] as number) : -1;
+  /** Frees the held instruments with an entry in any of `rows`; how many. */
+  private freeRowOwners(qp: PortfolioQp, rows: Int32Array): number {
+    const inRows = new Set(rows);
+    const owners = new Set<number>();
+    const { A } = qp.problem;
+    for (let j = 0; j < qp.problem.n; j++) {
+      const i = this.owner[j] as number;
+      if (i < 0 || this.free![i]) continue;
+      for (let k = A.colPtr[j] as number; k < (A.colPtr[j + 1] as number); k++) if (inRows.has(A.rowIdx[k] as number)) owners.add(i);
+    }
+    return this.freeOwners([...owners]);
   }
 
   /** Sends the smaller problem's changed values to its workspace. */
