@@ -90,8 +90,6 @@ export interface PortfolioQp {
   readonly conversions: readonly Conversion[];
   readonly packages: readonly HedgePackage[];
   readonly bounds: InstrumentBounds;
-  /** Instrument of each row (−1: spans many; −2: identity row). */
-  readonly rowInstrument: Int32Array;
 }
 
 export interface BuildQpInput {
@@ -181,15 +179,8 @@ export function buildPortfolioQp(input: BuildQpInput): PortfolioQp {
   const isOwnSplit = (i: number) => (L.longCol[i] as number) >= L.split;
 
   const A = new TripletBuilder(Math.max(1024, 48 * n));
-  /** Instrument a row belongs to (−1: spans many; −2: identity row), for the KKT ordering. */
-  const rowInst: number[] = [];
-  let row = 0;
-  let rowOwner = -1;
   // Row bounds are all written afterwards by `writeValues` (the price-dependent ones) or are 0.
-  const endRow = () => {
-    rowInst.push(rowOwner);
-    row++;
-  };
+  let row = 0;
 
   // Conversion legs per instrument as flat lists (leader +1, member −w).
   const legStart = new Int32Array(n + 1);
@@ -221,20 +212,16 @@ export function buildPortfolioQp(input: BuildQpInput): PortfolioQp {
       A.add(row, L.conv + (legConv[p] as number), -(legCoef[p] as number));
       A.add(row, L.conv + L.nConv + (legConv[p] as number), legCoef[p] as number);
     }
-    rowOwner = i;
-    endRow(); // x0: see writeValues
+    row++; // x0: see writeValues
   }
-  rowOwner = -1;
   // --- split: x − x⁺ + x⁻ = 0 (own split only)
   for (let i = 0; i < n; i++) {
     if (!isOwnSplit(i)) continue;
     A.add(row, L.x + i, 1);
     A.add(row, L.longCol[i] as number, -1);
     A.add(row, L.shortCol[i] as number, 1);
-    rowOwner = i;
-    endRow();
+    row++;
   }
-  rowOwner = -1;
   // --- factors: f − Bᵀx = 0 (loadings are by instrument: count per factor, then fill)
   const fStart = new Int32Array(k + 1);
   for (let p = 0; p < universe.loadingFactor.length; p++) fStart[(universe.loadingFactor[p] as number) + 1]!++;
@@ -254,7 +241,7 @@ export function buildPortfolioQp(input: BuildQpInput): PortfolioQp {
   for (let a = 0; a < k; a++) {
     for (let p = fStart[a] as number; p < (fStart[a + 1] as number); p++) A.add(row, L.x + (fInst[p] as number), -(fVal[p] as number));
     A.add(row, L.f + a, 1);
-    endRow();
+    row++;
   }
   // --- margin residuals: x_j − Σ_p P_jp (z⁺ − z⁻) − r⁺ + r⁻ = 0
   if (L.nRes > 0) {
@@ -273,10 +260,8 @@ export function buildPortfolioQp(input: BuildQpInput): PortfolioQp {
       }
       A.add(row, L.res + slot, -1);
       A.add(row, L.res + L.nRes + slot, 1);
-      rowOwner = i;
-      endRow();
+      row++;
     }
-    rowOwner = -1;
   }
 
   // --- constraint rows
@@ -371,7 +356,6 @@ export function buildPortfolioQp(input: BuildQpInput): PortfolioQp {
     let abs = false;
     let coef = 1;
     const i = c.instrument ?? -1;
-    rowOwner = i;
     if (c.level === 'instrument') {
       if (isTradeKind(c)) {
         const rows: number[] = [];
@@ -379,7 +363,7 @@ export function buildPortfolioQp(input: BuildQpInput): PortfolioQp {
           A.add(row, col, 1);
           addSlack();
           rows.push(row);
-          endRow();
+          row++;
         }
         constraintRows.set(c.id, { rows, abs: true, coef: 1 });
         continue;
@@ -396,14 +380,13 @@ export function buildPortfolioQp(input: BuildQpInput): PortfolioQp {
     } else addMeasure(c);
     if (c.soft) addSlack();
     constraintRows.set(c.id, { rows: [row], abs, coef });
-    endRow();
+    row++;
   }
 
   const identityRow = row;
-  rowOwner = -2;
   for (let v = 0; v < L.nVars; v++) {
     A.add(row, v, 1);
-    endRow();
+    row++;
   }
   const m = row;
   const Amat = A.toCsc(m, L.nVars);
@@ -495,7 +478,6 @@ export function buildPortfolioQp(input: BuildQpInput): PortfolioQp {
     conversions,
     packages,
     bounds,
-    rowInstrument: Int32Array.from(rowInst),
   };
 }
 
@@ -685,53 +667,4 @@ export function repricePortfolioQp(prev: PortfolioQp, input: BuildQpInput): Port
     nav: input.universe.nav,
     bounds,
   };
-}
-
-/**
- * A fill-reducing order of the KKT matrix [P A'; A −D] from the model's block structure:
- * identity rows first (degree one), then instrument by instrument its own variables, its own
- * rows and its holding x last, then everything that spans instruments (factor exposures,
- * conversions, FX, packages, slacks, factor and group rows). Eliminating an instrument's
- * block only fills in among the few shared rows it touches, so nnz(L) grows linearly with n.
- */
-export function kktOrdering(qp: PortfolioQp): Int32Array {
-  const L = qp.layout;
-  const { n: nv, m } = qp.problem;
-  const varInst = new Int32Array(nv).fill(-1);
-  for (let i = 0; i < L.n; i++) {
-    varInst[L.x + i] = i;
-    varInst[L.up + i] = i;
-    varInst[L.um + i] = i;
-    varInst[L.longCol[i] as number] = i;
-    varInst[L.shortCol[i] as number] = i;
-    const slot = L.resSlot[i] as number;
-    if (slot >= 0) {
-      varInst[L.res + slot] = i;
-      varInst[L.res + L.nRes + slot] = i;
-    }
-  }
-  const order = new Int32Array(nv + m);
-  let k = 0;
-  for (let r = 0; r < m; r++) if (qp.rowInstrument[r] === -2) order[k++] = nv + r;
-  // Bucket the local nodes by instrument: variables (x last), then rows.
-  const start = new Int32Array(L.n + 1);
-  for (let v = 0; v < nv; v++) if ((varInst[v] as number) >= 0) start[(varInst[v] as number) + 1]!++;
-  for (let r = 0; r < m; r++) if ((qp.rowInstrument[r] as number) >= 0) start[(qp.rowInstrument[r] as number) + 1]!++;
-  for (let i = 0; i < L.n; i++) start[i + 1] = (start[i + 1] as number) + (start[i] as number);
-  const local = new Int32Array(start[L.n] as number);
-  const next = Int32Array.from(start.subarray(0, L.n));
-  for (let v = 0; v < nv; v++) {
-    const i = varInst[v] as number;
-    if (i >= 0 && v !== L.x + i) local[next[i]!++] = v;
-  }
-  for (let r = 0; r < m; r++) {
-    const i = qp.rowInstrument[r] as number;
-    if (i >= 0) local[next[i]!++] = nv + r;
-  }
-  for (let i = 0; i < L.n; i++) local[next[i]!++] = L.x + i;
-  order.set(local, k);
-  k += local.length;
-  for (let v = 0; v < nv; v++) if (varInst[v] === -1) order[k++] = v;
-  for (let r = 0; r < m; r++) if (qp.rowInstrument[r] === -1) order[k++] = nv + r;
-  return order;
 }

@@ -9,7 +9,7 @@ export { diagnoseConstraints, reachableRanges } from './diagnose.js';
 export { instrumentBounds, positionInterval, type InstrumentBounds } from './instrument-bounds.js';
 export { listConversions, listHedgePackages, CONVERSION_KINDS, type Conversion, type ConversionKind, type HedgePackage } from './synthetics.js';
 export { processAlpha, carryRates, impactCoefficients, marginFundingRate, riskHorizonFactor, type CarryRates } from './objective-terms.js';
-export { buildPortfolioQp, repricePortfolioQp, kktOrdering, OBJECTIVE_SCALE, type PortfolioQp, type VariableLayout, type BoundOwner, type BuildQpInput } from './build-qp.js';
+export { buildPortfolioQp, repricePortfolioQp, OBJECTIVE_SCALE, type PortfolioQp, type VariableLayout, type BoundOwner, type BuildQpInput } from './build-qp.js';
 export {
   PortfolioSolver,
   kktAcceptable,
