@@ -4,7 +4,7 @@ import type { PortfolioTables } from '../data/tables.js';
 import { createMulberry32Rng, mixSeed } from '../random/index.js';
 import { preparePortfolio, repricePortfolio, type PreparedPortfolio } from './run-portfolio.js';
 import { SAMPLE_PORTFOLIO_CONFIG } from './sample-config.js';
-import { ScreenedSession } from './screening.js';
+import { ScreenedSession, type ScreeningOptions } from './screening.js';
 import { interiorPointSettings, kktAcceptable, kktResiduals, KKT_TOLERANCES, PortfolioSolver } from './solve-portfolio.js';
 
 /**
@@ -40,11 +40,40 @@ function coldObjective(prep: PreparedPortfolio): { objective: number; x: Float64
   }
 }
 
+/** The optimum of a full (unscreened) solve: the start of a screened re-solve. */
+function fullStart(prep: PreparedPortfolio): { x: Float64Array; y: Float64Array } {
+  const s = new PortfolioSolver(prep.qp, prep.config);
+  try {
+    const r = s.solve();
+    return { x: r.x, y: r.y };
+  } finally {
+    s.dispose();
+  }
+}
+
+/** (x, y) passes the KKT check on the full problem and has the cold solve's objective. */
+function expectFullOptimum(prep: PreparedPortfolio, x: Float64Array, y: Float64Array): void {
+  const kkt = kktResiduals(prep.qp.problem, x, y);
+  expect(kktAcceptable(prep.qp, kkt)).toBe(true);
+  const cold = coldObjective(prep);
+  expect(Math.abs(kkt.objective - cold.objective)).toBeLessThan(1e-7 * Math.abs(cold.objective));
+}
+
 const dualTolerance = (prep: PreparedPortfolio) => {
   let qn = 0;
   for (const v of prep.qp.problem.q) qn = Math.max(qn, Math.abs(v));
   return 0.1 * KKT_TOLERANCES.dual * (1 + qn);
 };
+
+/** One screened re-solve of `next` from `start` in a new session (set up on `prep`). */
+function screenedSolve(prep: PreparedPortfolio, next: PreparedPortfolio, start: { x: Float64Array; y: Float64Array }, opts: ScreeningOptions) {
+  const session = new ScreenedSession(prep.qp, interiorPointSettings(prep.config), undefined, opts);
+  try {
+    return session.solve(next.qp, start, dualTolerance(next));
+  } finally {
+    session.dispose();
+  }
+}
 
 describe('screened re-solves', () => {
   it('re-solve a repriced book on the trading instruments and reach the cold optimum, KKT-checked on the full problem', () => {
@@ -84,30 +113,18 @@ describe('screened re-solves', () => {
 
   it('frees the held instruments that object when the alphas move, and still reaches the cold optimum', () => {
     const prep = preparePortfolio(tables, screenedConfig('off'));
-    const full = new PortfolioSolver(prep.qp, prep.config);
-    const start = full.solve();
-    full.dispose();
+    const start = fullStart(prep);
     const next = preparePortfolio(flipped(), screenedConfig('off'));
-    const session = new ScreenedSession(prep.qp, interiorPointSettings(prep.config), undefined, { margin: 0 });
-    try {
-      const r = session.solve(next.qp, { x: start.x, y: start.y }, dualTolerance(next));
-      expect(r).toBeDefined();
-      expect(r!.info.freed).toBeGreaterThan(0);
-      expect(r!.info.rounds).toBeGreaterThan(1);
-      const kkt = kktResiduals(next.qp.problem, r!.x, r!.y);
-      expect(kktAcceptable(next.qp, kkt)).toBe(true);
-      const cold = coldObjective(next);
-      expect(Math.abs(kkt.objective - cold.objective)).toBeLessThan(1e-7 * Math.abs(cold.objective));
-    } finally {
-      session.dispose();
-    }
+    const r = screenedSolve(prep, next, start, { margin: 0 });
+    expect(r).toBeDefined();
+    expect(r!.info.freed).toBeGreaterThan(0);
+    expect(r!.info.rounds).toBeGreaterThan(1);
+    expectFullOptimum(next, r!.x, r!.y);
   });
 
   it('frees a held instrument whose position a price move pushes past its cap', () => {
     const prep = preparePortfolio(tables, screenedConfig('off'));
-    const full = new PortfolioSolver(prep.qp, prep.config);
-    const start = full.solve();
-    full.dispose();
+    const start = fullStart(prep);
     const L = prep.qp.layout;
     // An idle equity holding of 0.6–1.4 % of NAV (cap 1.5 %): priced up to 1.55 % of NAV, it must trade.
     const idle = prep.universe.instruments.find((u) => {
@@ -118,33 +135,18 @@ describe('screened re-solves', () => {
     expect(idle).toBeDefined();
     const x0 = prep.qp.problem.l[idle!.index] as number;
     const next = repricePortfolio(prep, new Map([[idle!.id, (idle!.price * 0.0155) / Math.abs(x0)]]));
-    const session = new ScreenedSession(prep.qp, interiorPointSettings(prep.config), undefined, { margin: 0 });
-    try {
-      const r = session.solve(next.qp, { x: start.x, y: start.y }, dualTolerance(next));
-      expect(r).toBeDefined();
-      expect(r!.info.freed).toBeGreaterThanOrEqual(1);
-      expect(Math.abs(r!.x[idle!.index] as number)).toBeLessThanOrEqual(0.015 + 1e-9);
-      const kkt = kktResiduals(next.qp.problem, r!.x, r!.y);
-      expect(kktAcceptable(next.qp, kkt)).toBe(true);
-      const cold = coldObjective(next);
-      expect(Math.abs(kkt.objective - cold.objective)).toBeLessThan(1e-7 * Math.abs(cold.objective));
-    } finally {
-      session.dispose();
-    }
+    const r = screenedSolve(prep, next, start, { margin: 0 });
+    expect(r).toBeDefined();
+    expect(r!.info.freed).toBeGreaterThanOrEqual(1);
+    expect(Math.abs(r!.x[idle!.index] as number)).toBeLessThanOrEqual(0.015 + 1e-9);
+    expectFullOptimum(next, r!.x, r!.y);
   });
 
   it('gives up after its rounds, and the solver then solves the full problem', () => {
     const prep = preparePortfolio(tables, screenedConfig('off'));
-    const full = new PortfolioSolver(prep.qp, prep.config);
-    const start = full.solve();
-    full.dispose();
+    const start = fullStart(prep);
     const next = preparePortfolio(flipped(), screenedConfig('off'));
-    const session = new ScreenedSession(prep.qp, interiorPointSettings(prep.config), undefined, { margin: 0, maxRounds: 1 });
-    try {
-      expect(session.solve(next.qp, { x: start.x, y: start.y }, dualTolerance(next))).toBeUndefined();
-    } finally {
-      session.dispose();
-    }
+    expect(screenedSolve(prep, next, start, { margin: 0, maxRounds: 1 })).toBeUndefined();
     // Through the solver: the screened attempt gives up and the full problem is solved warm.
     const solver = new PortfolioSolver(prep.qp, { ...prep.config, solver: { ...prep.config.solver, screening: 'on' } }, { screening: { margin: 0, maxRounds: 1 } });
     try {
