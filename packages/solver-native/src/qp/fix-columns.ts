@@ -58,8 +58,9 @@ const isInf = (v: number) => !Number.isFinite(v) || Math.abs(v) >= QP_INFINITY_T
 /** Activity of a dropped row counts as at a bound within this (relative to 1 + |bound|). */
 const ACTIVITY_TOL = 1e-9;
 
-const samePattern = (a: CscMatrix, b: CscMatrix) =>
-  a === b || (a.nRows === b.nRows && a.nCols === b.nCols && a.rowIdx.length === b.rowIdx.length && (a.colPtr === b.colPtr || a.colPtr.every((v, k) => v === b.colPtr[k])));
+const sameInts = (a: Int32Array, b: Int32Array) => a === b || (a.length === b.length && a.every((v, k) => v === b[k]));
+/** Same shape and sparsity (shared index arrays, as a repricing leaves them, compare in O(1)). */
+const samePattern = (a: CscMatrix, b: CscMatrix) => a === b || (a.nRows === b.nRows && a.nCols === b.nCols && sameInts(a.colPtr, b.colPtr) && sameInts(a.rowIdx, b.rowIdx));
 
 /** Entry lists of the fixed columns split by the kind of row (CSR over the fixed columns). */
 interface FixedEntries {
