@@ -31,6 +31,7 @@ const RULES: Record<keyof QpSettings, Rule> = {
   polishRefineIter: num(0, 1000, undefined, true),
   warmStart: bool,
   warmFallback: bool,
+  ipmCountedOrder: bool,
   scaledTermination: bool,
 };
 

@@ -101,6 +101,7 @@ fn read_settings(cx: &Ctx, obj: Value) -> JsResult<Settings> {
         polish_refine_iter: int(c"polishRefineIter")?,
         warm_start: flag(c"warmStart")?,
         warm_fallback: flag(c"warmFallback")?,
+        ipm_counted_order: flag(c"ipmCountedOrder")?,
         scaled_termination: flag(c"scaledTermination")?,
     })
 }

@@ -68,6 +68,9 @@ pub struct Settings {
     /// when a data change moves the active set a lot; costs up to a cold solve when the short
     /// steps would have recovered by themselves (small repeated moves, e.g. price updates).
     pub warm_fallback: bool,
+    /// (interior point) Also try the AMD order that counts dense rows and keep it when its
+    /// factor is clearly smaller (see ipm/newton.rs, `order`); false: plain AMD only.
+    pub ipm_counted_order: bool,
     /// Run termination checks on the scaled problem (OSQP's scaled_termination).
     pub scaled_termination: bool,
 }
@@ -95,6 +98,7 @@ impl Default for Settings {
             polish_refine_iter: 3,
             warm_start: true,
             warm_fallback: true,
+            ipm_counted_order: true,
             scaled_termination: false,
         }
     }

@@ -91,7 +91,13 @@ pub struct NewtonSystem {
 /// ordering went 82 -> 58 ms with the second core idle, but `NewtonSystem::new` as a whole
 /// ~132 -> ~155 ms (best of 10) with the machine loaded (a busy core; two threads faulting in
 /// AMD's workspaces).
-fn order(dim: usize, cp: &[usize], ri: &[usize], is_eq_row: impl Fn(usize) -> bool) -> (Vec<usize>, String) {
+fn order(dim: usize, cp: &[usize], ri: &[usize], counted: bool, is_eq_row: impl Fn(usize) -> bool) -> (Vec<usize>, String) {
+    if !counted {
+        // The caller knows plain AMD wins (`Settings::ipm_counted_order` off): the same order as
+        // when the comparison picks it, without computing the other.
+        let plain = amd::amd_order_dense(dim, cp, ri, AMD_DENSE, amd::DenseRows::Ignore);
+        return (plain, "AMD (counted order not tried)".to_string());
+    }
     let defer: Vec<bool> = (0..dim).map(is_eq_row).collect();
     let counted_order = || amd::amd_order_report(dim, cp, ri, AMD_DENSE, amd::DenseRows::Count { defer: &defer });
     let plain_order = || {
@@ -180,7 +186,8 @@ enum Origin {
 }
 
 impl NewtonSystem {
-    pub fn new(p: &Csc, a: &Csc, rows: &RowClasses) -> Result<NewtonSystem, NewtonError> {
+    /// `counted`: also try the AMD order that counts dense rows (see `order`).
+    pub fn new(p: &Csc, a: &Csc, rows: &RowClasses, counted: bool) -> Result<NewtonSystem, NewtonError> {
         let n = p.ncols;
         let dim = n + rows.kept.len();
         // Unpermuted upper triangle as entries (row, column, origin): P off its diagonal, one
@@ -214,7 +221,7 @@ impl NewtonSystem {
         // By columns for the ordering.
         let (cp, ri) = bucket(dim, ne, |e| e_col[e] as usize, |e| e_row[e] as usize);
         let t_amd = std::time::Instant::now();
-        let (perm, ordering) = order(dim, &cp, &ri, |node| node >= n && rows.eq[rows.kept[node - n]]);
+        let (perm, ordering) = order(dim, &cp, &ri, counted, |node| node >= n && rows.eq[rows.kept[node - n]]);
         let amd_ms = t_amd.elapsed().as_secs_f64() * 1e3;
         drop((cp, ri));
         let mut pinv = vec![0u32; dim];

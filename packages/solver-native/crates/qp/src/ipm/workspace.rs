@@ -170,7 +170,7 @@ impl IpmWorkspace {
         let (n, m) = (prob.n, prob.m);
         let (data, scaling) = ScaledData::new(&prob, settings.scaling_iterations);
         let rows = RowClasses::new(&data.a, &data.l, &data.u);
-        let mut newton = NewtonSystem::new(&data.p, &data.a, &rows).map_err(newton_error)?;
+        let mut newton = NewtonSystem::new(&data.p, &data.a, &rows, settings.ipm_counted_order).map_err(newton_error)?;
         newton.set_matrices(&data.p, &data.a);
         let dim = newton.dim();
         let a32 = Pattern32::new(&data.a);
@@ -965,7 +965,7 @@ impl IpmWorkspace {
         if rows != self.rows {
             self.snapshot = None;
             self.loose = None;
-            self.newton = NewtonSystem::new(&self.data.p, &self.data.a, &rows).map_err(newton_error)?;
+            self.newton = NewtonSystem::new(&self.data.p, &self.data.a, &rows, self.settings.ipm_counted_order).map_err(newton_error)?;
             self.newton.set_matrices(&self.data.p, &self.data.a);
             self.row_diag = vec![0.0; rows.kept.len()];
             self.rhs = vec![0.0; self.newton.dim()];
