@@ -201,7 +201,7 @@ export const portfolioSuite: BenchSuite = {
         screenedMs.push(aMs);
         fullMs.push(bMs);
         const sc = a.info.interiorPoint?.screening;
-        if (sc) rounds = Math.max(rounds, sc.rounds);
+        if (sc && !sc.gaveUp) rounds = Math.max(rounds, sc.rounds);
         else fellBack++;
         if (!(a.info.kktOk && b.info.kktOk)) throw new Error(`portfolio bench: a 15k re-solve missed the KKT check (screened ${a.info.kktOk}, full ${b.info.kktOk})`);
         worstGap = Math.max(worstGap, Math.abs(a.info.kkt.objective - b.info.kkt.objective) / Math.abs(b.info.kkt.objective));
@@ -225,7 +225,7 @@ export const portfolioSuite: BenchSuite = {
 function describeSolve(info: PortfolioSolveInfo): string {
   const parts: string[] = [`${info.outcome} via ${info.method}`];
   const ip = info.interiorPoint;
-  if (ip) parts.push(`interior point (${ip.backend}${ip.warm ? ', warm' : ''}) ${ip.status} in ${ip.iterations} it, nnz(L) ${ip.nnzL}${ip.screening ? `, screened: ${ip.screening.freeInstruments} free / ${ip.screening.fixedInstruments} held, ${ip.screening.rounds} round(s)${ip.screening.setUp ? ', set up' : ''}` : ''}`);
+  if (ip) parts.push(`interior point (${ip.backend}${ip.warm ? ', warm' : ''}) ${ip.status} in ${ip.iterations} it, nnz(L) ${ip.nnzL}${ip.screening ? `, screened: ${ip.screening.freeInstruments} free / ${ip.screening.fixedInstruments} held, ${ip.screening.rounds} round(s)${ip.screening.setUp ? ', set up' : ''}${ip.screening.gaveUp ? `, gave up (${ip.screening.gaveUp})` : ''}` : ''}`);
   const admm = info.admm;
   if (admm) parts.push(`ADMM (${admm.backend}) ${admm.status} in ${admm.iterations} it, polish ${admm.polish}`);
   return parts.join('; ');

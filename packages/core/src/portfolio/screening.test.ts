@@ -116,10 +116,10 @@ describe('screened re-solves', () => {
     const start = fullStart(prep);
     const next = preparePortfolio(flipped(), screenedConfig('off'));
     const r = screenedSolve(prep, next, start, { margin: 0 });
-    expect(r).toBeDefined();
-    expect(r!.info.freed).toBeGreaterThan(0);
-    expect(r!.info.rounds).toBeGreaterThan(1);
-    expectFullOptimum(next, r!.x, r!.y);
+    expect(r.info.gaveUp).toBeUndefined();
+    expect(r.info.freed).toBeGreaterThan(0);
+    expect(r.info.rounds).toBeGreaterThan(1);
+    expectFullOptimum(next, r.x!, r.y!);
   });
 
   it('frees a held instrument whose position a price move pushes past its cap', () => {
@@ -136,17 +136,20 @@ describe('screened re-solves', () => {
     const x0 = prep.qp.problem.l[idle!.index] as number;
     const next = repricePortfolio(prep, new Map([[idle!.id, (idle!.price * 0.0155) / Math.abs(x0)]]));
     const r = screenedSolve(prep, next, start, { margin: 0 });
-    expect(r).toBeDefined();
-    expect(r!.info.freed).toBeGreaterThanOrEqual(1);
-    expect(Math.abs(r!.x[idle!.index] as number)).toBeLessThanOrEqual(0.015 + 1e-9);
-    expectFullOptimum(next, r!.x, r!.y);
+    expect(r.info.gaveUp).toBeUndefined();
+    expect(r.info.freed).toBeGreaterThanOrEqual(1);
+    expect(Math.abs(r.x![idle!.index] as number)).toBeLessThanOrEqual(0.015 + 1e-9);
+    expectFullOptimum(next, r.x!, r.y!);
   });
 
-  it('gives up after its rounds, and the solver then solves the full problem', () => {
+  it('gives up after its rounds, saying why, and the solver then solves the full problem', () => {
     const prep = preparePortfolio(tables, screenedConfig('off'));
     const start = fullStart(prep);
     const next = preparePortfolio(flipped(), screenedConfig('off'));
-    expect(screenedSolve(prep, next, start, { margin: 0, maxRounds: 1 })).toBeUndefined();
+    const r = screenedSolve(prep, next, start, { margin: 0, maxRounds: 1 });
+    expect(r.x).toBeUndefined();
+    expect(r.info.gaveUp).toBe('held instruments still objected after 1 rounds');
+    expect(r.info.freed).toBeGreaterThan(0);
     // Through the solver: the screened attempt gives up and the full problem is solved warm.
     const solver = new PortfolioSolver(prep.qp, { ...prep.config, solver: { ...prep.config.solver, screening: 'on' } }, { screening: { margin: 0, maxRounds: 1 } });
     try {
@@ -154,7 +157,8 @@ describe('screened re-solves', () => {
       solver.update(next.qp);
       const warm = solver.solve();
       expect(warm.info.interiorPoint?.warm).toBe(true);
-      expect(warm.info.interiorPoint?.screening).toBeUndefined();
+      expect(warm.info.interiorPoint?.screening?.gaveUp).toBe('held instruments still objected after 1 rounds');
+      expect(warm.info.interiorPoint?.iterations).toBeGreaterThan(0);
       expect(warm.info.kktOk).toBe(true);
       const cold = coldObjective(next);
       expect(Math.abs(warm.info.kkt.objective - cold.objective)).toBeLessThan(1e-7 * Math.abs(cold.objective));

@@ -43,13 +43,16 @@ export interface ScreeningInfo {
   readonly freed: number;
   /** Whether the smaller problem was set up anew this time (first re-solve, or the set grew). */
   readonly setUp: boolean;
+  /** Why the screen gave up, when it did (the full problem was then solved warm). */
+  readonly gaveUp?: string;
 }
 
+/** `x`/`y`/`result` only when the screen did not give up. */
 export interface ScreenedSolve {
-  readonly x: Float64Array;
-  readonly y: Float64Array;
+  readonly x?: Float64Array;
+  readonly y?: Float64Array;
   /** The last smaller solve. */
-  readonly result: QpResult;
+  readonly result?: QpResult;
   /** The smaller problems' fixing, reduction, setup (when set up anew) and solves, ms (not the expansions). */
   readonly solverMs: number;
   readonly info: ScreeningInfo;
@@ -171,8 +174,8 @@ export class ScreenedSession {
     this.owner = columnOwners(qp);
   }
 
-  /** undefined: the smaller problem failed or kept objecting; solve the full problem instead. */
-  solve(qp: PortfolioQp, start: { x: Float64Array; y: Float64Array }, dualTolerance: number): ScreenedSolve | undefined {
+  /** `info.gaveUp` (no x): the smaller problem failed or kept objecting; solve the full problem instead. */
+  solve(qp: PortfolioQp, start: { x: Float64Array; y: Float64Array }, dualTolerance: number): ScreenedSolve {
     let solverMs = 0;
     let setUp = false;
     let freed = 0;
@@ -208,7 +211,7 @@ export class ScreenedSession {
       solverMs += performance.now() - t0;
       if (r.status !== 'solved' || r.x.length === 0) {
         this.reset();
-        return undefined;
+        return { solverMs, info: { ...counts(), rounds: round, freed, setUp, gaveUp: `the smaller problem ended ${r.status}` } };
       }
       const ex = this.fixing.expand(qp.problem, reduced, r.x, r.y, dualTolerance);
       if (ex.objecting.length === 0) return { x: ex.x, y: ex.y, result: r, solverMs, info: { ...counts(), rounds: round, freed, setUp } };
@@ -216,7 +219,7 @@ export class ScreenedSession {
       this.reset();
       from = { x: ex.x, y: ex.y };
     }
-    return undefined;
+    return { solverMs, info: { ...counts(), rounds: this.maxRounds, freed, setUp, gaveUp: `held instruments still objected after ${this.maxRounds} rounds` } };
   }
 
   /** Frees the instruments (−1s ignored); how many were held. */

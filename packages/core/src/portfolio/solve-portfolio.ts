@@ -35,7 +35,10 @@ export interface InteriorPointInfo {
   readonly nnzL: number;
   /** Started from the previous optimum (a re-solve after `update`). */
   readonly warm: boolean;
-  /** A screened re-solve (`solver.screening`): the smaller problem's figures; iterations and nnzL are its own. */
+  /**
+   * A screened re-solve (`solver.screening`): the smaller problem's figures (iterations and nnzL
+   * are its own), or — with `gaveUp` — the attempt that preceded this full warm solve.
+   */
   readonly screening?: ScreeningInfo;
 }
 
@@ -221,11 +224,13 @@ export class PortfolioSolver {
     if (method !== 'admm') {
       const warm = this.ipmSolved;
       const screened = warm && this.screeningOn() ? this.solveScreened() : undefined;
-      if (screened) {
+      let screening = screened?.info;
+      if (screened?.result && screened.x && screened.y) {
         const r = screened.result;
         ipmInfo = { status: r.status, backend: r.info.backend, iterations: r.info.iterations, timeMs: screened.solverMs, nnzL: r.info.factorNnz ?? NaN, warm: true, screening: screened.info };
         const kkt = kktResiduals(p, screened.x, screened.y);
         if (kktAcceptable(this.qp, kkt)) best = { x: screened.x, y: screened.y, kkt, method: 'interior-point' };
+        else screening = { ...screened.info, gaveUp: 'the expanded answer missed the KKT check' };
       }
       if (!best) {
         if (this.ipm && this.ipmSeen !== this.qp) {
@@ -244,6 +249,8 @@ export class PortfolioSolver {
           timeMs: (warm ? 0 : r.info.setupTimeMs) + r.info.solveTimeMs,
           nnzL: r.info.factorNnz ?? NaN,
           warm,
+          // A screened attempt that gave up: what it tried (its time is in the total, not here).
+          ...(screening ? { screening } : {}),
         };
         if (r.status === 'primal_infeasible' || r.status === 'dual_infeasible') return infeasible(r, 'interior-point');
         consider(r, 'interior-point');
