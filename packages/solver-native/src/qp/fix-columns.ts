@@ -190,23 +190,27 @@ export class ColumnFixing {
     this.aReduced = { colPtr: aColPtr, rowIdx: aRow };
 
     // The fixed columns' entries, by whether their row is kept or dropped.
-    const split = (wantDropped: boolean): FixedEntries => {
-      const ptr = new Int32Array(cols.length + 1);
-      for (let k = 0; k < cols.length; k++) {
-        const j = cols[k]!;
-        let c = 0;
-        for (let e = A.colPtr[j]!; e < A.colPtr[j + 1]!; e++) if (droppedIndex[A.rowIdx[e]!]! >= 0 === wantDropped) c++;
-        ptr[k + 1] = ptr[k]! + c;
+    // One counting pass, one filling pass.
+    const keptPtr = new Int32Array(cols.length + 1);
+    const dropPtr = new Int32Array(cols.length + 1);
+    for (let k = 0; k < cols.length; k++) {
+      const j = cols[k]!;
+      let c = 0;
+      for (let e = A.colPtr[j]!; e < A.colPtr[j + 1]!; e++) if (droppedIndex[A.rowIdx[e]!]! >= 0) c++;
+      dropPtr[k + 1] = dropPtr[k]! + c;
+      keptPtr[k + 1] = keptPtr[k]! + (A.colPtr[j + 1]! - A.colPtr[j]! - c);
+    }
+    const keptEntry = new Int32Array(keptPtr[cols.length]!);
+    const dropEntry = new Int32Array(dropPtr[cols.length]!);
+    for (let k = 0, a = 0, b = 0; k < cols.length; k++) {
+      const j = cols[k]!;
+      for (let e = A.colPtr[j]!; e < A.colPtr[j + 1]!; e++) {
+        if (droppedIndex[A.rowIdx[e]!]! >= 0) dropEntry[b++] = e;
+        else keptEntry[a++] = e;
       }
-      const entry = new Int32Array(ptr[cols.length]!);
-      for (let k = 0, t = 0; k < cols.length; k++) {
-        const j = cols[k]!;
-        for (let e = A.colPtr[j]!; e < A.colPtr[j + 1]!; e++) if (droppedIndex[A.rowIdx[e]!]! >= 0 === wantDropped) entry[t++] = e;
-      }
-      return { ptr, entry };
-    };
-    this.inKept = split(false);
-    this.inDropped = split(true);
+    }
+    this.inKept = { ptr: keptPtr, entry: keptEntry };
+    this.inDropped = { ptr: dropPtr, entry: dropEntry };
   }
 
   private check(p: QpProblem, values: Float64Array): void {
@@ -413,13 +417,15 @@ export class ColumnFixing {
     }
     // Rows of each block (first seen first) and the M position of each entry.
     const rowPtr = new Int32Array(nb + 1);
-    const rows: number[] = [];
+    const rows = new Int32Array(nd);
     const entryPtr = new Int32Array(nb + 1);
-    const entry: number[] = [];
-    const pos: number[] = [];
+    const entry = new Int32Array(de.length);
+    const pos = new Int32Array(de.length);
     const rowPos = new Int32Array(nd).fill(-1);
+    let nr = 0;
+    let ne = 0;
     for (let b = 0; b < nb; b++) {
-      const first = rows.length;
+      const first = nr;
       const nc = colPtr[b + 1]! - colPtr[b]!;
       for (let t = colPtr[b]!; t < colPtr[b + 1]!; t++) {
         const k = blockCols[t]!;
@@ -427,18 +433,18 @@ export class ColumnFixing {
           const d = rowOf(s);
           if (sign[d] === 2) continue;
           if (rowPos[d] === -1) {
-            rowPos[d] = rows.length - first;
-            rows.push(d);
+            rowPos[d] = nr - first;
+            rows[nr++] = d;
           }
-          entry.push(de[s]!);
-          pos.push(rowPos[d]! * nc + local[k]!);
+          entry[ne] = de[s]!;
+          pos[ne++] = rowPos[d]! * nc + local[k]!;
         }
       }
-      for (let t = first; t < rows.length; t++) rowPos[rows[t]!] = -1;
-      rowPtr[b + 1] = rows.length;
-      entryPtr[b + 1] = entry.length;
+      for (let t = first; t < nr; t++) rowPos[rows[t]!] = -1;
+      rowPtr[b + 1] = nr;
+      entryPtr[b + 1] = ne;
     }
-    return { sign, colPtr, cols: blockCols, rowPtr, rows: Int32Array.from(rows), entryPtr, entry: Int32Array.from(entry), pos: Int32Array.from(pos) };
+    return { sign, colPtr, cols: blockCols, rowPtr, rows: rows.slice(0, nr), entryPtr, entry: entry.slice(0, ne), pos: pos.slice(0, ne) };
   }
 }
 
