@@ -38,6 +38,24 @@ const time = <T>(f: () => T): [T, number] => {
   return [r, performance.now() - t0];
 };
 
+/** Both sessions re-solve the same sequence of ±1 % price moves (one per seed), move by move. */
+function sideBySide(first: PortfolioSolver, second: PortfolioSolver, from: PreparedPortfolio, seeds: readonly number[]) {
+  let cur = from;
+  return seeds.map((seed) => {
+    cur = repricePortfolio(cur, movedPrices(cur, seed));
+    const q = cur.qp;
+    const [a, aMs] = time(() => {
+      first.update(q);
+      return first.solve();
+    });
+    const [b, bMs] = time(() => {
+      second.update(q);
+      return second.solve();
+    });
+    return { a, aMs, b, bMs };
+  });
+}
+
 export const portfolioSuite: BenchSuite = {
   name: 'portfolio',
   inCi: true,
@@ -93,7 +111,7 @@ export const portfolioSuite: BenchSuite = {
       ratios[`warmVsCold${n}`] = c.meanMs / w.meanMs;
     }
 
-    // --- Tracked: screened re-solves vs full warm re-solves, side by side move by move, on a
+    // --- Screened re-solves vs full warm re-solves (in CI too), side by side move by move, on a
     // 5,000-instrument book without synthetics (with them every name of a small sample is an
     // ETF basket member, which screening leaves free). The first re-solve of each session is
     // not counted: the screened one sets up its smaller problem there.
@@ -105,32 +123,21 @@ export const portfolioSuite: BenchSuite = {
       const full = mk('off');
       screened.solve();
       full.solve();
-      let cur = sp;
       const a: number[] = [];
       const b: number[] = [];
       let held = 0;
-      for (let k = 0; k < 8; k++) {
-        cur = repricePortfolio(cur, movedPrices(cur, 50 + k));
-        const q = cur.qp;
-        const [ra, aMs] = time(() => {
-          screened.update(q);
-          return screened.solve();
-        });
-        const [rb, bMs] = time(() => {
-          full.update(q);
-          return full.solve();
-        });
-        if (!(ra.info.kktOk && rb.info.kktOk)) throw new Error('portfolio bench: a 5,000-instrument re-solve missed the KKT check');
+      sideBySide(screened, full, sp, [50, 51, 52, 53, 54, 55, 56, 57]).forEach((r, k) => {
+        if (!(r.a.info.kktOk && r.b.info.kktOk)) throw new Error('portfolio bench: a 5,000-instrument re-solve missed the KKT check');
         // The health of the screen is checked here, not by a time floor (the medians are tens of
         // ms and GC-sensitive): on these seeded moves every re-solve is screened, none gives up.
-        const sc = ra.info.interiorPoint?.screening;
+        const sc = r.a.info.interiorPoint?.screening;
         if (!sc || sc.gaveUp) throw new Error(`portfolio bench: re-solve ${k + 1} at 5,000 instruments was not screened (${sc?.gaveUp ?? 'no screening info'})`);
         held = sc.fixedInstruments;
         if (k > 0) {
-          a.push(aMs);
-          b.push(bMs);
+          a.push(r.aMs);
+          b.push(r.bMs);
         }
-      }
+      });
       screened.dispose();
       full.dispose();
       const median = (v: number[]) => [...v].sort((x, y) => x - y)[Math.floor(v.length / 2)] as number;
@@ -186,23 +193,12 @@ export const portfolioSuite: BenchSuite = {
       fullSolver.solve();
       fullSolver.update(next.qp);
       fullSolver.solve();
-      let cur = next;
       const screenedMs: number[] = [];
       const fullMs: number[] = [];
       let worstGap = 0;
       let rounds = 0;
       let fellBack = 0;
-      for (let k = 0; k < 5; k++) {
-        cur = repricePortfolio(cur, movedPrices(cur, 10 + k));
-        const q = cur.qp;
-        const [a, aMs] = time(() => {
-          bigSolver.update(q);
-          return bigSolver.solve();
-        });
-        const [b, bMs] = time(() => {
-          fullSolver.update(q);
-          return fullSolver.solve();
-        });
+      for (const { a, aMs, b, bMs } of sideBySide(bigSolver, fullSolver, next, [10, 11, 12, 13, 14])) {
         screenedMs.push(aMs);
         fullMs.push(bMs);
         const sc = a.info.interiorPoint?.screening;
