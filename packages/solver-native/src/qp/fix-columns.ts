@@ -42,8 +42,6 @@ export interface ExpandedSolution {
   readonly objecting: Int32Array;
   /** The stationarity residual (∞-norm) of each objecting column's block: how much it objects. */
   readonly objection: Float64Array;
-  /** Largest stationarity residual left in any block (∞-norm). */
-  readonly worstResidual: number;
 }
 
 /** The part of a problem a fixing depends on. */
@@ -213,8 +211,12 @@ export class ColumnFixing {
     this.inDropped = { ptr: dropPtr, entry: dropEntry };
   }
 
-  private check(p: QpProblem, values: Float64Array): void {
+  private checkPattern(p: QpProblem): void {
     if (p.n !== this.n || p.m !== this.m || !samePattern(p.P, this.pattern.P) || !samePattern(p.A, this.pattern.A)) throw new RangeError('ColumnFixing: the problem does not have the pattern this fixing was built for');
+  }
+
+  private check(p: QpProblem, values: Float64Array): void {
+    this.checkPattern(p);
     if (values.length !== this.cols.length) throw new RangeError(`ColumnFixing: ${this.cols.length} fixed columns but ${values.length} values`);
     for (let k = 0; k < values.length; k++) if (!Number.isFinite(values[k]!)) throw new RangeError(`ColumnFixing: values[${k}] is not finite`);
   }
@@ -283,7 +285,8 @@ export class ColumnFixing {
    * stationarity residual stays above `dualTolerance` object (see the module comment).
    */
   expand(p: QpProblem, reduced: ReducedQp, xr: Float64Array, yr: Float64Array, dualTolerance: number): ExpandedSolution {
-    this.check(p, reduced.values);
+    // The values were checked when `reduced` was made.
+    this.checkPattern(p);
     const { n, m, cols, keptCols, keptRows } = this;
     const values = reduced.values;
     if (xr.length !== keptCols.length || yr.length !== keptRows.length) throw new RangeError('ColumnFixing.expand: x or y does not match the reduced problem');
@@ -293,7 +296,7 @@ export class ColumnFixing {
     for (let k = 0; k < cols.length; k++) x[cols[k]!] = values[k]!;
     for (let t = 0; t < keptRows.length; t++) y[keptRows[t]!] = yr[t]!;
     const nf = cols.length;
-    if (nf === 0) return { x, y, objecting: new Int32Array(0), objection: new Float64Array(0), worstResidual: 0 };
+    if (nf === 0) return { x, y, objecting: new Int32Array(0), objection: new Float64Array(0) };
 
     // g = Px + q + Aᵀy over the fixed columns, y the kept rows' multipliers.
     const g = new Float64Array(nf);
@@ -325,7 +328,6 @@ export class ColumnFixing {
     const blocks = this.blocks && sameInt8(this.blocks.sign, sign) ? this.blocks : (this.blocks = this.buildBlocks(p.A, sign));
 
     const objecting: number[] = [];
-    let worst = 0;
     const solver = new BlockSolver();
     const av = p.A.values;
     const { colPtr: bc, cols: bl, rowPtr: br, rows: brow, entryPtr: bp, entry: be2, pos: bpos } = blocks;
@@ -337,7 +339,6 @@ export class ColumnFixing {
       if (nc > MAX_BLOCK) {
         // Tied together by active rows: too big to solve here — the caller should free these.
         for (let t = from; t < to; t++) objecting.push(cols[bl[t]!]!, Infinity);
-        worst = Infinity;
         continue;
       }
       const M = solver.matrix(nc, nr);
@@ -348,7 +349,6 @@ export class ColumnFixing {
       for (let t = 0; t < nr; t++) signs[t] = sign[brow[br[b]! + t]!]!;
       const residual = solver.solve(M, nc, nr, signs, rhs, ENOUGH * dualTolerance);
       for (let t = 0; t < nr; t++) y[this.droppedRows[brow[br[b]! + t]!]!] = solver.y[t]!;
-      worst = Math.max(worst, residual);
       if (residual > dualTolerance) for (let t = from; t < to; t++) objecting.push(cols[bl[t]!]!, residual);
     }
     // (column, residual) pairs, in column order.
@@ -358,7 +358,6 @@ export class ColumnFixing {
       y,
       objecting: Int32Array.from(order, (t) => objecting[2 * t]!),
       objection: Float64Array.from(order, (t) => objecting[2 * t + 1]!),
-      worstResidual: worst,
     };
   }
 
