@@ -5,7 +5,7 @@ import { createMulberry32Rng, mixSeed } from '../random/index.js';
 import { preparePortfolio, repricePortfolio, type PreparedPortfolio } from './run-portfolio.js';
 import { SAMPLE_PORTFOLIO_CONFIG } from './sample-config.js';
 import { ScreenedSession, type ScreeningOptions } from './screening.js';
-import { interiorPointSettings, kktAcceptable, kktResiduals, KKT_TOLERANCES, PortfolioSolver } from './solve-portfolio.js';
+import { interiorPointSettings, kktAcceptable, kktResiduals, PortfolioSolver } from './solve-portfolio.js';
 
 /**
  * Screened re-solves (`solver.screening`) against the truth: a cold solve of the same repriced
@@ -59,17 +59,11 @@ function expectFullOptimum(prep: PreparedPortfolio, x: Float64Array, y: Float64A
   expect(Math.abs(kkt.objective - cold.objective)).toBeLessThan(1e-7 * Math.abs(cold.objective));
 }
 
-const dualTolerance = (prep: PreparedPortfolio) => {
-  let qn = 0;
-  for (const v of prep.qp.problem.q) qn = Math.max(qn, Math.abs(v));
-  return 0.1 * KKT_TOLERANCES.dual * (1 + qn);
-};
-
 /** One screened re-solve of `next` from `start` in a new session (set up on `prep`). */
 function screenedSolve(prep: PreparedPortfolio, next: PreparedPortfolio, start: { x: Float64Array; y: Float64Array }, opts: ScreeningOptions) {
   const session = new ScreenedSession(prep.qp, interiorPointSettings(prep.config), undefined, opts);
   try {
-    return session.solve(next.qp, start, dualTolerance(next));
+    return session.solve(next.qp, start);
   } finally {
     session.dispose();
   }

@@ -15,6 +15,8 @@
  */
 import { ColumnFixing, createQpWorkspace, type QpBackend, type QpResult, type QpSettings, type QpWorkspace, type ReducedQp } from '@keel/solver-native/qp';
 import type { PortfolioQp } from './build-qp.js';
+import { KKT_TOLERANCES, kktScale } from './kkt.js';
+import { sendChanges } from './send-changes.js';
 
 /** Screened re-solves are used from this many instruments up (`solver.screening: 'auto'`). */
 export const SCREENING_MIN_INSTRUMENTS = 5000;
@@ -143,12 +145,6 @@ function freeSetFrom(qp: PortfolioQp, keep: Uint8Array, x: Float64Array, y: Floa
   return free;
 }
 
-const sameValues = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-};
-
 /**
  * One solve session of the smaller problem. `solve` takes the current full problem and the last
  * accepted full solution (the start, and the source of the screened set when it is set up).
@@ -175,7 +171,10 @@ export class ScreenedSession {
   }
 
   /** `info.gaveUp` (no x): the smaller problem failed or kept objecting; solve the full problem instead. */
-  solve(qp: PortfolioQp, start: { x: Float64Array; y: Float64Array }, dualTolerance: number): ScreenedSolve {
+  solve(qp: PortfolioQp, start: { x: Float64Array; y: Float64Array }): ScreenedSolve {
+    // A held block objects above a tenth of the KKT acceptance, so that what the blocks leave
+    // cannot decide the check the caller makes on the expanded answer.
+    const dualTolerance = 0.1 * KKT_TOLERANCES.dual * kktScale(qp.problem);
     let solverMs = 0;
     let setUp = false;
     let freed = 0;
@@ -199,7 +198,7 @@ export class ScreenedSession {
         this.reset();
         continue;
       }
-      if (this.ws) this.push(reduced);
+      if (this.ws) sendChanges(this.ws, this.last!.problem, reduced.problem);
       else {
         this.ws = createQpWorkspace(reduced.problem, this.settings, { backend: this.backend });
         const f = this.fixing;
@@ -245,18 +244,6 @@ export class ScreenedSession {
       for (let k = A.colPtr[j] as number; k < (A.colPtr[j + 1] as number); k++) if (inRows.has(A.rowIdx[k] as number)) owners.add(i);
     }
     return this.freeOwners([...owners]);
-  }
-
-  /** Sends the smaller problem's changed values to its workspace. */
-  private push(next: ReducedQp): void {
-    const ws = this.ws!;
-    const a = this.last!.problem;
-    const b = next.problem;
-    if (!sameValues(a.q, b.q)) ws.updateQ(b.q);
-    if (!sameValues(a.l, b.l) || !sameValues(a.u, b.u)) ws.updateBounds(b.l, b.u);
-    // A before P: the interior point rescales once, at the P update.
-    if (!sameValues(a.A.values, b.A.values)) ws.updateAValues(b.A.values);
-    if (!sameValues(a.P.values, b.P.values)) ws.updatePValues(b.P.values);
   }
 
   /** Drops the smaller problem (the screened set changed): the next round sets it up anew. */

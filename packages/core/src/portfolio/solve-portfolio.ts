@@ -6,10 +6,14 @@
  * checked against the KKT conditions recomputed from the raw arrays; nothing is taken on the
  * solver's word.
  */
-import { createQpWorkspace, type QpBackend, type QpProblem, type QpResult, type QpSettings, type QpWorkspace } from '@keel/solver-native/qp';
+import { createQpWorkspace, type QpBackend, type QpResult, type QpSettings, type QpWorkspace } from '@keel/solver-native/qp';
 import type { PortfolioConfig } from './config.js';
 import type { PortfolioQp } from './build-qp.js';
+import { kktAcceptable, kktResiduals, type KktResiduals } from './kkt.js';
 import { SCREENING_MIN_INSTRUMENTS, ScreenedSession, type ScreeningInfo, type ScreeningOptions } from './screening.js';
+import { sameArray, sendChanges } from './send-changes.js';
+
+export { KKT_TOLERANCES, kktAcceptable, kktResiduals, type KktResiduals } from './kkt.js';
 
 export const QP_OUTCOMES = ['solved', 'inaccurate', 'primal_infeasible', 'dual_infeasible', 'failed'] as const;
 export type QpOutcome = (typeof QP_OUTCOMES)[number];
@@ -63,65 +67,6 @@ export interface PortfolioSolution {
   readonly infeasibilityCertificate?: Float64Array;
 }
 
-export interface KktResiduals {
-  /** max over rows of the distance of Ax to [l, u]. */
-  readonly primal: number;
-  /** ‖Px + q + Aᵀy‖∞ */
-  readonly dual: number;
-  /** max |y_i| · distance to the bound it pushes against, and wrong-sign y on a one-sided row. */
-  readonly complementarity: number;
-  /** ½xᵀPx + qᵀx + r */
-  readonly objective: number;
-}
-
-/** KKT residuals of (x, y) for the QP, recomputed from the raw arrays. */
-export function kktResiduals(p: QpProblem, x: Float64Array, y: Float64Array): KktResiduals {
-  const { n, m, P, A, q, l, u } = p;
-  const Px = new Float64Array(n);
-  for (let j = 0; j < n; j++) {
-    for (let k = P.colPtr[j] as number; k < (P.colPtr[j + 1] as number); k++) {
-      const i = P.rowIdx[k] as number;
-      const v = P.values[k] as number;
-      Px[i] = (Px[i] as number) + v * (x[j] as number);
-      if (i !== j) Px[j] = (Px[j] as number) + v * (x[i] as number);
-    }
-  }
-  const Ax = new Float64Array(m);
-  let obj = p.r ?? 0;
-  let dual = 0;
-  for (let j = 0; j < n; j++) {
-    let g = (Px[j] as number) + (q[j] as number);
-    obj += (x[j] as number) * (0.5 * (Px[j] as number) + (q[j] as number));
-    for (let k = A.colPtr[j] as number; k < (A.colPtr[j + 1] as number); k++) {
-      const i = A.rowIdx[k] as number;
-      Ax[i] = (Ax[i] as number) + (A.values[k] as number) * (x[j] as number);
-      g += (A.values[k] as number) * (y[i] as number);
-    }
-    dual = Math.max(dual, Math.abs(g));
-  }
-  let primal = 0;
-  let compl = 0;
-  for (let i = 0; i < m; i++) {
-    const z = Ax[i] as number;
-    const lo = l[i] as number;
-    const hi = u[i] as number;
-    primal = Math.max(primal, lo - z, z - hi);
-    const yi = y[i] as number;
-    if (yi > 0) compl = Math.max(compl, hi === Infinity ? yi : yi * Math.abs(hi - z));
-    else if (yi < 0) compl = Math.max(compl, lo === -Infinity ? -yi : -yi * Math.abs(z - lo));
-  }
-  return { primal: Math.max(primal, 0), dual, complementarity: compl, objective: obj };
-}
-
-/** KKT acceptance: primal in row units (NAV fractions), dual and complementarity relative to ‖q‖∞. */
-export const KKT_TOLERANCES = Object.freeze({ primal: 1e-8, dual: 1e-6, complementarity: 1e-6 });
-
-export function kktAcceptable(qp: PortfolioQp, r: KktResiduals): boolean {
-  let qn = 0;
-  for (const v of qp.problem.q) qn = Math.max(qn, Math.abs(v));
-  return r.primal <= KKT_TOLERANCES.primal && r.dual <= KKT_TOLERANCES.dual * (1 + qn) && r.complementarity <= KKT_TOLERANCES.complementarity * (1 + qn);
-}
-
 export function admmSettings(config: PortfolioConfig): Partial<QpSettings> {
   const s = config.solver;
   return { method: 'admm', epsAbs: s.epsAbs, epsRel: s.epsRel, maxIter: s.maxIter, polish: s.polish, timeLimitSec: s.timeLimitSec, warmStart: true };
@@ -147,14 +92,6 @@ export function interiorPointSettings(config: PortfolioConfig): Partial<QpSettin
 }
 
 const backendOf = (config: PortfolioConfig): QpBackend | undefined => (config.solver.backend === 'auto' ? undefined : config.solver.backend);
-
-/** Same contents (the same array: no scan). A NaN never equals itself, so it counts as a change and is sent: the safe side. */
-function sameArray(x: ArrayLike<number>, y: ArrayLike<number>): boolean {
-  if (x === y) return true;
-  if (x.length !== y.length) return false;
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
-  return true;
-}
 
 type Candidate = { x: Float64Array; y: Float64Array; kkt: KktResiduals; method: 'admm' | 'interior-point' };
 
@@ -234,7 +171,7 @@ export class PortfolioSolver {
       }
       if (!best) {
         if (this.ipm && this.ipmSeen !== this.qp) {
-          this.send(this.ipm, this.ipmSeen!.problem, p);
+          sendChanges(this.ipm, this.ipmSeen!.problem, p);
           // Start from the last accepted answer: the workspace's own is older when re-solves were screened.
           if (this.lastX && this.lastY) this.ipm.warmStart(this.lastX, this.lastY);
         }
@@ -317,22 +254,13 @@ export class PortfolioSolver {
     if (a.n !== b.n || a.m !== b.m || !sameArray(a.A.colPtr, b.A.colPtr) || !sameArray(a.A.rowIdx, b.A.rowIdx) || !sameArray(a.P.colPtr, b.P.colPtr) || !sameArray(a.P.rowIdx, b.P.rowIdx)) {
       throw new Error('PortfolioSolver.update: the new problem has a different sparsity pattern');
     }
-    if (this.admm) this.send(this.admm, a, b);
+    if (this.admm) sendChanges(this.admm, a, b);
     // The full interior point catches up when it next solves (screened re-solves may not need it).
     if (this.ipm && !this.screeningOn()) {
-      this.send(this.ipm, a, b);
+      sendChanges(this.ipm, a, b);
       this.ipmSeen = next;
     }
     this.qp = next;
-  }
-
-  /** Sends what changed from problem `a` to `b` (same pattern) to a workspace. */
-  private send(ws: QpWorkspace, a: QpProblem, b: QpProblem): void {
-    if (!sameArray(a.q, b.q)) ws.updateQ(b.q);
-    if (!sameArray(a.l, b.l) || !sameArray(a.u, b.u)) ws.updateBounds(b.l, b.u);
-    // A before P: the interior point rescales once, at the P update.
-    if (!sameArray(a.A.values, b.A.values)) ws.updateAValues(b.A.values);
-    if (!sameArray(a.P.values, b.P.values)) ws.updatePValues(b.P.values);
   }
 
   private screeningOn(): boolean {
@@ -343,10 +271,7 @@ export class PortfolioSolver {
   private solveScreened() {
     if (!this.lastX || !this.lastY) return undefined;
     this.screen ??= new ScreenedSession(this.qp, interiorPointSettings(this.config), backendOf(this.config), this.screeningOptions);
-    let qn = 0;
-    for (const v of this.qp.problem.q) qn = Math.max(qn, Math.abs(v));
-    // A tenth of the KKT acceptance, so that what the blocks leave cannot decide the check.
-    return this.screen.solve(this.qp, { x: this.lastX, y: this.lastY }, 0.1 * KKT_TOLERANCES.dual * (1 + qn));
+    return this.screen.solve(this.qp, { x: this.lastX, y: this.lastY });
   }
 
   dispose(): void {
