@@ -60,22 +60,12 @@ export interface ScreenedSolve {
   readonly info: ScreeningInfo;
 }
 
-/** The columns (ascending) a fixing holds for the instruments not in `free`: x, u⁺, u⁻ and the own long/short halves. */
-function heldColumns(qp: PortfolioQp, free: Uint8Array): Int32Array {
-  const L = qp.layout;
-  const mark = new Uint8Array(qp.problem.n);
-  for (let i = 0; i < L.n; i++) {
-    if (free[i]) continue;
-    mark[L.x + i] = 1;
-    mark[L.up + i] = 1;
-    mark[L.um + i] = 1;
-    mark[L.longCol[i] as number] = 1;
-    mark[L.shortCol[i] as number] = 1;
-  }
+/** The columns (ascending) a fixing holds: every own column (x, u⁺, u⁻, long/short halves) of the instruments not in `free`. */
+function heldColumns(owner: Int32Array, free: Uint8Array): Int32Array {
   let count = 0;
-  for (let c = 0; c < mark.length; c++) count += mark[c] as number;
+  for (let c = 0; c < owner.length; c++) if ((owner[c] as number) >= 0 && !free[owner[c] as number]) count++;
   const cols = new Int32Array(count);
-  for (let c = 0, t = 0; c < mark.length; c++) if (mark[c]) cols[t++] = c;
+  for (let c = 0, t = 0; c < owner.length; c++) if ((owner[c] as number) >= 0 && !free[owner[c] as number]) cols[t++] = c;
   return cols;
 }
 
@@ -190,7 +180,7 @@ export class ScreenedSession {
     };
     for (let round = 1; round <= this.maxRounds; round++) {
       const t0 = performance.now();
-      this.fixing ??= new ColumnFixing(qp.problem, heldColumns(qp, free));
+      this.fixing ??= new ColumnFixing(qp.problem, heldColumns(this.owner, free));
       const reduced = this.fixing.reduce(qp.problem, heldValues(qp, this.fixing.cols, this.owner));
       if (reduced.brokenRows.length > 0) {
         // Holding these positions breaks a limit (a cap that the new prices moved below a position).
