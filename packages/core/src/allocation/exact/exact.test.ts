@@ -198,47 +198,96 @@ describe('exact', () => {
     expect(phases.some((p) => p.startsWith('weighted: round 1|'))).toBe(true);
   });
 
-  it('a solve that loses its HiGHS instance ends the MIP without an incumbent, at every stage (no throw)', async () => {
-    // A host that behaves like the worker losing its instance (overrun, cancel, abort) on the
-    // k-th solve: the call throws HighsWorkerLostError and the host's epoch moves on.
+  /**
+   * A host that behaves like the worker losing its HiGHS instance (overrun, cancel, abort) on the
+   * solves `fails` picks: the call throws HighsWorkerLostError and the host's epoch moves on, so
+   * every session opened before it is gone. Records which kind of solve failed.
+   */
+  function losingHost(fails: (solve: number) => boolean) {
+    const state = { solves: 0, epoch: 0, failed: [] as string[] };
+    const host: HighsHost = {
+      thread: 'main',
+      get epoch() {
+        return state.epoch;
+      },
+      cancel() {},
+      async call<T>(cmd: Parameters<HighsHost['call']>[0], options?: Parameters<HighsHost['call']>[1]): Promise<T> {
+        if (cmd.op === 'solve' && fails(++state.solves)) {
+          state.epoch++;
+          const extra = cmd.settings.extra as Record<string, unknown> | undefined;
+          state.failed.push(extra?.solve_relaxation ? 'lp' : cmd.settings.start ? 'start' : 'mip');
+          throw new HighsWorkerLostError('timeout', 'overran its limit');
+        }
+        return mainThreadHighs.call<T>(cmd, options);
+      },
+    };
+    return { host, state };
+  }
+
+  it('re-opens the session when a solve loses its HiGHS instance, at every stage, and still proves the optimum', async () => {
     const req = parseAllocationRequest(tinyBook(3, { trades: 12 }));
     const model = buildAllocationModel(req);
     const scenarios = buildScenarioSet(req);
     const start = await greedyQuantities(model, scenarios, req);
+    const run = (host?: HighsHost) =>
+      solveAllocationMip(model, scenarios, { mode: 'cg', timeLimitSec: 30, mipRelGap: 1e-6, feasibilityTolerance: 1e-9, start, ...(host ? { host } : {}) });
+    const clean = await run(mainThreadHighs);
+    expect(clean.kind).toBe('solved');
+    if (clean.kind !== 'solved') return;
+    expect(clean.proven).toBe(true);
+    expect(clean.info.sessionsReopened).toBe(0);
     const stages = new Set<string>();
     let exhausted = false;
-    for (let k = 1; k <= 60 && !exhausted; k++) {
-      let solves = 0;
-      let epoch = 0;
-      let kind = '';
-      const host: HighsHost = {
-        thread: 'main',
-        get epoch() {
-          return epoch;
-        },
-        cancel() {},
-        async call<T>(cmd: Parameters<HighsHost['call']>[0], options?: Parameters<HighsHost['call']>[1]): Promise<T> {
-          if (cmd.op === 'solve' && ++solves === k) {
-            epoch++;
-            kind = (cmd.settings.extra as Record<string, unknown> | undefined)?.solve_relaxation ? 'lp' : cmd.settings.start ? 'start' : 'mip';
-            throw new HighsWorkerLostError('timeout', 'overran its limit');
-          }
-          return mainThreadHighs.call<T>(cmd, options);
-        },
-      };
-      const out = await solveAllocationMip(model, scenarios, { mode: 'cg', timeLimitSec: 30, mipRelGap: 1e-6, feasibilityTolerance: 1e-9, start, host });
-      if (solves < k) {
+    for (let k = 1; k <= 80 && !exhausted; k++) {
+      const { host, state } = losingHost((n) => n === k);
+      const out = await run(host);
+      if (state.failed.length === 0) {
         exhausted = true; // the run made fewer than k solves: every one of them has failed once
-        expect(out.kind).toBe('solved');
         break;
       }
-      stages.add(kind);
-      expect(out.kind).toBe('no_incumbent');
-      if (out.kind === 'no_incumbent') expect(out.reason).toMatch(/HiGHS instance lost/);
+      stages.add(state.failed[0]!);
+      expect(out.kind, `solve ${k} (${state.failed[0]})`).toBe('solved');
+      if (out.kind !== 'solved') continue;
+      expect(out.info.sessionsReopened).toBe(1);
+      expect(out.proven).toBe(true);
+      expect(rel(out.info.objective, clean.info.objective)).toBeLessThan(1e-6);
+      // Proven within the gap and checked in every scenario by the orchestrator's validator.
+      expect(rel(evaluateObjective(model, out.quantities, scenarios).value, evaluateObjective(model, clean.quantities, scenarios).value)).toBeLessThan(1e-5);
     }
     expect(exhausted).toBe(true);
-    // LP rounds, the start's own evaluation (no start offered), sub-MIPs and MIP rounds (with one).
+    // LP rounds, the start's own evaluation and the sub-MIPs, MIP rounds (with the start).
     expect([...stages].sort()).toEqual(['lp', 'mip', 'start']);
+  });
+
+  it('gives up after two re-opened sessions: no incumbent before the neighbourhood search, its checked allocation after it', async () => {
+    const req = parseAllocationRequest(tinyBook(3, { trades: 12 }));
+    const model = buildAllocationModel(req);
+    const scenarios = buildScenarioSet(req);
+    const start = await greedyQuantities(model, scenarios, req);
+    const outcomes = new Set<string>();
+    for (let k = 1; k <= 80; k++) {
+      const { host, state } = losingHost((n) => n >= k);
+      const out = await solveAllocationMip(model, scenarios, { mode: 'cg', timeLimitSec: 30, mipRelGap: 1e-6, feasibilityTolerance: 1e-9, start, host });
+      if (state.failed.length === 0) break;
+      expect(state.failed.length).toBe(3); // the first loss and one on each re-opened session
+      if (out.kind === 'no_incumbent') {
+        expect(out.reason).toMatch(/HiGHS instance lost/);
+        outcomes.add('no_incumbent');
+        continue;
+      }
+      expect(out.kind).toBe('solved');
+      if (out.kind !== 'solved') continue;
+      expect(out.proven).toBe(false);
+      expect(out.info.status).toMatch(/allocation from the neighbourhood search/);
+      // The allocation returned passes the independent validator.
+      const r = await allocate(tinyBook(3, { trades: 12 }), {
+        strategy: 'exact',
+        strategyImpl: { name: 'exact', run: async () => ({ kind: 'allocation', quantities: out.quantities, provenOptimal: false, solver: { name: 'highs', status: out.info.status, mipGap: null, timeMs: 0, nodes: 0, rounds: 0, scenarioRowsAdded: 0 } }) },
+      });
+      expect(r.status, r.message).toBe('feasible');
+      outcomes.add('checked');
+    }
+    expect([...outcomes].sort()).toEqual(['checked', 'no_incumbent']);
   });
 
   it('hands over to greedy when the MIP ends without an incumbent (fallback)', async () => {

@@ -92,6 +92,8 @@ export interface MipInfo {
   readonly timeMs: number;
   /** Neighbourhood-search sub-MIPs solved before the full MIP, and how many improved the start. */
   readonly neighbourhoods: { readonly solved: number; readonly improved: number };
+  /** HiGHS sessions re-opened after a lost instance (at most 2 per run). */
+  readonly sessionsReopened: number;
   /** Where the time went: model building, HiGHS runs (LP and MIP), evaluating incumbents. */
   readonly phaseMs: { readonly build: number; readonly lp: number; readonly mip: number; readonly evaluate: number };
   /** Objective value reached at each level (scaled units). */
@@ -194,14 +196,18 @@ export async function solveAllocationMip(
   const levels = buildLevels(form, objective, elastic);
   const built = form.builder.build();
   const binaries = countIntegers(built.integer);
-  const session = await openHighsSession(built, settings.host ? { host: settings.host } : {});
+  let session = await openHighsSession(built, settings.host ? { host: settings.host } : {});
   form.markAllSent();
+  let reopened = 0;
   lap('build');
   const levelValues: number[] = [];
   let last: ModelSolveResult | null = null;
   let finalX: Float64Array | null = null;
   let startCols = settings.start ? startColumns(form, settings.start) : undefined;
   let quantities: Float64Array | null = null;
+  // The best allocation the neighbourhood search has checked against every scenario: what the
+  // MIP returns (unproven) when its HiGHS instance is lost for good with no incumbent of its own.
+  let checked: { readonly quantities: Float64Array; readonly objective: number } | null = null;
   let proven = true;
   const hasIntegers = binaries > 0;
   const info = (status: string): MipInfo => ({
@@ -221,6 +227,7 @@ export async function solveAllocationMip(
     hullPositions: form.hullPositions,
     timeMs: performance.now() - t0,
     neighbourhoods: { solved: counters.lnsSolved, improved: counters.lnsImproved },
+    sessionsReopened: reopened,
     phaseMs: { ...phase },
     levels: levelValues,
     weightedObjective: finalX ? dotObjective(form, weightedParts(form, objective), finalX) : NaN,
@@ -241,7 +248,11 @@ export async function solveAllocationMip(
           if (remaining <= 0.05) break;
           const lp = await session.solve({ timeLimitSec: remaining, extra: { solve_relaxation: true } }, settings.signal);
           lap('lp');
-          if (session.lost) return noIncumbent(li, quantities, lostReason(lp));
+          if (session.lost) {
+            // Skip the remaining LP rounds: their rows are a speed-up, not needed for the proof.
+            if (!(await reopen(level))) return noIncumbent(li, quantities, lostReason(lp));
+            break;
+          }
           if (!lp.hasSolution) break;
           counters.lpRounds++;
           settings.progress?.({ phase: `${level.name}: LP round ${counters.lpRounds}`, message: `${form.builder.nRows} rows` });
@@ -256,7 +267,7 @@ export async function solveAllocationMip(
       if (li === 0 && startCols && settings.mode === 'cg' && form.nAcc >= 3 && share > 0) {
         startCols = await improveStart(startCols, performance.now() + share * (deadline - performance.now()));
         lap('mip');
-        if (session.lost) return noIncumbent(li, quantities, 'HiGHS instance lost during the neighbourhood search');
+        if (session.lost && !(await reopen(level))) return lostFor(li, 'HiGHS instance lost during the neighbourhood search');
       }
       // MIP rounds.
       for (;;) {
@@ -279,9 +290,12 @@ export async function solveAllocationMip(
           },
           settings.signal,
         );
-        start = undefined;
         lap('mip');
-        if (session.lost) return noIncumbent(li, quantities, lostReason(res));
+        if (session.lost) {
+          if (await reopen(level)) continue; // the same round again, with the same start
+          return lostFor(li, lostReason(res));
+        }
+        start = undefined;
         last = res;
         counters.nodes += res.info.nodes;
         if (!res.hasSolution) {
@@ -362,6 +376,18 @@ export async function solveAllocationMip(
       return start;
     }
     let best = at.objective;
+    {
+      const q = form.quantitiesFrom(at.x);
+      if (separate(form, at.x, evaluateIncumbent(form, q), tol, settings.rowsPerRound ?? 3, counters, risk, true) === 0) {
+        checked = { quantities: q, objective: best };
+      } else {
+        await session.extend(null, form.takeNewRows());
+      }
+    }
+    const current = () => {
+      const order = Array.from(yIdx.keys()).sort((p, q) => yIdx[p]! - yIdx[q]!);
+      return { indices: Int32Array.from(order, (i) => yIdx[i]!), values: Float64Array.from(order, (i) => incY[i]!) };
+    };
     for (let k = 0; sinceImproved < pairs.length && performance.now() < until && !settings.signal?.aborted; k++) {
       const [a, b] = pairs[k % pairs.length]!;
       settings.progress?.({
@@ -391,7 +417,7 @@ export async function solveAllocationMip(
           settings.signal,
         );
         counters.lnsSolved++;
-        if (session.lost) return start;
+        if (session.lost) return current();
         if (!res.hasSolution) break;
         const q = form.quantitiesFrom(res.x);
         const added = separate(form, res.x, evaluateIncumbent(form, q), tol, settings.rowsPerRound ?? 3, counters, risk, true);
@@ -403,6 +429,7 @@ export async function solveAllocationMip(
           counters.lnsImproved++;
           best = res.objective;
           for (let i = 0; i < nY; i++) incY[i] = Math.round(res.x[form.yCol[i]!]!);
+          checked = { quantities: q, objective: best };
           improved = true;
         }
         break;
@@ -410,8 +437,39 @@ export async function solveAllocationMip(
       sinceImproved = improved ? 0 : sinceImproved + 1;
     }
     await freeAll();
-    const order = Array.from(yIdx.keys()).sort((p, q) => yIdx[p]! - yIdx[q]!);
-    return { indices: Int32Array.from(order, (i) => yIdx[i]!), values: Float64Array.from(order, (i) => incY[i]!) };
+    return current();
+  }
+
+  /**
+   * Replaces a session whose HiGHS instance was lost (a solve overran its hard limit or was
+   * cancelled, or HiGHS aborted) by a new one on the model as built so far — every row found
+   * until now, original column bounds — with `level`'s objective. At most twice per run and only
+   * with time left: a loss usually means the machine is overloaded or the model too big.
+   */
+  async function reopen(level: Level): Promise<boolean> {
+    if (reopened >= MAX_REOPEN || (deadline - performance.now()) / 1000 <= 0.05 || settings.signal?.aborted) return false;
+    reopened++;
+    await session.close();
+    session = await openHighsSession(form.builder.build(), settings.host ? { host: settings.host } : {});
+    form.markAllSent();
+    const { cost, offset } = form.costVector(level.parts);
+    await session.setObjective(cost, offset);
+    lap('build');
+    return true;
+  }
+
+  /** The HiGHS instance is gone for good: the checked allocation of the search if there is one. */
+  function lostFor(li: number, reason: string): MipOutcome {
+    if (li === 0 && checked) {
+      return {
+        kind: 'solved',
+        quantities: checked.quantities,
+        proven: false,
+        info: { ...info(`${reason}; allocation from the neighbourhood search`), objective: checked.objective },
+        form,
+      };
+    }
+    return noIncumbent(li, quantities, reason);
   }
 
   function noIncumbent(li: number, q: Float64Array | null, reason: string): MipOutcome {
@@ -422,6 +480,9 @@ export async function solveAllocationMip(
     return { kind: 'no_incumbent', reason, info: info(last?.info.solverStatus ?? 'none') };
   }
 }
+
+/** Sessions re-opened per run after a lost HiGHS instance before the MIP gives up. */
+const MAX_REOPEN = 2;
 
 /** Why the MIP stopped when a solve lost its HiGHS instance (the worker is replaced; the session is gone). */
 function lostReason(res: ModelSolveResult): string {

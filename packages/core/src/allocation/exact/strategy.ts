@@ -56,6 +56,7 @@ export async function runMipStrategy(
         `MIP: ${mip.info.cols} columns (${mip.info.binaries} integer, ${mip.info.signIndicators} sign indicators), ${mip.info.rows} rows`,
         `constraint generation: ${mip.info.lpRounds} LP rounds, ${mip.info.rounds} MIP rounds, ${mip.info.scenarioRowsAdded} scenario rows added, ${mip.info.cvarCuts} CVaR cuts`,
         `neighbourhood search from the greedy start: ${mip.info.neighbourhoods.solved} sub-MIPs, ${mip.info.neighbourhoods.improved} improvements`,
+        ...(mip.info.sessionsReopened > 0 ? [`HiGHS instance lost and the session re-opened ${mip.info.sessionsReopened}× (${mip.info.status})`] : []),
       ],
       mip,
     };
