@@ -99,6 +99,45 @@ describe('screened re-solves', () => {
     }
   });
 
+  it('prepareScreening sets the smaller problem up ahead of the price update: the first re-solve only updates it', () => {
+    const prep = preparePortfolio(tables, screenedConfig('on'));
+    const solver = new PortfolioSolver(prep.qp, prep.config);
+    const plain = new PortfolioSolver(prep.qp, prep.config);
+    try {
+      expect(solver.prepareScreening()).toBe(false); // nothing solved yet
+      solver.solve();
+      plain.solve();
+      expect(solver.prepareScreening()).toBe(true);
+      expect(solver.prepareScreening()).toBe(true); // already prepared: nothing more to do
+      let cur = prep;
+      for (let k = 0; k < 2; k++) {
+        cur = repricePortfolio(cur, moved(cur, 30 + k, 0.01));
+        solver.update(cur.qp);
+        plain.update(cur.qp);
+        const warm = solver.solve();
+        const ref = plain.solve();
+        const info = warm.info.interiorPoint?.screening;
+        expect(info?.setUp).toBe(false);
+        expect(ref.info.interiorPoint?.screening?.setUp).toBe(k === 0);
+        expect(info?.gaveUp).toBeUndefined();
+        expect(info?.freeInstruments).toBe(ref.info.interiorPoint?.screening?.freeInstruments);
+        expect(warm.info.kktOk).toBe(true);
+        expect(Math.abs(warm.info.kkt.objective - ref.info.kkt.objective)).toBeLessThan(1e-7 * Math.abs(ref.info.kkt.objective));
+      }
+    } finally {
+      solver.dispose();
+      plain.dispose();
+    }
+    // Screening off: nothing to prepare.
+    const off = new PortfolioSolver(prep.qp, screenedConfig('off'));
+    try {
+      off.solve();
+      expect(off.prepareScreening()).toBe(false);
+    } finally {
+      off.dispose();
+    }
+  });
+
   /** The same book with the alpha of every fifth instrument reversed: many held names now want to trade. */
   const flipped = (): PortfolioTables => {
     const alpha = tables.alpha as NonNullable<PortfolioTables['alpha']>;

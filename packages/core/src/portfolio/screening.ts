@@ -188,15 +188,14 @@ export class ScreenedSession {
         this.reset();
         continue;
       }
-      if (this.ws) sendChanges(this.ws, this.last!.problem, reduced.problem);
-      else {
-        this.ws = createQpWorkspace(reduced.problem, this.settings, { backend: this.backend });
-        const f = this.fixing;
-        this.ws.warmStart(Float64Array.from(f.keptCols, (j) => from.x[j] as number), Float64Array.from(f.keptRows, (r) => from.y[r] as number));
+      if (this.ws) {
+        sendChanges(this.ws, this.last!.problem, reduced.problem);
+        this.last = reduced;
+      } else {
+        this.open(reduced, from);
         setUp = true;
       }
-      this.last = reduced;
-      const r = this.ws.solve();
+      const r = this.ws!.solve();
       solverMs += performance.now() - t0;
       if (r.status !== 'solved' || r.x.length === 0) {
         this.reset();
@@ -209,6 +208,34 @@ export class ScreenedSession {
       from = { x: ex.x, y: ex.y };
     }
     return { solverMs, info: { ...counts(), rounds: this.maxRounds, freed, setUp, gaveUp: `held instruments still objected after ${this.maxRounds} rounds` } };
+  }
+
+  /**
+   * Sets up the smaller problem now, from a solution of `qp` (the screened set, the fixing, the
+   * workspace's ordering and symbolic analysis, warm-started at `start`), so that the next
+   * `solve` — after a price update — only updates it in place. Idle-time work: what the first
+   * screened re-solve of a session would otherwise do itself. False when holding the idle
+   * positions breaks a limit at these prices (the first re-solve then sorts it out).
+   */
+  prepare(qp: PortfolioQp, start: { x: Float64Array; y: Float64Array }): boolean {
+    if (this.ws) return true;
+    this.free = freeSetFrom(qp, this.keep, start.x, start.y, this.marginMin);
+    this.fixing = new ColumnFixing(qp.problem, heldColumns(this.owner, this.free));
+    const reduced = this.fixing.reduce(qp.problem, heldValues(qp, this.fixing.cols, this.owner));
+    if (reduced.brokenRows.length > 0) {
+      this.reset();
+      return false;
+    }
+    this.open(reduced, start);
+    return true;
+  }
+
+  /** A workspace for `reduced` (the current fixing's), warm-started at the full point `from`. */
+  private open(reduced: ReducedQp, from: { x: Float64Array; y: Float64Array }): void {
+    const f = this.fixing!;
+    this.ws = createQpWorkspace(reduced.problem, this.settings, { backend: this.backend });
+    this.ws.warmStart(Float64Array.from(f.keptCols, (j) => from.x[j] as number), Float64Array.from(f.keptRows, (r) => from.y[r] as number));
+    this.last = reduced;
   }
 
   /** Frees the instruments (−1s ignored); how many were held. */

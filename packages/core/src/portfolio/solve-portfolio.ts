@@ -263,6 +263,20 @@ export class PortfolioSolver {
     this.qp = next;
   }
 
+  /**
+   * Prepares screened re-solves now (idle time after a solve, before the next price update):
+   * sets up the smaller problem from the last solution, so the first re-solve after `update`
+   * costs what later ones do instead of also setting it up. Optional — the first screened
+   * re-solve does it itself otherwise. False when there is nothing to prepare: screening off
+   * for this book or config, no interior-point solution yet, or holding the idle positions
+   * breaks a limit at the current prices.
+   */
+  prepareScreening(): boolean {
+    if (!this.ipmSolved || !this.screeningOn() || !this.lastX || !this.lastY) return false;
+    this.screen ??= new ScreenedSession(this.qp, interiorPointSettings(this.config), backendOf(this.config), this.screeningOptions);
+    return this.screen.prepare(this.qp, { x: this.lastX, y: this.lastY });
+  }
+
   private screeningOn(): boolean {
     const mode = this.config.solver.screening;
     return mode === 'on' || (mode === 'auto' && this.qp.layout.n >= SCREENING_MIN_INSTRUMENTS);
