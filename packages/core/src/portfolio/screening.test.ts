@@ -129,7 +129,7 @@ describe('screened re-solves', () => {
       plain.dispose();
     }
     // Screening off: nothing to prepare.
-    const off = new PortfolioSolver(prep.qp, screenedConfig('off'));
+    const off = new PortfolioSolver(prep.qp, { ...prep.config, solver: { ...prep.config.solver, screening: 'off' } });
     try {
       off.solve();
       expect(off.prepareScreening()).toBe(false);
