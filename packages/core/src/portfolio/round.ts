@@ -25,6 +25,13 @@ export interface RoundedBook {
 
 const roundTo = (x: number, step: number): number => Math.round(x / step) * step;
 
+/**
+ * FX trades below this fraction of NAV are dropped when rounding: an interior-point answer
+ * leaves an unused FX variable at ~1e-12 of NAV, which at cents of JPY became a 0.01 JPY order.
+ * $10 on a $1bn book.
+ */
+export const FX_DUST = 1e-8;
+
 export function roundBook(universe: Universe, bounds: InstrumentBounds, conversions: readonly Conversion[], book: PortfolioBook): RoundedBook {
   const inst = universe.instruments;
   const n = inst.length;
@@ -83,10 +90,11 @@ export function roundBook(universe: Universe, bounds: InstrumentBounds, conversi
   const marketShares = new Float64Array(n);
   for (let i = 0; i < n; i++) marketShares[i] = (shares[i] as number) - (inst[i] as (typeof inst)[number]).shares0 - (legsRounded[i] as number);
 
-  // 3. FX to cents of the bought currency.
+  // 3. FX to cents of the bought currency; below FX_DUST of NAV it is solver noise, not an order.
   const fxTrades = new Map<string, number>();
   const fxLocal = new Map<string, number>();
   for (const [ccy, t] of book.fxTrades) {
+    if (Math.abs(t) < FX_DUST * universe.nav) continue;
     const fx = universe.currencies.find((c) => c.code === ccy)?.fx ?? NaN;
     const local = Math.round((t / fx) * 100) / 100;
     if (local === 0) continue;
