@@ -34,7 +34,17 @@ export interface SampleSpec {
   readonly nav?: number;
   /** Valuation date, ISO. */
   readonly asOf?: string;
+  /**
+   * Adds currency factors FX_EUR and FX_JPY to the factor covariance (for `risk.fxFactors`):
+   * annual vols 8 % and 10 %, correlated 0.3 with each other and not with the equity factors.
+   * The rest of the book is the same with or without them.
+   */
+  readonly fxFactors?: boolean;
 }
+
+/** FX factor vols and their correlation (with `fxFactors`). */
+const FX_FACTOR_VOL = { EUR: 0.08, JPY: 0.1 } as const;
+const FX_FACTOR_CORRELATION = 0.3;
 
 export const SAMPLE_AS_OF = '2026-11-02';
 
@@ -471,6 +481,12 @@ export function generatePortfolioSample(spec: SampleSpec): PortfolioTables {
   const k = factors.length;
   for (let i = 0; i < k; i++) {
     for (let j = i; j < k; j++) covRows.push({ factor_i: factors[i] as string, factor_j: factors[j] as string, cov: Number((cov[i * k + j] as number).toPrecision(10)) });
+  }
+  if (spec.fxFactors) {
+    const { EUR, JPY } = FX_FACTOR_VOL;
+    covRows.push({ factor_i: 'FX_EUR', factor_j: 'FX_EUR', cov: EUR * EUR });
+    covRows.push({ factor_i: 'FX_EUR', factor_j: 'FX_JPY', cov: FX_FACTOR_CORRELATION * EUR * JPY });
+    covRows.push({ factor_i: 'FX_JPY', factor_j: 'FX_JPY', cov: JPY * JPY });
   }
 
   const table = <T>(name: string, rows: T[]) => ({ file: `${name}.parquet`, rows });

@@ -15,7 +15,15 @@ export interface UniverseSettings {
   readonly basketWeightTolerance: number;
   /** When given, `tradeAdvCapacity` = this fraction of ADV (numeraire). */
   readonly maxTradeAdv?: number;
+  /**
+   * Currency risk factors: a factor `FX_<CCY>` of the covariance per non-numeraire currency,
+   * with loadings derived here (see `fxLoadings`), never read from the loadings table.
+   */
+  readonly fxFactors?: boolean;
 }
+
+/** Name of the risk factor of a currency's exchange rate against the numeraire. */
+export const fxFactorName = (currency: string): string => `FX_${currency}`;
 
 export const DEFAULT_UNIVERSE_SETTINGS: UniverseSettings = Object.freeze({ numeraire: 'USD', maxFxAgeDays: 3, basketWeightTolerance: 1e-4 });
 
@@ -114,6 +122,13 @@ export interface Universe {
   readonly loadingFactor: Int32Array;
   readonly loadingValue: Float64Array;
   readonly currencies: readonly UniverseCurrency[];
+  /**
+   * With `fxFactors`: the factor index of each non-numeraire currency's FX factor (empty
+   * otherwise). The loadings above then include each instrument's derived FX loadings; the
+   * exposure to FX_c is those plus post-trade cash in c (NAV units), which the QP and the
+   * evaluator each add from their own cash accounting.
+   */
+  readonly fxFactors: ReadonlyMap<string, number>;
   readonly baskets: ReadonlyMap<string, UniverseBasket>;
   readonly totals: { readonly net0: number; readonly gross0: number; readonly long0: number; readonly short0: number; readonly cash0: number };
   readonly diagnostics: readonly Diagnostic[];
@@ -567,6 +582,8 @@ export function buildUniverse(tables: PortfolioTables, settingsIn: Partial<Unive
   }
   if (!tables.alpha) f.add('info', 'missing_value', 'alpha', 'no alpha table: alpha is zero');
 
+  const fx = fxLoadings(f, withSynthetics, currencies, baskets, factorIndex, settings, { ptr: loadingPtr, factor: loadingFactor, value: loadingValue }, lt, covT?.file ?? 'factor_covariance');
+
   return {
     numeraire: settings.numeraire,
     asOf,
@@ -575,10 +592,11 @@ export function buildUniverse(tables: PortfolioTables, settingsIn: Partial<Unive
     byId,
     factors,
     factorCov,
-    loadingPtr,
-    loadingFactor,
-    loadingValue,
+    loadingPtr: fx.ptr,
+    loadingFactor: fx.factor,
+    loadingValue: fx.value,
     currencies,
+    fxFactors: fx.factors,
     baskets,
     totals: { net0, gross0, long0, short0, cash0 },
     diagnostics: f.list,
@@ -676,4 +694,74 @@ function bookTotals(n: number, notional: (i: number) => number, isFuture: (i: nu
     if (!isFuture(i)) invested += v;
   }
   return { net0, gross0, long0, short0, invested };
+}
+
+/**
+ * FX factor loadings (`settings.fxFactors`), merged into the loadings CSR. An instrument's
+ * exposure to currency c per unit of its numeraire notional: 1 when it is quoted in c; an ETF
+ * with a basket looks through to its members' currencies (weight by weight); a future none (its
+ * notional is not funded, only its P&L is in c). The numeraire has no FX factor. Errors: a
+ * currency held, traded or in cash without its `FX_<CCY>` factor in the covariance, or an FX
+ * factor in the loadings table (its loadings are derived). Off, FX factors in the covariance are
+ * reported as unused.
+ */
+function fxLoadings(
+  f: Findings,
+  inst: readonly UniverseInstrument[],
+  currencies: readonly UniverseCurrency[],
+  baskets: ReadonlyMap<string, UniverseBasket>,
+  factorIndex: ReadonlyMap<string, number>,
+  settings: UniverseSettings,
+  table: { ptr: Int32Array; factor: Int32Array; value: Float64Array },
+  lt: LoadedTable<{ instrument_id: string; factor: string }> | undefined,
+  covFile: string,
+): { ptr: Int32Array; factor: Int32Array; value: Float64Array; factors: ReadonlyMap<string, number> } {
+  const fxNames = [...factorIndex.keys()].filter((name) => name.startsWith('FX_'));
+  if (!settings.fxFactors) {
+    if (fxNames.length > 0) f.add('info', 'unknown_factor', covFile, `FX factors ${fxNames.join(', ')} are in the covariance but risk.fxFactors is off: no exposure is derived for them`);
+    return { ...table, factors: new Map() };
+  }
+  const factors = new Map<string, number>();
+  const needed = new Set<string>();
+  for (const u of inst) if (u.type !== 'Future') needed.add(u.currency);
+  for (const c of currencies) needed.add(c.code);
+  needed.delete(settings.numeraire);
+  for (const c of [...needed].sort()) {
+    const a = factorIndex.get(fxFactorName(c));
+    if (a === undefined) f.add('error', 'missing_risk', covFile, `risk.fxFactors: no factor ${fxFactorName(c)} in the covariance for currency ${c}`, { column: 'factor_i' });
+    else factors.set(c, a);
+  }
+  lt?.rows.forEach((r, i) => {
+    if (r.factor.startsWith('FX_')) f.add('error', 'out_of_range', lt.file, `loading on ${r.factor}: with risk.fxFactors FX loadings are derived from currencies, not read`, { row: sourceRow(lt, i), column: 'factor', instrumentId: r.instrument_id });
+  });
+  // Each instrument's FX loadings (factor index → weight), then the merge, in factor order.
+  const n = inst.length;
+  const extra: Map<number, number>[] = Array.from({ length: n }, () => new Map());
+  const add = (i: number, ccy: string, w: number) => {
+    const a = factors.get(ccy);
+    if (a === undefined || w === 0) return;
+    const m = extra[i] as Map<number, number>;
+    m.set(a, (m.get(a) ?? 0) + w);
+  };
+  for (const u of inst) {
+    if (u.type === 'Future') continue;
+    const basket = u.type === 'ETF' && u.basketId ? baskets.get(u.basketId) : undefined;
+    if (basket) basket.members.forEach((m, j) => add(u.index, (inst[m] as UniverseInstrument).currency, basket.weights[j] as number));
+    else add(u.index, u.currency, 1);
+  }
+  const ptr = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) ptr[i + 1] = (ptr[i] as number) + ((table.ptr[i + 1] as number) - (table.ptr[i] as number)) + (extra[i] as Map<number, number>).size;
+  const factor = new Int32Array(ptr[n] as number);
+  const value = new Float64Array(ptr[n] as number);
+  for (let i = 0; i < n; i++) {
+    const entries: [number, number][] = [];
+    for (let p = table.ptr[i] as number; p < (table.ptr[i + 1] as number); p++) entries.push([table.factor[p] as number, table.value[p] as number]);
+    for (const e of extra[i] as Map<number, number>) entries.push(e);
+    entries.sort((x, y) => x[0] - y[0]);
+    entries.forEach(([a, v], t) => {
+      factor[(ptr[i] as number) + t] = a;
+      value[(ptr[i] as number) + t] = v;
+    });
+  }
+  return { ptr, factor, value, factors };
 }

@@ -222,7 +222,43 @@ export function buildPortfolioQp(input: BuildQpInput): PortfolioQp {
     A.add(row, L.shortCol[i] as number, 1);
     row++;
   }
-  // --- factors: f − Bᵀx = 0 (loadings are by instrument: count per factor, then fill)
+  /**
+   * Post-trade cash in `ccy` minus its current level, NAV units, `sign`·(…) into the current
+   * row: − market buys + sells of instruments quoted in it (futures settle only variation
+   * margin), EFP basket legs in it, FX trades into or out of it.
+   */
+  const addCash = (ccy: string, sign = 1) => {
+    for (const u of inst) {
+      if (u.currency !== ccy || u.type === 'Future') continue;
+      A.add(row, L.up + u.index, -sign);
+      A.add(row, L.um + u.index, sign);
+    }
+    conversions.forEach((cv, c) => {
+      if (cv.kind !== 'efp') return;
+      let w = 0;
+      cv.members.forEach((m, j) => {
+        if ((inst[m] as (typeof inst)[number]).currency === ccy) w += cv.weights[j] as number;
+      });
+      // Always stored (also 0) so the pattern does not depend on the basket's currency mix.
+      A.add(row, L.conv + c, sign * w);
+      A.add(row, L.conv + L.nConv + c, -sign * w);
+    });
+    if (ccy === universe.numeraire) {
+      for (let j = 0; j < L.nFx; j++) {
+        A.add(row, L.fx + j, -sign);
+        A.add(row, L.fx + L.nFx + j, sign);
+      }
+    } else {
+      const j = L.fxCurrencies.indexOf(ccy);
+      if (j >= 0) {
+        A.add(row, L.fx + j, sign);
+        A.add(row, L.fx + L.nFx + j, -sign);
+      }
+    }
+  };
+  // --- factors: f − Bᵀx = 0 (loadings are by instrument: count per factor, then fill); an FX
+  // factor's exposure also counts post-trade cash in its currency: f − Bᵀx − Δcash = cash0/NAV.
+  const fxOfFactor = new Map([...universe.fxFactors].map(([ccy, a]) => [a, ccy]));
   const fStart = new Int32Array(k + 1);
   for (let p = 0; p < universe.loadingFactor.length; p++) fStart[(universe.loadingFactor[p] as number) + 1]!++;
   for (let a = 0; a < k; a++) fStart[a + 1] = (fStart[a + 1] as number) + (fStart[a] as number);
@@ -241,6 +277,8 @@ export function buildPortfolioQp(input: BuildQpInput): PortfolioQp {
   for (let a = 0; a < k; a++) {
     for (let p = fStart[a] as number; p < (fStart[a + 1] as number); p++) A.add(row, L.x + (fInst[p] as number), -(fVal[p] as number));
     A.add(row, L.f + a, 1);
+    const ccy = fxOfFactor.get(a);
+    if (ccy !== undefined) addCash(ccy, -1);
     row++;
   }
   // --- margin residuals: x_j − Σ_p P_jp (z⁺ − z⁻) − r⁺ + r⁻ = 0
@@ -314,35 +352,6 @@ export function buildPortfolioQp(input: BuildQpInput): PortfolioQp {
       }
       default:
         break;
-    }
-  };
-  const addCash = (ccy: string) => {
-    for (const u of inst) {
-      if (u.currency !== ccy || u.type === 'Future') continue;
-      A.add(row, L.up + u.index, -1);
-      A.add(row, L.um + u.index, 1);
-    }
-    conversions.forEach((cv, c) => {
-      if (cv.kind !== 'efp') return;
-      let w = 0;
-      cv.members.forEach((m, j) => {
-        if ((inst[m] as (typeof inst)[number]).currency === ccy) w += cv.weights[j] as number;
-      });
-      // Always stored (also 0) so the pattern does not depend on the basket's currency mix.
-      A.add(row, L.conv + c, w);
-      A.add(row, L.conv + L.nConv + c, -w);
-    });
-    if (ccy === universe.numeraire) {
-      for (let j = 0; j < L.nFx; j++) {
-        A.add(row, L.fx + j, -1);
-        A.add(row, L.fx + L.nFx + j, 1);
-      }
-    } else {
-      const j = L.fxCurrencies.indexOf(ccy);
-      if (j >= 0) {
-        A.add(row, L.fx + j, 1);
-        A.add(row, L.fx + L.nFx + j, -1);
-      }
     }
   };
   const addSlack = () => {
@@ -515,6 +524,13 @@ function writeValues(input: ValueInput, l: Float64Array, u: Float64Array, pVals:
     const x0 = (inst[i] as (typeof inst)[number]).notional0 / nav;
     l[i] = x0;
     u[i] = x0;
+  }
+  // --- FX factor rows: f − Bᵀx − Δcash = current cash in the currency (NAV units)
+  for (const [ccy, a] of universe.fxFactors) {
+    const r = n + L.nSplit + a;
+    const cash0 = (universe.currencies.find((x) => x.code === ccy)?.cashNumeraire ?? 0) / nav;
+    l[r] = cash0;
+    u[r] = cash0;
   }
   // --- constraint rows, in the order buildPortfolioQp laid them out
   let row = input.firstConstraintRow;

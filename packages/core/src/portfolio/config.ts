@@ -128,7 +128,7 @@ export const PORTFOLIO_DEFAULTS = {
   horizonDays: 21,
   universe: { maxFxAgeDays: 3, basketWeightTolerance: 1e-4 },
   alpha: { apply: true, scale: 1, normalize: 'none' as const },
-  risk: { aversion: 10, model: 'full' as const },
+  risk: { aversion: 10, model: 'full' as const, fxFactors: false },
   costs: { linear: true, impact: true, borrow: true, financing: true, dividends: true, fxCost: 0.0001, marginFunding: 0.02 },
   synthetics: {
     createRedeem: true,
@@ -168,7 +168,18 @@ export const PortfolioConfigSchema = z
       .strict()
       .prefault({}),
     risk: z
-      .object({ aversion: z.number().nonnegative().default(D.risk.aversion), model: z.enum(RISK_MODELS).default(D.risk.model) })
+      .object({
+        aversion: z.number().nonnegative().default(D.risk.aversion),
+        model: z.enum(RISK_MODELS).default(D.risk.model),
+        /**
+         * Currency risk (seed 03 §10.2 "additional FX factor risk", §10.6 "FX factors on/off"):
+         * the factor covariance carries a factor `FX_<CCY>` per non-numeraire currency, and the
+         * book's exposure to it — holdings in that currency (ETFs through their baskets, futures
+         * not at all: only their P&L is in it) plus post-trade cash in it — is derived, not read
+         * from the loadings. FX trades then hedge it.
+         */
+        fxFactors: z.boolean().default(D.risk.fxFactors),
+      })
       .strict()
       .prefault({}),
     costs: z

@@ -193,6 +193,9 @@ export function evaluatePortfolio(input: EvaluateInput, book: PortfolioBook): Ev
     cash[universe.numeraire] = (cash[universe.numeraire] ?? 0) - t;
     fxGross += Math.abs(t);
   }
+  // An FX factor's exposure: the holdings' derived loadings (in fexp above) plus post-trade
+  // cash in its currency.
+  for (const [c, a] of universe.fxFactors) fexp[a] = (fexp[a] as number) + (cash[c] ?? 0);
 
   const valueOf = (c: ConstraintSpec): number => {
     const i = c.instrument ?? -1;

@@ -148,6 +148,17 @@ describe('repricePortfolio (values only, on the old pattern)', () => {
     expectSamePreparation(repricePortfolio(fast, back), preparePortfolio(withPrices(tables, back), config));
   });
 
+  it('equals preparePortfolio on the repriced tables with FX factors (their rows carry cash / NAV)', () => {
+    const fxTables = generatePortfolioSample({ instruments: 300, seed: 11, fxFactors: true });
+    const config = { ...SAMPLE_PORTFOLIO_CONFIG, risk: { ...SAMPLE_PORTFOLIO_CONFIG.risk, fxFactors: true } };
+    const prep = preparePortfolio(fxTables, config);
+    expect(prep.universe.fxFactors.size).toBe(2);
+    const prices = movedPrices(prep, 6);
+    const fast = repricePortfolio(prep, prices);
+    expect(Math.abs(fast.universe.nav / prep.universe.nav - 1)).toBeGreaterThan(1e-4);
+    expectSamePreparation(fast, preparePortfolio(withPrices(fxTables, prices), config));
+  });
+
   it('equals preparePortfolio after a large move that changes which limit binds each variable', () => {
     // Longs −15%, shorts +15%: NAV falls by a quarter or so, so NAV-relative limits tighten against ADV ones.
     const prep = preparePortfolio(tables, SAMPLE_PORTFOLIO_CONFIG);

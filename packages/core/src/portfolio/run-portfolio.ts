@@ -204,7 +204,7 @@ export function preparePortfolio(tablesIn: PortfolioTables, rawConfig: unknown, 
     readDiagnostics = v.diagnostics;
   }
   throwOnErrors(readDiagnostics);
-  const universe = buildUniverse(tables, { numeraire: config.numeraire, ...(config.asOf ? { asOf: config.asOf } : {}), ...config.universe });
+  const universe = buildUniverse(tables, { numeraire: config.numeraire, ...(config.asOf ? { asOf: config.asOf } : {}), ...config.universe, fxFactors: config.risk.fxFactors });
   const diagnostics = [...readDiagnostics, ...universe.diagnostics];
   throwOnErrors(diagnostics);
   timingsMs.universe = performance.now() - t;
