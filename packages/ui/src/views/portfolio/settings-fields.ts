@@ -33,6 +33,7 @@ export const SETTING_GROUPS: readonly SettingGroup[] = [
     fields: [
       { path: 'risk.aversion', label: 'Risk aversion λ', type: 'number', placeholder: '10' },
       { path: 'risk.model', label: 'Risk model', type: 'enum', options: ['full', 'idio'], help: 'full: factors + specific; idio: specific only' },
+      { path: 'risk.fxFactors', label: 'FX factors', type: 'bool', fallback: false, help: 'currency risk from FX_<CCY> factors of the covariance (exposure: holdings + cash per currency)' },
     ],
   },
   {
@@ -44,6 +45,7 @@ export const SETTING_GROUPS: readonly SettingGroup[] = [
       { path: 'costs.financing', label: 'Financing', type: 'bool', fallback: true },
       { path: 'costs.dividends', label: 'Dividends', type: 'bool', fallback: true },
       { path: 'costs.fxCost', label: 'FX cost', type: 'number', unit: 'of notional', placeholder: '0.0001' },
+      { path: 'costs.marginFunding', label: 'Margin funding', type: 'number', unit: 'annual rate', placeholder: '0.02', help: 'cost of posted margin; 0 turns it off' },
     ],
   },
   {
@@ -63,10 +65,12 @@ export const SETTING_GROUPS: readonly SettingGroup[] = [
     title: 'Representation and solver',
     fields: [
       { path: 'rounding.enabled', label: 'Round to whole shares/contracts', type: 'bool', fallback: true },
+      { path: 'solver.method', label: 'Method', type: 'enum', options: ['auto', 'admm', 'interior-point'], help: 'auto: interior point, ADMM only if it misses the KKT check' },
       { path: 'solver.backend', label: 'QP backend', type: 'enum', options: ['auto', 'native', 'ts'] },
-      { path: 'solver.epsAbs', label: 'eps abs', type: 'number', placeholder: '1e-7' },
-      { path: 'solver.epsRel', label: 'eps rel', type: 'number', placeholder: '1e-7' },
-      { path: 'solver.maxIter', label: 'Max iterations', type: 'number', placeholder: '20000' },
+      { path: 'solver.screening', label: 'Screened re-solves', type: 'enum', options: ['auto', 'on', 'off'], help: 'auto: from 5,000 instruments' },
+      { path: 'solver.epsAbs', label: 'eps abs', type: 'number', placeholder: '1e-6' },
+      { path: 'solver.epsRel', label: 'eps rel', type: 'number', placeholder: '1e-6' },
+      { path: 'solver.maxIter', label: 'Max iterations (ADMM)', type: 'number', placeholder: '500' },
       { path: 'solver.polish', label: 'Polish', type: 'bool', fallback: true },
       { path: 'solver.timeLimitSec', label: 'Time limit', type: 'number', unit: 's (0 = none)', placeholder: '0' },
     ],
