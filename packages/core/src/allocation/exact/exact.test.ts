@@ -135,14 +135,32 @@ describe('exact', () => {
       );
       const [exact, ...others] = results;
       expect(exact!.status).toBe('optimal');
-      // Bucketed is optimal at best among bucket-respecting allocations: never reported optimal.
-      expect(results[1]!.status).not.toBe('optimal');
+      // Bucketed is optimal at best among bucket-respecting allocations: reported optimal only
+      // when it had to dissolve every bucket (exact's own MIP).
+      const dissolved = (results[1]!.diagnostics?.notes ?? []).some((n) => n.startsWith('every bucket dissolved'));
+      if (results[1]!.status === 'optimal') expect(dissolved).toBe(true);
       for (const o of others) {
         if (o.status === 'feasible' || o.status === 'optimal' || o.status === 'fallback') {
           expect(o.objective.value).toBeGreaterThanOrEqual(exact!.objective.value - 1e-9 * Math.max(1, exact!.objective.value));
         }
       }
     }
+  });
+
+  it('bucketed refines buckets that make its MIP infeasible: cross-security pairs first, then every pair', async () => {
+    const notes = (r: Awaited<ReturnType<typeof allocate>>) => r.diagnostics?.notes ?? [];
+    // 8 trades: the buckets make the MIP infeasible; without the matched pair it is feasible.
+    const eight = await allocate(tinyBook(3, { trades: 8 }), { strategy: 'bucketed' });
+    expect(eight.status, eight.message).toBe('feasible');
+    expect(notes(eight)).toContain('allocation from refinement level 2: same-security pairs only');
+    // 10 trades: infeasible with any pair; dissolved, it is exact's MIP and equals exact.
+    const input = tinyBook(3, { trades: 10 });
+    const [ten, exact] = await Promise.all([allocate(input, { strategy: 'bucketed' }), allocate(input, { strategy: 'exact' })]);
+    expect(notes(ten).filter((n) => n.startsWith('the bucket MIP with'))).toHaveLength(2);
+    expect(notes(ten)).toContain("every bucket dissolved: exact's own MIP, proved optimal");
+    expect(ten.status).toBe('optimal');
+    expect(exact.status).toBe('optimal');
+    expect(rel(ten.objective.value, exact.objective.value)).toBeLessThan(1e-6);
   });
 
   it('lexicographic: financing first, then the most headroom among the cheapest allocations', async () => {

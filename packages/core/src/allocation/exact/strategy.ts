@@ -37,6 +37,22 @@ export function mipSettingsFrom(ctx: StrategyContext, extra: Partial<MipSettings
   };
 }
 
+/** A solved MIP as the strategy contract's allocation, with the MIP's figures as notes. */
+export function allocationOutcome(mip: Extract<MipOutcome, { kind: 'solved' }>, name: string): Extract<StrategyOutcome, { kind: 'allocation' }> {
+  return {
+    kind: 'allocation',
+    quantities: mip.quantities,
+    provenOptimal: mip.proven,
+    solver: mipSolverInfo(mip.info, name),
+    notes: [
+      `MIP: ${mip.info.cols} columns (${mip.info.binaries} integer, ${mip.info.signIndicators} sign indicators), ${mip.info.rows} rows`,
+      `constraint generation: ${mip.info.lpRounds} LP rounds, ${mip.info.rounds} MIP rounds, ${mip.info.scenarioRowsAdded} scenario rows added, ${mip.info.cvarCuts} CVaR cuts`,
+      `neighbourhood search from the greedy start: ${mip.info.neighbourhoods.solved} sub-MIPs, ${mip.info.neighbourhoods.improved} improvements`,
+      ...(mip.info.sessionsReopened > 0 ? [`HiGHS instance lost and the session re-opened ${mip.info.sessionsReopened}× (${mip.info.status})`] : []),
+    ],
+  };
+}
+
 /** Runs the MIP on the given groups and maps the outcome to the strategy contract. */
 export async function runMipStrategy(
   model: AllocationModel,
@@ -46,21 +62,7 @@ export async function runMipStrategy(
   groups?: readonly TradeGroup[],
 ): Promise<StrategyOutcome & { readonly mip: MipOutcome }> {
   const mip = await solveAllocationMip(model, scenarios, { ...settings, ...(groups ? { groups } : {}) });
-  if (mip.kind === 'solved') {
-    return {
-      kind: 'allocation',
-      quantities: mip.quantities,
-      provenOptimal: mip.proven,
-      solver: mipSolverInfo(mip.info, name),
-      notes: [
-        `MIP: ${mip.info.cols} columns (${mip.info.binaries} integer, ${mip.info.signIndicators} sign indicators), ${mip.info.rows} rows`,
-        `constraint generation: ${mip.info.lpRounds} LP rounds, ${mip.info.rounds} MIP rounds, ${mip.info.scenarioRowsAdded} scenario rows added, ${mip.info.cvarCuts} CVaR cuts`,
-        `neighbourhood search from the greedy start: ${mip.info.neighbourhoods.solved} sub-MIPs, ${mip.info.neighbourhoods.improved} improvements`,
-        ...(mip.info.sessionsReopened > 0 ? [`HiGHS instance lost and the session re-opened ${mip.info.sessionsReopened}× (${mip.info.status})`] : []),
-      ],
-      mip,
-    };
-  }
+  if (mip.kind === 'solved') return { ...allocationOutcome(mip, name), mip };
   if (mip.kind === 'infeasible') {
     const remaining = Math.max(1, settings.timeLimitSec - mip.info.timeMs / 1000);
     const diagnostics = await diagnoseInfeasibility(model, scenarios, { ...settings, timeLimitSec: remaining });
