@@ -44,6 +44,9 @@ function formatSummary(r: PortfolioRunResult, out: string): string {
     `  alpha ${money(o.alpha)}  dividends ${money(o.dividends)}  factor risk ${money(o.factorRisk)}  specific risk ${money(o.specificRisk)}`,
     `  linear ${money(o.linearCost)}  impact ${money(o.impactCost)}  borrow ${money(o.borrowCost)}  financing ${money(o.financingCost)}  create/redeem ${money(o.createRedeemCost)}  EFP ${money(o.efpCost)}  FX ${money(o.fxCost)}  margin ${money(o.marginCost)}  penalties ${money(o.penalties)}`,
     `exposure      net ${money(s.metrics.rounded.net)}  gross ${money(s.metrics.rounded.gross)}  turnover ${money(s.metrics.rounded.turnover)}  margin ${money(s.metrics.rounded.margin)} (${money(s.metrics.rounded.marginWithoutCredit)} without hedge credit)  vol ${(s.metrics.rounded.volatility * 100).toFixed(2)}%`,
+    ...(s.metrics.rounded.fxExposure
+      ? [`currency      ${Object.entries(s.metrics.rounded.fxExposure).map(([c, v]) => `${c} ${money(v)} (now ${money(s.metrics.current.fxExposure?.[c] ?? NaN)})`).join('  ')}`]
+      : []),
     `trades        ${s.trades.orders} OMS orders, ${s.trades.conversions} create/redeem/EFP, ${s.trades.fxOrders} FX orders`,
     `constraints   ${s.constraints.binding} binding; ${s.constraints.violated.length} violated unrounded; ${s.constraints.violatedByRounding.length} broken by rounding`,
     ...s.constraints.violatedByRounding.slice(0, 10).map((v) => `  rounding broke ${v.id}: ${v.value} outside [${v.lower}, ${v.upper}]`),

@@ -29,10 +29,12 @@ describe('generatePortfolioSample', () => {
     expect(u.totals.gross0 / u.nav).toBeGreaterThan(0.8);
   });
 
-  it('has ~60 factors (market, industries, countries, styles) with a positive-definite covariance', () => {
+  it('has ~60 factors (market, industries, countries, styles, two FX) with a positive-definite covariance', () => {
     const names = sampleFactorNames();
-    expect(u.factors).toHaveLength(1 + names.industries.length + names.countries.length + names.styles.length);
-    expect(u.factors.length).toBe(59);
+    expect(u.factors).toHaveLength(1 + names.industries.length + names.countries.length + names.styles.length + 2);
+    expect(u.factors.length).toBe(61);
+    expect(u.factors.slice(-2)).toEqual(['FX_EUR', 'FX_JPY']);
+    expect(generatePortfolioSample({ instruments: 400, seed: 11, fxFactors: false }).factor_covariance?.rows.some((r) => r.factor_i.startsWith('FX_'))).toBe(false);
     const eig = symmetricEigenvalues(u.factorCov, u.factors.length);
     expect(eig[0]).toBeGreaterThan(0);
   });

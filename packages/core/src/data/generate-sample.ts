@@ -19,8 +19,9 @@ import type {
 /**
  * A seeded, realistic long/short multi-currency book: equities across sectors and countries
  * (USD, EUR, JPY), broad and sector ETFs with baskets, index futures with multipliers and two
- * expiries, a factor model (market + 33 industries + 7 countries + 18 styles = 59 factors) with
- * a positive-definite covariance, liquidity, costs, restrictions and margin.
+ * expiries, a factor model (market + 33 industries + 7 countries + 18 styles = 59 equity
+ * factors, plus FX_EUR and FX_JPY for `risk.fxFactors`) with a positive-definite covariance,
+ * liquidity, costs, restrictions and margin.
  *
  * ETFs and futures load on the basket-weighted factor exposures of their members and carry the
  * basket's alpha plus a little noise, so synthetic trades (create/redeem, EFP) and index
@@ -35,9 +36,10 @@ export interface SampleSpec {
   /** Valuation date, ISO. */
   readonly asOf?: string;
   /**
-   * Adds currency factors FX_EUR and FX_JPY to the factor covariance (for `risk.fxFactors`):
-   * annual vols 8 % and 10 %, correlated 0.3 with each other and not with the equity factors.
-   * The rest of the book is the same with or without them.
+   * Currency factors FX_EUR and FX_JPY in the factor covariance (default true), for
+   * `risk.fxFactors`: annual vols 8 % and 10 %, correlated 0.3 with each other and not with the
+   * equity factors. With the option off in the config they carry no exposure; the rest of the
+   * book is the same with or without them.
    */
   readonly fxFactors?: boolean;
 }
@@ -482,7 +484,7 @@ export function generatePortfolioSample(spec: SampleSpec): PortfolioTables {
   for (let i = 0; i < k; i++) {
     for (let j = i; j < k; j++) covRows.push({ factor_i: factors[i] as string, factor_j: factors[j] as string, cov: Number((cov[i * k + j] as number).toPrecision(10)) });
   }
-  if (spec.fxFactors) {
+  if (spec.fxFactors ?? true) {
     const { EUR, JPY } = FX_FACTOR_VOL;
     covRows.push({ factor_i: 'FX_EUR', factor_j: 'FX_EUR', cov: EUR * EUR });
     covRows.push({ factor_i: 'FX_EUR', factor_j: 'FX_JPY', cov: FX_FACTOR_CORRELATION * EUR * JPY });

@@ -74,6 +74,11 @@ export interface BookMetrics {
   /** Annualised volatility of the book as a fraction of NAV (full model). */
   readonly volatility: number;
   readonly cash: Readonly<Record<string, number>>;
+  /**
+   * With `risk.fxFactors`: exposure to each non-numeraire currency (numeraire money): holdings in
+   * it (ETFs through their baskets, futures none) plus post-trade cash in it.
+   */
+  readonly fxExposure?: Readonly<Record<string, number>>;
   /** Largest |leader + Σ legs| notional over conversions (synthetic equivalence residual). */
   readonly syntheticResidual: number;
 }
@@ -348,6 +353,19 @@ export function evaluatePortfolio(input: EvaluateInput, book: PortfolioBook): Ev
     constraints: values,
     violations,
     attribution,
-    metrics: { nav, net, gross, long, short, turnover, margin, marginWithoutCredit: marginNoCredit, volatility: Math.sqrt(Math.max(variance, 0)), cash, syntheticResidual },
+    metrics: {
+      nav,
+      net,
+      gross,
+      long,
+      short,
+      turnover,
+      margin,
+      marginWithoutCredit: marginNoCredit,
+      volatility: Math.sqrt(Math.max(variance, 0)),
+      cash,
+      ...(universe.fxFactors.size > 0 ? { fxExposure: Object.fromEntries([...universe.fxFactors].map(([c, a]) => [c, fexp[a] as number])) } : {}),
+      syntheticResidual,
+    },
   };
 }

@@ -76,6 +76,10 @@ describe('FX factors', () => {
     expect(on.fxOrders[0]).toMatchObject({ currencyPair: 'EURUSD', side: 'sell' });
     expect(eurExposure(off)).toBeGreaterThan(40_000);
     expect(Math.abs(eurExposure(on))).toBeLessThan(0.5 * eurExposure(off));
+    // The evaluator's metric, against the rows' recomputation.
+    expect(off.summary.metrics.optimal.fxExposure).toBeUndefined();
+    expect(on.summary.metrics.optimal.fxExposure?.EUR).toBeCloseTo(eurExposure(on), 6);
+    expect(on.summary.metrics.current.fxExposure?.EUR).toBeCloseTo(49_500, 6);
   });
 
   it('can be held neutral by a factor constraint, checked on the evaluated book', () => {
