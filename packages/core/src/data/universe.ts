@@ -716,9 +716,11 @@ function fxLoadings(
   lt: LoadedTable<{ instrument_id: string; factor: string }> | undefined,
   covFile: string,
 ): { ptr: Int32Array; factor: Int32Array; value: Float64Array; factors: ReadonlyMap<string, number> } {
-  const fxNames = [...factorIndex.keys()].filter((name) => name.startsWith('FX_'));
   if (!settings.fxFactors) {
-    if (fxNames.length > 0) f.add('info', 'unknown_factor', covFile, `FX factors ${fxNames.join(', ')} are in the covariance but risk.fxFactors is off: no exposure is derived for them`);
+    // Off, an FX factor is an ordinary factor: loaded from the table, or unused.
+    const loaded = new Set(table.factor);
+    const unused = [...factorIndex].filter(([name, a]) => name.startsWith('FX_') && !loaded.has(a)).map(([name]) => name);
+    if (unused.length > 0) f.add('info', 'unknown_factor', covFile, `FX factors ${unused.join(', ')} have no loadings and risk.fxFactors is off: no exposure to them`);
     return { ...table, factors: new Map() };
   }
   const factors = new Map<string, number>();

@@ -61,6 +61,11 @@ describe('FX factors', () => {
     expect(findings(off.diagnostics, 'info')).toContain('factor_covariance.csv unknown_factor');
     expect(off.fxFactors.size).toBe(0);
     expect(loading(off, 'F', 'FX_EUR')).toBe(0);
+    // Off, an FX factor with table loadings is an ordinary factor: read, and not reported unused.
+    const own = buildUniverse(withFxFactor({ risk_model: [...(base.risk_model?.rows ?? []), { instrument_id: 'F', factor: 'FX_EUR', loading: 0.9 }] }));
+    expect(findings(own.diagnostics, 'error')).toEqual([]);
+    expect(findings(own.diagnostics, 'info')).not.toContain('factor_covariance.csv unknown_factor');
+    expect(loading(own, 'F', 'FX_EUR')).toBe(0.9);
   });
 
   it('put currency risk in the objective: the optimiser sells EUR against USD, and the evaluator agrees with the model', () => {
