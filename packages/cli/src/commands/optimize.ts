@@ -49,6 +49,11 @@ function formatSummary(r: PortfolioRunResult, out: string): string {
       : []),
     `trades        ${s.trades.orders} OMS orders, ${s.trades.conversions} create/redeem/EFP, ${s.trades.fxOrders} FX orders`,
     `constraints   ${s.constraints.binding} binding; ${s.constraints.violated.length} violated unrounded; ${s.constraints.violatedByRounding.length} broken by rounding`,
+    ...(s.roundingResolve
+      ? [
+          `  conversions rounded first, the rest re-solved (${s.roundingResolve.timeMs.toFixed(0)} ms): rounding broke ${s.roundingResolve.brokenBefore} (${money(s.roundingResolve.breachBefore)} over) → ${s.roundingResolve.brokenAfter} (${money(s.roundingResolve.breachAfter)} over)${s.roundingResolve.used ? '' : `; not used: ${s.roundingResolve.reason}`}`,
+        ]
+      : []),
     ...s.constraints.violatedByRounding.slice(0, 10).map((v) => `  rounding broke ${v.id}: ${v.value} outside [${v.lower}, ${v.upper}]`),
     `data QC       ${s.diagnostics.error} errors, ${s.diagnostics.warning} warnings (see run-log.json)`,
     `wrote         ${out}`,

@@ -20,8 +20,9 @@ import { diagnoseConstraints } from './diagnose.js';
 import { instrumentBounds } from './instrument-bounds.js';
 import { evaluatePortfolio, type BookMetrics, type Evaluation, type EvaluateInput, type ObjectiveAttribution, type PortfolioBook } from './evaluate.js';
 import { bookFromSolution, constraintDuals } from './extract.js';
+import { withConversionsFixed } from './fix-conversions.js';
 import { roundBook, type RoundedBook } from './round.js';
-import { PortfolioSolver, type PortfolioSolveInfo } from './solve-portfolio.js';
+import { PortfolioSolver, type PortfolioSolution, type PortfolioSolveInfo } from './solve-portfolio.js';
 import { listConversions, listHedgePackages, type Conversion, type HedgePackage } from './synthetics.js';
 
 export const PORTFOLIO_STATUSES = ['optimal', 'inaccurate', 'infeasible', 'unbounded', 'failed'] as const;
@@ -96,6 +97,22 @@ export interface MetricsTriple {
   readonly rounded: BookMetrics;
 }
 
+/**
+ * Fix-and-resolve after rounding broke constraints with conversions in the book
+ * (fix-conversions.ts): whether its rounded book replaced the first one, and why not.
+ */
+export interface RoundingResolve {
+  readonly used: boolean;
+  readonly reason?: string;
+  /** Hard constraints broken by rounding before and after (the re-solve's own rounding). */
+  readonly brokenBefore: number;
+  readonly brokenAfter: number;
+  /** Σ violation of those, numeraire money (violation × the constraint unit's scale). */
+  readonly breachBefore: number;
+  readonly breachAfter: number;
+  readonly timeMs: number;
+}
+
 export interface PortfolioSummary {
   readonly status: PortfolioStatus;
   readonly runId: string;
@@ -127,6 +144,8 @@ export interface PortfolioSummary {
     readonly violatedNow: number;
   };
   readonly diagnostics: Record<'error' | 'warning' | 'info', number>;
+  /** Present when rounding broke a constraint with conversions in the book: the fix-and-resolve attempt. */
+  readonly roundingResolve?: RoundingResolve;
   readonly timingsMs: Readonly<Record<string, number>>;
 }
 
@@ -306,23 +325,68 @@ export function runPortfolio(input: PortfolioRunInput): PortfolioRunResult {
   progress(`solving (${qp.problem.n} variables, ${qp.problem.m} rows)`);
   let t = performance.now();
   const solver = new PortfolioSolver(qp, config);
-  let sol;
+  let sol: PortfolioSolution;
+  let rounded: RoundedBook;
+  let evRound: Evaluation;
+  let roundingResolve: RoundingResolve | undefined;
+  const evalInput: EvaluateInput = { universe, config, constraints, conversions, packages };
+  const current: PortfolioBook = { shares: Float64Array.from(universe.instruments.map((u) => u.shares0)), conversions: [], fxTrades: new Map() };
+  let evCurrent: Evaluation;
+  let book: PortfolioBook;
+  let evOpt: Evaluation;
   try {
     sol = solver.solve();
+    timingsMs.solve = performance.now() - t;
+
+    progress('evaluating and rounding');
+    t = performance.now();
+    evCurrent = evaluatePortfolio(evalInput, current);
+    book = bookFromSolution(qp, universe, sol.x);
+    evOpt = evaluatePortfolio(evalInput, book);
+    rounded = config.rounding.enabled ? roundBook(universe, qp.bounds, conversions, book) : { book, marketShares: new Float64Array(0), conversionShares: new Float64Array(0), fxLocal: new Map() };
+    evRound = evaluatePortfolio(evalInput, rounded.book);
+    // What rounding broke, in numeraire money (violation × the constraint's unit scale).
+    const scaleOf = new Map(constraints.map((c) => [c.id, c.scale]));
+    const brokenBy = (ev: Evaluation) => ev.violations.filter((v) => !evOpt.violations.some((o) => o.id === v.id));
+    const breach = (ev: Evaluation) => brokenBy(ev).reduce((sum, v) => sum + v.violation * (scaleOf.get(v.id) ?? 1), 0);
+    const broken = brokenBy(evRound).length;
+    if (config.rounding.enabled && sol.info.kktOk && broken > 0 && rounded.book.conversions.length + book.conversions.length > 0) {
+      // Fix-and-resolve (fix-conversions.ts): conversions at their whole-unit size, the rest re-solved warm.
+      progress('re-solving with the conversions rounded');
+      const fixedQp = withConversionsFixed(qp, universe, rounded);
+      const t2 = performance.now();
+      const before = breach(evRound);
+      const none = { brokenBefore: broken, brokenAfter: broken, breachBefore: before, breachAfter: before };
+      if (!fixedQp) roundingResolve = { used: false, reason: 'a rounded conversion is outside its bounds', ...none, timeMs: 0 };
+      else {
+        solver.update(fixedQp);
+        const sol2 = solver.solve();
+        if (!sol2.info.kktOk) roundingResolve = { used: false, reason: `the re-solve ended ${sol2.info.outcome}`, ...none, timeMs: performance.now() - t2 };
+        else {
+          const r2 = roundBook(universe, fixedQp.bounds, conversions, bookFromSolution(fixedQp, universe, sol2.x));
+          const ev2 = evaluatePortfolio(evalInput, r2.book);
+          const after = breach(ev2);
+          // Less broken by rounding, in money; on a tie the better objective.
+          const better = after < before * (1 - 1e-9) || (after <= before && ev2.attribution.objective > evRound.attribution.objective);
+          roundingResolve = {
+            used: better,
+            ...(better ? {} : { reason: `its rounding breaks ${after.toPrecision(3)} (money), not less` }),
+            brokenBefore: broken,
+            brokenAfter: brokenBy(ev2).length,
+            breachBefore: before,
+            breachAfter: after,
+            timeMs: performance.now() - t2,
+          };
+          if (better) {
+            rounded = r2;
+            evRound = ev2;
+          }
+        }
+      }
+    }
   } finally {
     solver.dispose();
   }
-  timingsMs.solve = performance.now() - t;
-
-  progress('evaluating and rounding');
-  t = performance.now();
-  const evalInput: EvaluateInput = { universe, config, constraints, conversions, packages };
-  const current: PortfolioBook = { shares: Float64Array.from(universe.instruments.map((u) => u.shares0)), conversions: [], fxTrades: new Map() };
-  const evCurrent = evaluatePortfolio(evalInput, current);
-  const book = bookFromSolution(qp, universe, sol.x);
-  const evOpt = evaluatePortfolio(evalInput, book);
-  const rounded: RoundedBook = config.rounding.enabled ? roundBook(universe, qp.bounds, conversions, book) : { book, marketShares: new Float64Array(0), conversionShares: new Float64Array(0), fxLocal: new Map() };
-  const evRound = evaluatePortfolio(evalInput, rounded.book);
   const duals = constraintDuals(qp, constraints, sol.y);
   timingsMs.evaluate = performance.now() - t;
 
@@ -444,6 +508,7 @@ export function runPortfolio(input: PortfolioRunInput): PortfolioRunResult {
     metrics: { current: evCurrent.metrics, optimal: evOpt.metrics, rounded: evRound.metrics },
     trades: { instrumentsTraded: trades.length, orders: orders.length, fxOrders: fxOrders.length, conversions: conversionRows.length },
     constraints: { binding: diagnostics.filter((d) => d.binding).length, violated: [...optViolated], violatedByRounding, violatedNow: evCurrent.violations.length },
+    ...(roundingResolve ? { roundingResolve } : {}),
     diagnostics: counts,
     timingsMs,
   };
