@@ -196,7 +196,8 @@ export async function solveAllocationMip(
   const levels = buildLevels(form, objective, elastic);
   const built = form.builder.build();
   const binaries = countIntegers(built.integer);
-  let session = await openHighsSession(built, settings.host ? { host: settings.host } : {});
+  const openOn = (model: typeof built) => openHighsSession(model, settings.host ? { host: settings.host } : {});
+  let session = await openOn(built);
   form.markAllSent();
   let reopened = 0;
   lap('build');
@@ -450,7 +451,7 @@ export async function solveAllocationMip(
     if (reopened >= MAX_REOPEN || (deadline - performance.now()) / 1000 <= 0.05 || settings.signal?.aborted) return false;
     reopened++;
     await session.close();
-    session = await openHighsSession(form.builder.build(), settings.host ? { host: settings.host } : {});
+    session = await openOn(form.builder.build());
     form.markAllSent();
     const { cost, offset } = form.costVector(level.parts);
     await session.setObjective(cost, offset);
