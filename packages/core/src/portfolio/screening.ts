@@ -180,8 +180,7 @@ export class ScreenedSession {
     };
     for (let round = 1; round <= this.maxRounds; round++) {
       const t0 = performance.now();
-      this.fixing ??= new ColumnFixing(qp.problem, heldColumns(this.owner, free));
-      const reduced = this.fixing.reduce(qp.problem, heldValues(qp, this.fixing.cols, this.owner));
+      const reduced = this.reduce(qp);
       if (reduced.brokenRows.length > 0) {
         // Holding these positions breaks a limit (a cap that the new prices moved below a position).
         freed += this.freeRowOwners(qp, reduced.brokenRows);
@@ -201,7 +200,7 @@ export class ScreenedSession {
         this.reset();
         return { solverMs, info: { ...counts(), rounds: round, freed, setUp, gaveUp: `the smaller problem ended ${r.status}` } };
       }
-      const ex = this.fixing.expand(qp.problem, reduced, r.x, r.y, dualTolerance);
+      const ex = this.fixing!.expand(qp.problem, reduced, r.x, r.y, dualTolerance); // set by reduce()
       if (ex.objecting.length === 0) return { x: ex.x, y: ex.y, result: r, solverMs, info: { ...counts(), rounds: round, freed, setUp } };
       freed += this.freeOwners(Array.from(ex.objecting, (c) => this.owner[c] as number));
       this.reset();
@@ -220,14 +219,19 @@ export class ScreenedSession {
   prepare(qp: PortfolioQp, start: { x: Float64Array; y: Float64Array }): boolean {
     if (this.ws) return true;
     this.free = freeSetFrom(qp, this.keep, start.x, start.y, this.marginMin);
-    this.fixing = new ColumnFixing(qp.problem, heldColumns(this.owner, this.free));
-    const reduced = this.fixing.reduce(qp.problem, heldValues(qp, this.fixing.cols, this.owner));
+    const reduced = this.reduce(qp);
     if (reduced.brokenRows.length > 0) {
       this.reset();
       return false;
     }
     this.open(reduced, start);
     return true;
+  }
+
+  /** `qp` with the held instruments at their no-trade values (the fixing is built once per screened set). */
+  private reduce(qp: PortfolioQp): ReducedQp {
+    this.fixing ??= new ColumnFixing(qp.problem, heldColumns(this.owner, this.free as Uint8Array));
+    return this.fixing.reduce(qp.problem, heldValues(qp, this.fixing.cols, this.owner));
   }
 
   /** A workspace for `reduced` (the current fixing's), warm-started at the full point `from`. */

@@ -273,8 +273,7 @@ export class PortfolioSolver {
    */
   prepareScreening(): boolean {
     if (!this.ipmSolved || !this.screeningOn() || !this.lastX || !this.lastY) return false;
-    this.screen ??= new ScreenedSession(this.qp, interiorPointSettings(this.config), backendOf(this.config), this.screeningOptions);
-    return this.screen.prepare(this.qp, { x: this.lastX, y: this.lastY });
+    return this.screenedSession().prepare(this.qp, { x: this.lastX, y: this.lastY });
   }
 
   private screeningOn(): boolean {
@@ -284,8 +283,12 @@ export class PortfolioSolver {
 
   private solveScreened() {
     if (!this.lastX || !this.lastY) return undefined;
+    return this.screenedSession().solve(this.qp, { x: this.lastX, y: this.lastY });
+  }
+
+  private screenedSession(): ScreenedSession {
     this.screen ??= new ScreenedSession(this.qp, interiorPointSettings(this.config), backendOf(this.config), this.screeningOptions);
-    return this.screen.solve(this.qp, { x: this.lastX, y: this.lastY });
+    return this.screen;
   }
 
   dispose(): void {
