@@ -20,7 +20,9 @@ import { diagnoseConstraints } from './diagnose.js';
 import { instrumentBounds } from './instrument-bounds.js';
 import { evaluatePortfolio, type BookMetrics, type Evaluation, type EvaluateInput, type ObjectiveAttribution, type PortfolioBook } from './evaluate.js';
 import { bookFromSolution, constraintDuals } from './extract.js';
-import { withConversionsFixed } from './fix-conversions.js';
+import { brokenByRounding, resolveRounding, type RoundingResolve } from './fix-conversions.js';
+
+export type { RoundingResolve } from './fix-conversions.js';
 import { roundBook, type RoundedBook } from './round.js';
 import { PortfolioSolver, type PortfolioSolution, type PortfolioSolveInfo } from './solve-portfolio.js';
 import { listConversions, listHedgePackages, type Conversion, type HedgePackage } from './synthetics.js';
@@ -95,22 +97,6 @@ export interface MetricsTriple {
   readonly current: BookMetrics;
   readonly optimal: BookMetrics;
   readonly rounded: BookMetrics;
-}
-
-/**
- * Fix-and-resolve after rounding broke constraints with conversions in the book
- * (fix-conversions.ts): whether its rounded book replaced the first one, and why not.
- */
-export interface RoundingResolve {
-  readonly used: boolean;
-  readonly reason?: string;
-  /** Hard constraints broken by rounding before and after (the re-solve's own rounding). */
-  readonly brokenBefore: number;
-  readonly brokenAfter: number;
-  /** Σ violation of those, numeraire money (violation × the constraint unit's scale). */
-  readonly breachBefore: number;
-  readonly breachAfter: number;
-  readonly timeMs: number;
 }
 
 export interface PortfolioSummary {
@@ -345,44 +331,12 @@ export function runPortfolio(input: PortfolioRunInput): PortfolioRunResult {
     evOpt = evaluatePortfolio(evalInput, book);
     rounded = config.rounding.enabled ? roundBook(universe, qp.bounds, conversions, book) : { book, marketShares: new Float64Array(0), conversionShares: new Float64Array(0), fxLocal: new Map() };
     evRound = evaluatePortfolio(evalInput, rounded.book);
-    // What rounding broke, in numeraire money (violation × the constraint's unit scale).
-    const scaleOf = new Map(constraints.map((c) => [c.id, c.scale]));
-    const brokenBy = (ev: Evaluation) => ev.violations.filter((v) => !evOpt.violations.some((o) => o.id === v.id));
-    const breach = (ev: Evaluation) => brokenBy(ev).reduce((sum, v) => sum + v.violation * (scaleOf.get(v.id) ?? 1), 0);
-    const broken = brokenBy(evRound).length;
-    if (config.rounding.enabled && sol.info.kktOk && broken > 0 && rounded.book.conversions.length + book.conversions.length > 0) {
-      // Fix-and-resolve (fix-conversions.ts): conversions at their whole-unit size, the rest re-solved warm.
+    const converts = rounded.book.conversions.length + book.conversions.length > 0;
+    if (config.rounding.enabled && sol.info.kktOk && converts && brokenByRounding(evOpt, evRound).length > 0) {
       progress('re-solving with the conversions rounded');
-      const fixedQp = withConversionsFixed(qp, universe, rounded);
-      const t2 = performance.now();
-      const before = breach(evRound);
-      const none = { brokenBefore: broken, brokenAfter: broken, breachBefore: before, breachAfter: before };
-      if (!fixedQp) roundingResolve = { used: false, reason: 'a rounded conversion is outside its bounds', ...none, timeMs: 0 };
-      else {
-        solver.update(fixedQp);
-        const sol2 = solver.solve();
-        if (!sol2.info.kktOk) roundingResolve = { used: false, reason: `the re-solve ended ${sol2.info.outcome}`, ...none, timeMs: performance.now() - t2 };
-        else {
-          const r2 = roundBook(universe, fixedQp.bounds, conversions, bookFromSolution(fixedQp, universe, sol2.x));
-          const ev2 = evaluatePortfolio(evalInput, r2.book);
-          const after = breach(ev2);
-          // Less broken by rounding, in money; on a tie the better objective.
-          const better = after < before * (1 - 1e-9) || (after <= before && ev2.attribution.objective > evRound.attribution.objective);
-          roundingResolve = {
-            used: better,
-            ...(better ? {} : { reason: `its rounding breaks ${after.toPrecision(3)} (money), not less` }),
-            brokenBefore: broken,
-            brokenAfter: brokenBy(ev2).length,
-            breachBefore: before,
-            breachAfter: after,
-            timeMs: performance.now() - t2,
-          };
-          if (better) {
-            rounded = r2;
-            evRound = ev2;
-          }
-        }
-      }
+      const r = resolveRounding(solver, evalInput, qp, evOpt, { rounded, evaluation: evRound });
+      ({ rounded, evaluation: evRound } = r);
+      roundingResolve = r.info;
     }
   } finally {
     solver.dispose();
@@ -482,7 +436,7 @@ export function runPortfolio(input: PortfolioRunInput): PortfolioRunResult {
     };
   });
   const optViolated = new Set(evOpt.violations.map((v) => v.id));
-  const violatedByRounding = evRound.violations.filter((v) => !optViolated.has(v.id)).map((v) => ({ id: v.id, value: v.value, lower: v.lower, upper: v.upper, violation: v.violation }));
+  const violatedByRounding = brokenByRounding(evOpt, evRound).map((v) => ({ id: v.id, value: v.value, lower: v.lower, upper: v.upper, violation: v.violation }));
 
   const counts = countDiagnostics(prep.diagnostics);
   const levelCount = (lv: string) => constraints.filter((c) => c.level === lv).length;
