@@ -1,4 +1,5 @@
 import { createMulberry32Rng, mixSeed, type Rng } from '../random/index.js';
+import { fxFactorName } from './universe.js';
 import type {
   AlphaRow,
   BasketRow,
@@ -486,9 +487,10 @@ export function generatePortfolioSample(spec: SampleSpec): PortfolioTables {
   }
   if (spec.fxFactors ?? true) {
     const { EUR, JPY } = FX_FACTOR_VOL;
-    covRows.push({ factor_i: 'FX_EUR', factor_j: 'FX_EUR', cov: EUR * EUR });
-    covRows.push({ factor_i: 'FX_EUR', factor_j: 'FX_JPY', cov: FX_FACTOR_CORRELATION * EUR * JPY });
-    covRows.push({ factor_i: 'FX_JPY', factor_j: 'FX_JPY', cov: JPY * JPY });
+    const [eur, jpy] = [fxFactorName('EUR'), fxFactorName('JPY')];
+    covRows.push({ factor_i: eur, factor_j: eur, cov: EUR * EUR });
+    covRows.push({ factor_i: eur, factor_j: jpy, cov: FX_FACTOR_CORRELATION * EUR * JPY });
+    covRows.push({ factor_i: jpy, factor_j: jpy, cov: JPY * JPY });
   }
 
   const table = <T>(name: string, rows: T[]) => ({ file: `${name}.parquet`, rows });

@@ -22,8 +22,9 @@ export interface UniverseSettings {
   readonly fxFactors?: boolean;
 }
 
+const FX_FACTOR_PREFIX = 'FX_';
 /** Name of the risk factor of a currency's exchange rate against the numeraire. */
-export const fxFactorName = (currency: string): string => `FX_${currency}`;
+export const fxFactorName = (currency: string): string => `${FX_FACTOR_PREFIX}${currency}`;
 
 export const DEFAULT_UNIVERSE_SETTINGS: UniverseSettings = Object.freeze({ numeraire: 'USD', maxFxAgeDays: 3, basketWeightTolerance: 1e-4 });
 
@@ -719,7 +720,7 @@ function fxLoadings(
   if (!settings.fxFactors) {
     // Off, an FX factor is an ordinary factor: loaded from the table, or unused.
     const loaded = new Set(table.factor);
-    const unused = [...factorIndex].filter(([name, a]) => name.startsWith('FX_') && !loaded.has(a)).map(([name]) => name);
+    const unused = [...factorIndex].filter(([name, a]) => name.startsWith(FX_FACTOR_PREFIX) && !loaded.has(a)).map(([name]) => name);
     if (unused.length > 0) f.add('info', 'unknown_factor', covFile, `FX factors ${unused.join(', ')} have no loadings and risk.fxFactors is off: no exposure to them`);
     return { ...table, factors: new Map() };
   }
@@ -734,7 +735,7 @@ function fxLoadings(
     else factors.set(c, a);
   }
   lt?.rows.forEach((r, i) => {
-    if (r.factor.startsWith('FX_')) f.add('error', 'out_of_range', lt.file, `loading on ${r.factor}: with risk.fxFactors FX loadings are derived from currencies, not read`, { row: sourceRow(lt, i), column: 'factor', instrumentId: r.instrument_id });
+    if (r.factor.startsWith(FX_FACTOR_PREFIX)) f.add('error', 'out_of_range', lt.file, `loading on ${r.factor}: with risk.fxFactors FX loadings are derived from currencies, not read`, { row: sourceRow(lt, i), column: 'factor', instrumentId: r.instrument_id });
   });
   // Each instrument's FX loadings (factor index → weight), then the merge, in factor order.
   const n = inst.length;

@@ -525,12 +525,13 @@ function writeValues(input: ValueInput, l: Float64Array, u: Float64Array, pVals:
     l[i] = x0;
     u[i] = x0;
   }
-  // --- FX factor rows: f − Bᵀx − Δcash = current cash in the currency (NAV units)
+  /** Current cash in a currency, NAV units. */
+  const cash0 = (ccy: string) => (universe.currencies.find((x) => x.code === ccy)?.cashNumeraire ?? 0) / nav;
+  // --- FX factor rows: f − Bᵀx − Δcash = current cash in the currency
   for (const [ccy, a] of universe.fxFactors) {
     const r = n + L.nSplit + a;
-    const cash0 = (universe.currencies.find((x) => x.code === ccy)?.cashNumeraire ?? 0) / nav;
-    l[r] = cash0;
-    u[r] = cash0;
+    l[r] = cash0(ccy);
+    u[r] = cash0(ccy);
   }
   // --- constraint rows, in the order buildPortfolioQp laid them out
   let row = input.firstConstraintRow;
@@ -552,9 +553,8 @@ function writeValues(input: ValueInput, l: Float64Array, u: Float64Array, pVals:
         hi = cap;
       }
     } else if (c.factor === undefined && c.kind === 'cash') {
-      const cash0 = (universe.currencies.find((x) => x.code === c.currency)?.cashNumeraire ?? 0) / nav;
-      lo -= cash0;
-      hi -= cash0;
+      lo -= cash0(c.currency as string);
+      hi -= cash0(c.currency as string);
     }
     l[row] = lo;
     u[row++] = hi;
