@@ -11,7 +11,7 @@
 use crate::csc::Csc;
 use crate::kkt::amd;
 use crate::kkt::ldl::etree_and_counts;
-use crate::kkt::tail_ldl::{PivotRule, TailFactor, TailLdlError, TailSymbolic};
+use crate::kkt::tail_ldl::{choose_tail, PivotRule, TailFactor, TailLdlError, TailSymbolic};
 use crate::kkt::MAX_FACTOR_NNZ;
 
 use super::rows::{RowClasses, NONE};
@@ -132,6 +132,52 @@ fn order(dim: usize, cp: &[usize], ri: &[usize], counted: bool, is_eq_row: impl 
 
 /// Nonzeros of L for the upper pattern `cp`/`ri` in the order `perm`.
 fn factor_nnz(dim: usize, cp: &[usize], ri: &[usize], perm: &[usize]) -> usize {
+    let (colptr, rowidx) = permuted_upper(dim, cp, ri, perm);
+    etree_and_counts(dim, &colptr, &rowidx).map_or(usize::MAX, |(_, count)| count.iter().sum())
+}
+
+/// `perm` with the nodes below the dense tail re-ordered into a postorder of their elimination
+/// forest: each tree's nodes together, children before parents, the trees in the order of their
+/// roots. A topological order of the same elimination tree, so the same factor relabelled; with
+/// the trees contiguous the factorisation can split between them (`TailSymbolic`'s halves).
+/// The tail keeps its places.
+fn postorder_below_tail(dim: usize, cp: &[usize], ri: &[usize], perm: Vec<usize>) -> Vec<usize> {
+    let (colptr, rowidx) = permuted_upper(dim, cp, ri, &perm);
+    let Some((etree, count)) = etree_and_counts(dim, &colptr, &rowidx) else { return perm };
+    drop((colptr, rowidx));
+    let t0 = choose_tail(dim, &count);
+    // Children lists, ascending.
+    let mut head = vec![NONE; t0];
+    let mut sibling = vec![NONE; t0];
+    for j in (0..t0).rev() {
+        let p = etree[j];
+        if p < t0 {
+            sibling[j] = head[p];
+            head[p] = j;
+        }
+    }
+    let mut post = Vec::with_capacity(dim);
+    let mut stack = Vec::new();
+    for root in (0..t0).filter(|&j| etree[j] >= t0) {
+        stack.push(root);
+        while let Some(&top) = stack.last() {
+            let child = head[top];
+            if child == NONE {
+                stack.pop();
+                post.push(perm[top]);
+            } else {
+                head[top] = sibling[child];
+                stack.push(child);
+            }
+        }
+    }
+    debug_assert_eq!(post.len(), t0);
+    post.extend_from_slice(&perm[t0..]);
+    post
+}
+
+/// The upper triangle of the pattern `cp`/`ri` in the order `perm`.
+fn permuted_upper(dim: usize, cp: &[usize], ri: &[usize], perm: &[usize]) -> (Vec<usize>, Vec<usize>) {
     let mut pinv = vec![0usize; dim];
     for (k, &v) in perm.iter().enumerate() {
         pinv[v] = k;
@@ -154,7 +200,7 @@ fn factor_nnz(dim: usize, cp: &[usize], ri: &[usize], perm: &[usize]) -> usize {
             next[c] += 1;
         }
     }
-    etree_and_counts(dim, &colptr, &rowidx).map_or(usize::MAX, |(_, count)| count.iter().sum())
+    (colptr, rowidx)
 }
 
 /// Counting sort of `count` items into `buckets` buckets by `key`: (bucket pointers, `value` of
@@ -222,6 +268,7 @@ impl NewtonSystem {
         let (cp, ri) = bucket(dim, ne, |e| e_col[e] as usize, |e| e_row[e] as usize);
         let t_amd = std::time::Instant::now();
         let (perm, ordering) = order(dim, &cp, &ri, counted, |node| node >= n && rows.eq[rows.kept[node - n]]);
+        let perm = postorder_below_tail(dim, &cp, &ri, perm);
         let amd_ms = t_amd.elapsed().as_secs_f64() * 1e3;
         drop((cp, ri));
         let mut pinv = vec![0u32; dim];
@@ -459,5 +506,69 @@ impl NewtonSystem {
             rhs[v] = self.x[k];
         }
         self.solve_ms += t.elapsed().as_secs_f64() * 1e3;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_postorder_keeps_the_factor_and_the_tail_and_puts_each_tree_together() {
+        // Chains of 2–9 nodes (paths), every node tied to one of three dense nodes, in a
+        // shuffled order.
+        let mut next = crate::fixtures::xorshift64(11);
+        let mut rnd = move || (next() % 10_000) as f64 / 10_000.0;
+        let (mut edges, mut start) = (Vec::new(), 0usize);
+        while start < 80 {
+            let len = 2 + (rnd() * 8.0) as usize;
+            for j in start + 1..(start + len).min(80) {
+                edges.push((j - 1, j));
+            }
+            start += len;
+        }
+        for j in 0..80 {
+            edges.push((j, 80 + j % 3));
+        }
+        edges.extend([(80, 81), (81, 82), (80, 82)]);
+        let dim = 83;
+        let mut cols: Vec<Vec<usize>> = (0..dim).map(|j| vec![j]).collect();
+        for &(a, b) in &edges {
+            cols[a.max(b)].push(a.min(b));
+        }
+        let mut cp = vec![0];
+        let mut ri = Vec::new();
+        for c in &mut cols {
+            c.sort_unstable();
+            ri.extend_from_slice(c);
+            cp.push(ri.len());
+        }
+        let mut perm: Vec<usize> = (0..80).collect();
+        for k in (1..80).rev() {
+            perm.swap(k, (rnd() * (k + 1) as f64) as usize);
+        }
+        perm.extend([80, 81, 82]);
+        let post = postorder_below_tail(dim, &cp, &ri, perm.clone());
+        let mut seen = vec![false; dim];
+        post.iter().for_each(|&v| seen[v] = true);
+        assert!(seen.iter().all(|&s| s) && post.len() == dim);
+        assert_eq!(factor_nnz(dim, &cp, &ri, &post), factor_nnz(dim, &cp, &ri, &perm));
+        // Postorder: every node between a node and its parent is a descendant of that parent.
+        let (pc, pr) = permuted_upper(dim, &cp, &ri, &post);
+        let (etree, count) = etree_and_counts(dim, &pc, &pr).unwrap();
+        let t0 = choose_tail(dim, &count);
+        assert!(t0 >= 70, "t0 {t0}");
+        assert_eq!(post[t0..], perm[t0..]);
+        let mut trees = 0;
+        for j in 0..t0 {
+            let p = etree[j];
+            if p < t0 {
+                assert!((j + 1..p).all(|k| etree[k] <= p), "node {j}");
+            } else {
+                trees += 1;
+            }
+        }
+        // The shuffle cut chains into pieces: more than one tree, each now contiguous.
+        assert!(trees > 1);
     }
 }

@@ -18,6 +18,12 @@
 //! of passes over a factor of a million entries); here every column is read once. The flops
 //! are the same; the memory traffic is not.
 //!
+//! Below the tail the elimination tree is usually a forest of many small trees (each hangs
+//! from a dense row). When the order keeps each tree's columns together (`ipm::newton`
+//! postorders them), the columns < t0 split at a tree boundary into two halves that share no
+//! entry of L₁₁: each half's rows factor, and the solves' L₁₁ and L₂₁ passes run, on a thread
+//! of its own, with the operations one thread would do.
+//!
 //! No pivoting: quasi-definite matrices factor stably in any symmetric order. With `signs`
 //! (the inertia the caller expects per pivot: +1 for the primal block, −1 for the constraint
 //! block), a pivot of the wrong sign or below `dyn_eps` in magnitude is replaced by
@@ -29,9 +35,12 @@ const NONE: usize = usize::MAX;
 
 /// Upper bound on the dense block's order (T³/6 multiply-adds, T² doubles).
 const MAX_TAIL: usize = 600;
-/// Below this many entries in L₂₁ the solves' L₂₁ passes are not shared with a second thread
-/// (~1.6 MB each way: a thread's start, ~30–50 µs, would cost more than half the pass saves).
+/// Below this many entries in L₁₁ and L₂₁ the halves are not worked on two threads (a pass
+/// over 200k entries takes ~0.3 ms; a thread's start, ~30–50 µs, would eat much of what half
+/// of it saves).
 const PARALLEL_MIN_NNZ: usize = 200_000;
+/// The split is used only when each half holds at least this share of the work.
+const MIN_HALF_SHARE: f64 = 0.3;
 /// Below this many multiply-adds (Σ over groups of columns × w(w+1)/2) the Schur update is not
 /// shared with a second thread.
 const PARALLEL_MIN_SCHUR: f64 = 2.0e6;
@@ -100,21 +109,36 @@ pub struct TailSymbolic {
     /// starts in the solves' per-group vectors (length groups + 1).
     group_of: Vec<usize>,
     g_off: Vec<usize>,
-    /// Where the work splits between two threads (0 when it is too small to share): the Schur
-    /// update by groups (the second thread stages the updates of groups [schur_split, G), the
-    /// first subtracts them after its own, in group order), the solves' backward L₂₁ pass by
-    /// columns (independent dot products). The forward pass stays on one thread: its group
-    /// sums interleave, and reading L₁₁ apart from L₂₁ cost more than a second thread saved.
+    /// Where the columns < t0 split into two halves with no entry of L₁₁ between them (no
+    /// elimination-tree edge crosses it below the tail; 0 when the factor is too small to
+    /// share or no cut balances the work): see the module notes. No group straddles it: the
+    /// first `g_mid` groups are the first half's.
+    mid: usize,
+    g_mid: usize,
+    /// Where the Schur update splits between two threads (0 when it is too small to share):
+    /// the second thread stages the updates of groups [schur_split, G), the first subtracts
+    /// them after its own, in group order.
     schur_split: usize,
     /// Where each group's staged update (lower triangle row by row, w(w+1)/2) starts.
     stage_off: Vec<usize>,
-    bwd_mid: usize,
     nnz_l: usize,
 }
 
 impl TailSymbolic {
     /// Analyses the permuted upper triangle `colptr`/`rowidx` of an n × n matrix.
     pub fn new(n: usize, colptr: &[usize], rowidx: &[usize]) -> Result<TailSymbolic, TailLdlError> {
+        Self::analyse(n, colptr, rowidx, None)
+    }
+
+    /// `new` with the halves split at `mid` (a cut, or 0 for none) instead of the balanced one.
+    #[cfg(test)]
+    fn split_at(n: usize, colptr: &[usize], rowidx: &[usize], mid: usize) -> TailSymbolic {
+        let sym = Self::analyse(n, colptr, rowidx, Some(mid)).unwrap();
+        assert!(mid == 0 || cuts(sym.t0, &sym.etree)[mid], "{mid} is not a cut");
+        sym
+    }
+
+    fn analyse(n: usize, colptr: &[usize], rowidx: &[usize], force_mid: Option<usize>) -> Result<TailSymbolic, TailLdlError> {
         let (etree, count) = etree_and_counts(n, colptr, rowidx).ok_or(TailLdlError::NotUpperTriangular)?;
         let nnz_l: usize = count.iter().sum();
         let t0 = choose_tail(n, &count);
@@ -177,22 +201,38 @@ impl TailSymbolic {
             }
         }
         drop(cursor);
-        // Columns of L₂₁ with the same row pattern, grouped (in order of first appearance):
-        // their updates of the dense block are summed densely and scattered once per group.
+        let mid = force_mid.unwrap_or_else(|| {
+            let shared = lp[t0] + tp[t0] >= PARALLEL_MIN_NNZ;
+            if shared {
+                balanced_cut(t0, &etree, |c| (1 + lcount[c] + tcount[c]) as f64)
+            } else {
+                0
+            }
+        });
+        // Columns of L₂₁ with the same row pattern, grouped (in order of first appearance, half
+        // by half): their updates of the dense block are summed densely and scattered once per
+        // group.
         let mut group_of: std::collections::HashMap<&[u32], usize, std::hash::BuildHasherDefault<PatternHasher>> = Default::default();
         let mut group_id = vec![NONE; t0];
         let mut sizes: Vec<usize> = Vec::new();
-        for j in 0..t0 {
-            let pat = &ti[tp[j]..tp[j + 1]];
-            if pat.is_empty() {
-                continue;
+        let mut g_mid = 0;
+        for (h, half) in [0..mid, mid..t0].into_iter().enumerate() {
+            group_of.clear();
+            for j in half {
+                let pat = &ti[tp[j]..tp[j + 1]];
+                if pat.is_empty() {
+                    continue;
+                }
+                let g = *group_of.entry(pat).or_insert_with(|| {
+                    sizes.push(0);
+                    sizes.len() - 1
+                });
+                group_id[j] = g;
+                sizes[g] += 1;
             }
-            let g = *group_of.entry(pat).or_insert_with(|| {
-                sizes.push(0);
-                sizes.len() - 1
-            });
-            group_id[j] = g;
-            sizes[g] += 1;
+            if h == 0 {
+                g_mid = sizes.len();
+            }
         }
         drop(group_of);
         let mut g_ptr = vec![0usize; sizes.len() + 1];
@@ -212,19 +252,6 @@ impl TailSymbolic {
             let c = g_cols[g_ptr[g]];
             g_off[g + 1] = g_off[g] + tp[c + 1] - tp[c];
         }
-        // The first index where the running work reaches half the total (0 when none does
-        // before the end, so that both halves hold work).
-        let halfway = |len: usize, w: &dyn Fn(usize) -> f64| -> usize {
-            let total: f64 = (0..len).map(w).sum();
-            let mut acc = 0.0;
-            for k in 0..len {
-                if acc >= 0.5 * total {
-                    return if acc < total { k } else { 0 };
-                }
-                acc += w(k);
-            }
-            0
-        };
         let width = |g: usize| (tp[g_cols[g_ptr[g]] + 1] - tp[g_cols[g_ptr[g]]]) as f64;
         let mut stage_off = vec![0usize; sizes.len() + 1];
         for g in 0..sizes.len() {
@@ -251,9 +278,7 @@ impl TailSymbolic {
                 before += compute(g);
             }
         }
-        let shared = tp[t0] >= PARALLEL_MIN_NNZ;
-        let bwd_mid = if shared { halfway(t0, &|c| (tp[c + 1] - tp[c]) as f64) } else { 0 };
-        Ok(TailSymbolic { n, t0, etree, lp, tp, ti, k21_map, k22, g_ptr, g_cols, group_of: group_id, g_off, schur_split, stage_off, bwd_mid, nnz_l })
+        Ok(TailSymbolic { n, t0, etree, lp, tp, ti, k21_map, k22, g_ptr, g_cols, group_of: group_id, g_off, mid, g_mid, schur_split, stage_off, nnz_l })
     }
 
     pub fn n(&self) -> usize {
@@ -283,9 +308,48 @@ fn reach(k: usize, colptr: &[usize], rowidx: &[usize], etree: &[usize], flag: &m
     }
 }
 
+/// Which k in 0..t0 are cuts: no elimination-tree edge j → p with j < k ≤ p < t0, so that the
+/// columns below k and those from k to t0 share no entry of L₁₁ (L(p, j) ≠ 0 makes p an
+/// ancestor of j).
+fn cuts(t0: usize, etree: &[usize]) -> Vec<bool> {
+    let mut delta = vec![0i64; t0 + 1];
+    for (j, &p) in etree[..t0].iter().enumerate() {
+        if p < t0 {
+            delta[j + 1] += 1;
+            delta[p + 1] -= 1;
+        }
+    }
+    let mut open = 0;
+    (0..t0)
+        .map(|k| {
+            open += delta[k];
+            k > 0 && open == 0
+        })
+        .collect()
+}
+
+/// The cut whose work before it (`w` per column) is nearest half the total, when each half then
+/// holds at least MIN_HALF_SHARE of it; else 0.
+fn balanced_cut(t0: usize, etree: &[usize], w: impl Fn(usize) -> f64) -> usize {
+    let total: f64 = (0..t0).map(&w).sum();
+    let (mut before, mut best, mut best_gap) = (0.0, 0, f64::INFINITY);
+    for (k, cut) in cuts(t0, etree).into_iter().enumerate() {
+        if cut && (before - 0.5 * total).abs() < best_gap {
+            best_gap = (before - 0.5 * total).abs();
+            best = k;
+        }
+        before += w(k);
+    }
+    if best_gap <= (0.5 - MIN_HALF_SHARE) * total {
+        best
+    } else {
+        0
+    }
+}
+
 /// The largest trailing block (up to MAX_TAIL) whose part of L is at least MIN_TAIL_DENSITY
 /// full; the block [s, n) holds every entry of the columns j ≥ s.
-fn choose_tail(n: usize, count: &[usize]) -> usize {
+pub(crate) fn choose_tail(n: usize, count: &[usize]) -> usize {
     let mut best = n;
     let mut block = 0usize;
     for s in (n.saturating_sub(MAX_TAIL)..n).rev() {
@@ -320,8 +384,6 @@ pub struct TailFactor {
     /// columns once per value change, not at every factorisation, so that each column of L₂₁
     /// starts as a contiguous copy.
     k21: Vec<f64>,
-    /// Position of each tail row in the current column's L₂₁ pattern (factor scratch).
-    tpos: Vec<u32>,
     k21_loaded: bool,
     /// Whether `y` and `used` may hold values of a factorisation that stopped early.
     scratch_dirty: bool,
@@ -331,8 +393,9 @@ pub struct TailFactor {
     dinv: Vec<f64>,
     y: Vec<f64>,
     used: Vec<bool>,
-    pattern: Vec<usize>,
-    stack: Vec<usize>,
+    /// The row loop's scratch, the second half's allocated on first use.
+    rows: RowScratch,
+    rows2: RowScratch,
     next: Vec<usize>,
     /// Dense scratch of a group's update (T × T) and a gathered tail vector (T).
     buf: Vec<f64>,
@@ -360,7 +423,6 @@ impl TailFactor {
             lx: vec![0.0; sym.lp[sym.t0]],
             tx: vec![0.0; sym.tp[sym.t0]],
             k21: vec![0.0; sym.tp[sym.t0]],
-            tpos: vec![0; t],
             k21_loaded: false,
             scratch_dirty: false,
             dense: vec![0.0; t * t],
@@ -368,8 +430,8 @@ impl TailFactor {
             dinv: vec![0.0; n],
             y: vec![0.0; n],
             used: vec![false; n],
-            pattern: vec![0; n],
-            stack: vec![0; n],
+            rows: RowScratch::new(n, t),
+            rows2: RowScratch::default(),
             next: vec![0; sym.t0],
             buf: vec![0.0; t * t],
             schur: {
@@ -405,27 +467,11 @@ impl TailFactor {
         &self.d
     }
 
-    fn pivot(&mut self, k: usize, mut dk: f64, rule: Option<&PivotRule<'_>>) -> Result<(), TailLdlError> {
-        if !dk.is_finite() {
-            return Err(TailLdlError::NonFinitePivot(k));
-        }
-        match rule {
-            Some(r) => {
-                let s = r.signs[k] as f64;
-                if s * dk < r.eps {
-                    dk = s * r.delta;
-                    self.regularized += 1;
-                }
-            }
-            None if dk == 0.0 => return Err(TailLdlError::ZeroPivot(k)),
-            None => {}
-        }
-        if dk > 0.0 {
-            self.positive += 1;
-        }
-        self.d[k] = dk;
-        self.dinv[k] = 1.0 / dk;
-        Ok(())
+    fn pivot(&mut self, k: usize, dk: f64, rule: Option<&PivotRule<'_>>) -> Result<(), TailLdlError> {
+        let mut counts = PivotCounts { positive: self.positive, regularized: self.regularized };
+        let done = set_pivot(k, dk, rule, &mut self.d[k], &mut self.dinv[k], &mut counts);
+        (self.positive, self.regularized) = (counts.positive, counts.regularized);
+        done
     }
 
     /// Numeric factorisation of the matrix with the analysed pattern and these values.
@@ -464,8 +510,6 @@ impl TailFactor {
             }
             self.k21_loaded = true;
         }
-        self.positive = 0;
-        self.regularized = 0;
         self.next.copy_from_slice(&self.sym.lp[..t0]);
         self.dense.iter_mut().for_each(|v| *v = 0.0);
         // A failed factorisation can leave scratch behind (a complete pass clears what it sets).
@@ -478,87 +522,36 @@ impl TailFactor {
             // Upper (r ≤ c) stored at dense[c][r] (lower, row-major).
             self.dense[c as usize * t + r as usize] += values[slot];
         }
-        for k in 0..t0 {
-            // Row k of L₁₁: scatter column k of K, pattern = reach in the elimination tree.
-            let mut top = 0usize;
-            let mut dk = 0.0;
-            for p in colptr[k]..colptr[k + 1] {
-                let i = rowidx[p];
-                if i == k {
-                    dk += values[p];
-                    continue;
-                }
-                self.y[i] += values[p];
-                let mut len = 0;
-                let mut j = i;
-                while j != NONE && j < k && !self.used[j] {
-                    self.used[j] = true;
-                    self.stack[len] = j;
-                    len += 1;
-                    j = self.sym.etree[j];
-                }
-                while len > 0 {
-                    len -= 1;
-                    self.pattern[top] = self.stack[len];
-                    top += 1;
-                }
+        let mid = self.sym.mid;
+        let TailFactor { sym, li, lx, tx, k21, next, d, dinv, y, used, rows, rows2, threads, .. } = self;
+        let (sym, k21): (&TailSymbolic, &[f64]) = (sym, k21);
+        let counts = if *threads && mid > 0 {
+            if rows2.pattern.len() < rows.pattern.len() {
+                *rows2 = rows.clone();
             }
-            // Column k of L₂₁ starts from K(t, k), copied on the first update by a column below
-            // (most columns have none: they are scaled straight from K₂₁); those update it
-            // through `tpos` (their tail patterns are contained in this one's), set on first need.
-            let (tk0, tk1) = (self.sym.tp[k], self.sym.tp[k + 1]);
-            let mut copied = false;
-            let mut tpos_set = false;
-            // Sparse triangular solve in topological order (the pattern read backwards).
-            for s in (0..top).rev() {
-                let c = self.pattern[s];
-                let yc = self.y[c];
-                self.y[c] = 0.0;
-                self.used[c] = false;
-                let end = self.next[c];
-                for p in self.sym.lp[c]..end {
-                    self.y[self.li[p] as usize] -= self.lx[p] * yc;
-                }
-                let (tc0, tc1) = (self.sym.tp[c], self.sym.tp[c + 1]);
-                if tc0 < tc1 && !copied {
-                    self.tx[tk0..tk1].copy_from_slice(&self.k21[tk0..tk1]);
-                    copied = true;
-                }
-                if tc1 - tc0 == tk1 - tk0 {
-                    // Same width, so the same pattern (it is contained in k's): contiguous.
-                    let (done, col_k) = self.tx.split_at_mut(tk0);
-                    for (v, &l) in col_k[..tk1 - tk0].iter_mut().zip(&done[tc0..tc1]) {
-                        *v -= l * yc;
-                    }
-                } else if tc0 < tc1 {
-                    if !tpos_set {
-                        for (p, &r) in self.sym.ti[tk0..tk1].iter().enumerate() {
-                            self.tpos[r as usize] = p as u32;
-                        }
-                        tpos_set = true;
-                    }
-                    let (done, col_k) = self.tx.split_at_mut(tk0);
-                    for (&r, &l) in self.sym.ti[tc0..tc1].iter().zip(&done[tc0..tc1]) {
-                        col_k[self.tpos[r as usize] as usize] -= l * yc;
-                    }
-                }
-                let l_kc = yc * self.dinv[c];
-                self.li[end] = k as u32;
-                self.lx[end] = l_kc;
-                self.next[c] = end + 1;
-                dk -= yc * l_kc;
-            }
-            self.pivot(k, dk, rule)?;
-            // Column k of L₂₁.
-            let dinv = self.dinv[k];
-            if copied {
-                self.tx[tk0..tk1].iter_mut().for_each(|v| *v *= dinv);
-            } else {
-                for (v, &a) in self.tx[tk0..tk1].iter_mut().zip(&self.k21[tk0..tk1]) {
-                    *v = a * dinv;
-                }
-            }
-        }
+            let (li_a, li_b) = li.split_at_mut(sym.lp[mid]);
+            let (lx_a, lx_b) = lx.split_at_mut(sym.lp[mid]);
+            let (tx_a, tx_b) = tx.split_at_mut(sym.tp[mid]);
+            let (next_a, next_b) = next.split_at_mut(mid);
+            let (d_a, d_b) = d.split_at_mut(mid);
+            let (dinv_a, dinv_b) = dinv.split_at_mut(mid);
+            let (y_a, y_b) = y.split_at_mut(mid);
+            let (used_a, used_b) = used.split_at_mut(mid);
+            let a = Half { c0: 0, li: li_a, lx: lx_a, tx: tx_a, next: next_a, d: d_a, dinv: dinv_a, y: y_a, used: used_a, scratch: rows };
+            let b = Half { c0: mid, li: li_b, lx: lx_b, tx: tx_b, next: next_b, d: d_b, dinv: dinv_b, y: y_b, used: used_b, scratch: rows2 };
+            let (a, b) = std::thread::scope(|scope| {
+                let b = scope.spawn(move || with_avx2(|| factor_rows(sym, colptr, rowidx, values, k21, t0, b, rule)));
+                let a = factor_rows(sym, colptr, rowidx, values, k21, mid, a, rule);
+                (a, b.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            });
+            // The first half's error first, as one pass over the rows would meet it.
+            let (a, b) = (a?, b?);
+            PivotCounts { positive: a.positive + b.positive, regularized: a.regularized + b.regularized }
+        } else {
+            let whole = Half { c0: 0, li, lx, tx, next, d, dinv, y, used, scratch: rows };
+            factor_rows(sym, colptr, rowidx, values, k21, t0, whole, rule)?
+        };
+        (self.positive, self.regularized) = (counts.positive, counts.regularized);
         self.scratch_dirty = false;
         self.schur_update();
         self.factor_dense(rule)
@@ -689,77 +682,46 @@ impl TailFactor {
         let g_all = self.sym.g_ptr.len() - 1;
         let (xs, xt) = x.split_at_mut(t0);
         let TailFactor { sym, li, lx, tx, gvec, threads, .. } = self;
-        let (lp, tp, go, g_off) = (&sym.lp, &sym.tp, &sym.group_of, &sym.g_off);
-        let (tx, li, lx): (&[f64], &[u32], &[f64]) = (tx, li, lx);
-        // Forward, one pass in pivot order (L₂₁ read as it is stored): column c's L₂₁ part is
-        // summed into its group's vector (a group's columns ascending, as group by group).
+        let (sym, tx, li, lx): (&TailSymbolic, &[f64], &[u32], &[f64]) = (sym, tx, li, lx);
+        let (mid, g_off) = (sym.mid, &sym.g_off);
+        let two = *threads && mid > 0;
+        // Forward in pivot order (L₂₁ read as it is stored): column c's L₂₁ part is summed
+        // into its group's vector (a group's columns ascending, as group by group).
         gvec.iter_mut().for_each(|v| *v = 0.0);
-        for c in 0..t0 {
-            let xc = xs[c];
-            if xc == 0.0 {
-                continue;
-            }
-            for (&i, &l) in li[lp[c]..lp[c + 1]].iter().zip(&lx[lp[c]..lp[c + 1]]) {
-                xs[i as usize] -= l * xc;
-            }
-            let g = go[c];
-            if g != NONE {
-                for (v, &l) in gvec[g_off[g]..g_off[g + 1]].iter_mut().zip(&tx[tp[c]..tp[c + 1]]) {
-                    *v += l * xc;
-                }
-            }
+        if two {
+            let (xa, xb) = xs.split_at_mut(mid);
+            let (ga, gb) = gvec.split_at_mut(g_off[sym.g_mid]);
+            std::thread::scope(|scope| {
+                scope.spawn(|| with_avx2(|| forward(sym, li, lx, tx, mid..t0, xb, gb)));
+                forward(sym, li, lx, tx, 0..mid, xa, ga);
+            });
+        } else {
+            forward(sym, li, lx, tx, 0..t0, xs, gvec);
         }
         for g in 0..g_all {
             let c = sym.g_cols[sym.g_ptr[g]];
-            for (&r, &v) in sym.ti[tp[c]..tp[c + 1]].iter().zip(&gvec[g_off[g]..g_off[g + 1]]) {
+            for (&r, &v) in sym.ti[sym.tp[c]..sym.tp[c + 1]].iter().zip(&gvec[g_off[g]..g_off[g + 1]]) {
                 xt[r as usize] -= v;
             }
         }
         Self::solve_tail(&self.dense, &self.dinv, xs, xt);
-        // Backward, one pass in reverse pivot order: the L₂₁ dot product (with the group's
-        // gathered tail), then L₁₁'s, column by column.
+        // Backward in reverse pivot order: the L₂₁ dot product (with the group's gathered
+        // tail), then L₁₁'s, column by column.
         for g in 0..g_all {
             let c = sym.g_cols[sym.g_ptr[g]];
-            for (b, &r) in gvec[g_off[g]..g_off[g + 1]].iter_mut().zip(&sym.ti[tp[c]..tp[c + 1]]) {
+            for (b, &r) in gvec[g_off[g]..g_off[g + 1]].iter_mut().zip(&sym.ti[sym.tp[c]..sym.tp[c + 1]]) {
                 *b = xt[r as usize];
             }
         }
-        let l11 = |xs: &mut [f64], c: usize| {
-            let mut s = 0.0;
-            for (&i, &l) in li[lp[c]..lp[c + 1]].iter().zip(&lx[lp[c]..lp[c + 1]]) {
-                s += l * xs[i as usize];
-            }
-            xs[c] -= s;
-        };
         let gvec: &[f64] = gvec;
-        if *threads && sym.bwd_mid > 0 {
-            // The L₂₁ dot products need only the tail: two threads take a column range each,
-            // then L₁₁ follows (x_c −= L₂₁ part, then −= L₁₁ part, as in the one pass).
-            let mid = sym.bwd_mid;
-            let dots = |xs: &mut [f64], c0: usize| {
-                for (k, v) in xs.iter_mut().enumerate() {
-                    let g = go[c0 + k];
-                    if g != NONE {
-                        *v -= dot4(&tx[tp[c0 + k]..tp[c0 + k + 1]], &gvec[g_off[g]..g_off[g + 1]]);
-                    }
-                }
-            };
-            let (lo, hi) = xs.split_at_mut(mid);
+        if two {
+            let (xa, xb) = xs.split_at_mut(mid);
             std::thread::scope(|scope| {
-                scope.spawn(|| with_avx2(|| dots(hi, mid)));
-                with_avx2(|| dots(lo, 0));
+                scope.spawn(|| with_avx2(|| backward(sym, li, lx, tx, gvec, mid..t0, xb)));
+                backward(sym, li, lx, tx, gvec, 0..mid, xa);
             });
-            for c in (0..t0).rev() {
-                l11(xs, c);
-            }
         } else {
-            for c in (0..t0).rev() {
-                let g = go[c];
-                if g != NONE {
-                    xs[c] -= dot4(&tx[tp[c]..tp[c + 1]], &gvec[g_off[g]..g_off[g + 1]]);
-                }
-                l11(xs, c);
-            }
+            backward(sym, li, lx, tx, gvec, 0..t0, xs);
         }
     }
 
@@ -782,6 +744,204 @@ impl TailFactor {
                 }
             }
         }
+    }
+}
+
+/// Scratch of the row loop (`factor_rows`): a row's pattern and the etree walk's stack, and the
+/// position of each tail row in the current column's L₂₁ pattern.
+#[derive(Debug, Clone, Default)]
+struct RowScratch {
+    pattern: Vec<usize>,
+    stack: Vec<usize>,
+    tpos: Vec<u32>,
+}
+
+impl RowScratch {
+    fn new(n: usize, t: usize) -> RowScratch {
+        RowScratch { pattern: vec![0; n], stack: vec![0; n], tpos: vec![0; t] }
+    }
+}
+
+/// One half's share of the factor's storage (see `TailSymbolic::mid`), every slice starting
+/// at column c0's entry: L₁₁'s columns, L₂₁'s, the next free slot of each L₁₁ column, the
+/// pivots, and the row loop's scratch.
+struct Half<'a> {
+    c0: usize,
+    li: &'a mut [u32],
+    lx: &'a mut [f64],
+    tx: &'a mut [f64],
+    next: &'a mut [usize],
+    d: &'a mut [f64],
+    dinv: &'a mut [f64],
+    y: &'a mut [f64],
+    used: &'a mut [bool],
+    scratch: &'a mut RowScratch,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct PivotCounts {
+    positive: usize,
+    regularized: usize,
+}
+
+/// Pivot k (permuted index): checked, regularised under `rule`, stored with its inverse.
+fn set_pivot(k: usize, mut dk: f64, rule: Option<&PivotRule<'_>>, d: &mut f64, dinv: &mut f64, counts: &mut PivotCounts) -> Result<(), TailLdlError> {
+    if !dk.is_finite() {
+        return Err(TailLdlError::NonFinitePivot(k));
+    }
+    match rule {
+        Some(r) => {
+            let s = r.signs[k] as f64;
+            if s * dk < r.eps {
+                dk = s * r.delta;
+                counts.regularized += 1;
+            }
+        }
+        None if dk == 0.0 => return Err(TailLdlError::ZeroPivot(k)),
+        None => {}
+    }
+    if dk > 0.0 {
+        counts.positive += 1;
+    }
+    *d = dk;
+    *dinv = 1.0 / dk;
+    Ok(())
+}
+
+/// Rows c0..c1 of L₁₁ (and columns c0..c1 of L₂₁) into `h`, c0..c1 being all the columns
+/// below t0 or one half (nothing of the other half is read or written).
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn factor_rows(sym: &TailSymbolic, colptr: &[usize], rowidx: &[usize], values: &[f64], k21: &[f64], c1: usize, h: Half<'_>, rule: Option<&PivotRule<'_>>) -> Result<PivotCounts, TailLdlError> {
+    let Half { c0, li, lx, tx, next, d, dinv, y, used, scratch } = h;
+    let RowScratch { pattern, stack, tpos } = scratch;
+    let (l0, x0) = (sym.lp[c0], sym.tp[c0]);
+    let mut counts = PivotCounts::default();
+    for k in c0..c1 {
+        // Row k of L₁₁: scatter column k of K, pattern = reach in the elimination tree.
+        let mut top = 0usize;
+        let mut dk = 0.0;
+        for p in colptr[k]..colptr[k + 1] {
+            let i = rowidx[p];
+            if i == k {
+                dk += values[p];
+                continue;
+            }
+            y[i - c0] += values[p];
+            let mut len = 0;
+            let mut j = i;
+            while j != NONE && j < k && !used[j - c0] {
+                used[j - c0] = true;
+                stack[len] = j;
+                len += 1;
+                j = sym.etree[j];
+            }
+            while len > 0 {
+                len -= 1;
+                pattern[top] = stack[len];
+                top += 1;
+            }
+        }
+        // Column k of L₂₁ starts from K(t, k), copied on the first update by a column below
+        // (most columns have none: they are scaled straight from K₂₁); those update it
+        // through `tpos` (their tail patterns are contained in this one's), set on first need.
+        let (tk0, tk1) = (sym.tp[k], sym.tp[k + 1]);
+        let (xk0, xk1) = (tk0 - x0, tk1 - x0);
+        let mut copied = false;
+        let mut tpos_set = false;
+        // Sparse triangular solve in topological order (the pattern read backwards).
+        for s in (0..top).rev() {
+            let c = pattern[s];
+            let yc = y[c - c0];
+            y[c - c0] = 0.0;
+            used[c - c0] = false;
+            let end = next[c - c0];
+            for p in sym.lp[c] - l0..end - l0 {
+                y[li[p] as usize - c0] -= lx[p] * yc;
+            }
+            let (tc0, tc1) = (sym.tp[c], sym.tp[c + 1]);
+            if tc0 < tc1 && !copied {
+                tx[xk0..xk1].copy_from_slice(&k21[tk0..tk1]);
+                copied = true;
+            }
+            if tc1 - tc0 == tk1 - tk0 {
+                // Same width, so the same pattern (it is contained in k's): contiguous.
+                let (done, col_k) = tx.split_at_mut(xk0);
+                for (v, &l) in col_k[..xk1 - xk0].iter_mut().zip(&done[tc0 - x0..tc1 - x0]) {
+                    *v -= l * yc;
+                }
+            } else if tc0 < tc1 {
+                if !tpos_set {
+                    for (p, &r) in sym.ti[tk0..tk1].iter().enumerate() {
+                        tpos[r as usize] = p as u32;
+                    }
+                    tpos_set = true;
+                }
+                let (done, col_k) = tx.split_at_mut(xk0);
+                for (&r, &l) in sym.ti[tc0..tc1].iter().zip(&done[tc0 - x0..tc1 - x0]) {
+                    col_k[tpos[r as usize] as usize] -= l * yc;
+                }
+            }
+            let l_kc = yc * dinv[c - c0];
+            li[end - l0] = k as u32;
+            lx[end - l0] = l_kc;
+            next[c - c0] = end + 1;
+            dk -= yc * l_kc;
+        }
+        set_pivot(k, dk, rule, &mut d[k - c0], &mut dinv[k - c0], &mut counts)?;
+        // Column k of L₂₁.
+        let dinv_k = dinv[k - c0];
+        if copied {
+            tx[xk0..xk1].iter_mut().for_each(|v| *v *= dinv_k);
+        } else {
+            for (v, &a) in tx[xk0..xk1].iter_mut().zip(&k21[tk0..tk1]) {
+                *v = a * dinv_k;
+            }
+        }
+    }
+    Ok(counts)
+}
+
+/// The solve's forward pass over the columns `cs` (all below t0, or one half): `xs` and `gvec`
+/// start at the range's first column and first group.
+#[inline(always)]
+fn forward(sym: &TailSymbolic, li: &[u32], lx: &[f64], tx: &[f64], cs: std::ops::Range<usize>, xs: &mut [f64], gvec: &mut [f64]) {
+    let (c0, g0) = (cs.start, sym.g_off[if cs.start == 0 { 0 } else { sym.g_mid }]);
+    let (lp, tp, go, g_off) = (&sym.lp, &sym.tp, &sym.group_of, &sym.g_off);
+    for c in cs {
+        let xc = xs[c - c0];
+        if xc == 0.0 {
+            continue;
+        }
+        for (&i, &l) in li[lp[c]..lp[c + 1]].iter().zip(&lx[lp[c]..lp[c + 1]]) {
+            xs[i as usize - c0] -= l * xc;
+        }
+        let g = go[c];
+        if g != NONE {
+            for (v, &l) in gvec[g_off[g] - g0..g_off[g + 1] - g0].iter_mut().zip(&tx[tp[c]..tp[c + 1]]) {
+                *v += l * xc;
+            }
+        }
+    }
+}
+
+/// The solve's backward pass over the columns `cs` (all below t0, or one half), in reverse:
+/// x_c −= L₂₁'s part (with the group's gathered tail in `gvec`), then −= L₁₁'s. `xs` starts at
+/// the range's first column.
+#[inline(always)]
+fn backward(sym: &TailSymbolic, li: &[u32], lx: &[f64], tx: &[f64], gvec: &[f64], cs: std::ops::Range<usize>, xs: &mut [f64]) {
+    let c0 = cs.start;
+    let (lp, tp, go, g_off) = (&sym.lp, &sym.tp, &sym.group_of, &sym.g_off);
+    for c in cs.rev() {
+        let g = go[c];
+        if g != NONE {
+            xs[c - c0] -= dot4(&tx[tp[c]..tp[c + 1]], &gvec[g_off[g]..g_off[g + 1]]);
+        }
+        let mut s = 0.0;
+        for (&i, &l) in li[lp[c]..lp[c + 1]].iter().zip(&lx[lp[c]..lp[c + 1]]) {
+            s += l * xs[i as usize - c0];
+        }
+        xs[c - c0] -= s;
     }
 }
 
@@ -1148,6 +1308,20 @@ mod tests {
         assert!(y.iter().zip(&x).any(|(a, b)| a != b));
     }
 
+    /// Factor and solve with the halves split at `mid` and the Schur update at `schur_split`
+    /// (thresholds forced: these problems are far below them), on one thread or two: the bits
+    /// of the pivots, the dense block and the solution.
+    fn bits_of(cp: &[usize], ri: &[usize], vx: &[f64], b: &[f64], two: bool, mid: usize, schur_split: usize) -> (Vec<u64>, Vec<u64>, Vec<u64>) {
+        let mut f = TailFactor::new(TailSymbolic::split_at(b.len(), cp, ri, mid));
+        f.sym.schur_split = schur_split;
+        f.set_threads(two);
+        f.factor(cp, ri, vx, None).unwrap();
+        let mut x = b.to_vec();
+        f.solve(&mut x);
+        let bits = |v: &[f64]| v.iter().map(|a| a.to_bits()).collect::<Vec<u64>>();
+        (bits(&f.d), bits(&f.dense), bits(&x))
+    }
+
     #[test]
     fn two_threads_give_the_bits_of_one() {
         let groups = [(37, 5), (42, 8), (29, 13), (64, 21), (3, 2), (11, 1)];
@@ -1155,31 +1329,61 @@ mod tests {
         let n = full.len();
         // Some zeros in b: the forward pass skips those columns.
         let b: Vec<f64> = (0..n).map(|i| if i % 7 == 3 { 0.0 } else { (i as f64 * 0.43).sin() }).collect();
-        let run = |two: bool, schur_split: usize, bwd_mid: usize| {
-            let mut f = TailFactor::new(TailSymbolic::new(n, &cp, &ri).unwrap());
-            // The thresholds forced low: this problem is far below them.
-            f.sym.schur_split = schur_split;
-            f.sym.bwd_mid = bwd_mid;
-            f.set_threads(two);
-            f.factor(&cp, &ri, &vx, None).unwrap();
-            let mut x = b.clone();
-            f.solve(&mut x);
-            let bits = |v: &[f64]| v.iter().map(|a| a.to_bits()).collect::<Vec<u64>>();
-            (bits(&f.d), bits(&f.dense), bits(&x))
-        };
-        let one = run(false, 0, 0);
-        let t = TailSymbolic::new(n, &cp, &ri).unwrap().tail();
-        let t0 = n - t;
-        assert!(t >= 30, "tail {t}");
-        let mut x = b.clone();
-        let mut f = TailFactor::new(TailSymbolic::new(n, &cp, &ri).unwrap());
-        f.factor(&cp, &ri, &vx, None).unwrap();
-        f.solve(&mut x);
-        assert!(residual(&full, &x, &b) < 1e-11);
-        let g_all = TailSymbolic::new(n, &cp, &ri).unwrap().g_ptr.len() - 1;
-        assert!(g_all >= 4, "groups {g_all}");
-        for (schur_split, bwd_mid) in [(1, 1), (g_all / 2, t0 / 2), (g_all - 1, t0 - 1), (2, 7)] {
-            assert!(run(true, schur_split, bwd_mid) == one, "schur_split {schur_split} bwd_mid {bwd_mid}");
+        let sym = TailSymbolic::new(n, &cp, &ri).unwrap();
+        let (t0, g_all) = (sym.t0, sym.g_ptr.len() - 1);
+        assert!(sym.tail() >= 30 && g_all >= 4, "tail {} groups {g_all}", sym.tail());
+        // No L₁₁ entries here: every column is a cut, and a cut inside a group splits it.
+        for (mid, schur_split) in [(0, 1), (1, 1), (t0 / 2, g_all / 2), (t0 - 1, g_all - 1), (40, 2), (7, 0)] {
+            let one = bits_of(&cp, &ri, &vx, &b, false, mid, 0);
+            assert!(bits_of(&cp, &ri, &vx, &b, true, mid, schur_split) == one, "mid {mid} schur_split {schur_split}");
+            let x: Vec<f64> = one.2.iter().map(|&u| f64::from_bits(u)).collect();
+            assert!(residual(&full, &x, &b) < 1e-11, "mid {mid}");
+        }
+    }
+
+    #[test]
+    fn the_halves_split_between_trees_and_factor_alone() {
+        // Blocks of a chain each (one tree per block below the tail), every block tied to a few
+        // tail rows: the cuts are the block boundaries.
+        let (blocks, size, t) = (9, 12, 6);
+        let sparse = blocks * size;
+        let n = sparse + t;
+        let mut rnd = xorshift(5);
+        let mut full = vec![vec![0.0; n]; n];
+        for j in 0..sparse {
+            full[j][j] = 4.0 + rnd();
+            if j % size != 0 {
+                let v = rnd() - 0.5;
+                full[j][j - 1] = v;
+                full[j - 1][j] = v;
+            }
+            let r = sparse + (j / size + j % 2) % t;
+            let v = rnd() - 0.5;
+            full[j][r] = v;
+            full[r][j] = v;
+        }
+        for a in sparse..n {
+            full[a][a] = -(5.0 + rnd());
+        }
+        let (cp, ri, vx, full) = upper_csc(full);
+        let sym = TailSymbolic::new(n, &cp, &ri).unwrap();
+        let t0 = sym.t0;
+        assert!(t0 >= sparse - size, "t0 {t0}");
+        let cut = cuts(t0, &sym.etree);
+        for k in 1..t0 {
+            assert_eq!(cut[k], k % size == 0, "k {k}");
+        }
+        // The balanced cut of equal blocks is the middle boundary (4·12 or 5·12 columns in).
+        assert!([48, 60].contains(&balanced_cut(t0, &sym.etree, |_| 1.0)));
+        let b: Vec<f64> = (0..n).map(|i| (i as f64 * 0.71).cos()).collect();
+        let whole = bits_of(&cp, &ri, &vx, &b, false, 0, 0);
+        for mid in [size, 4 * size, 8 * size] {
+            let one = bits_of(&cp, &ri, &vx, &b, false, mid, 0);
+            assert!(bits_of(&cp, &ri, &vx, &b, true, mid, 0) == one, "mid {mid}");
+            // Only the grouping changes with the cut: the pivots below t0 are those of no split.
+            assert_eq!(one.0[..t0], whole.0[..t0]);
+            let x: Vec<f64> = one.2.iter().map(|&u| f64::from_bits(u)).collect();
+            assert!(residual(&full, &x, &b) < 1e-12, "mid {mid}");
         }
     }
 
