@@ -24,6 +24,7 @@ pub mod infeasibility;
 pub mod info;
 pub mod ipm;
 pub mod kkt;
+pub(crate) mod par;
 pub mod polish;
 pub mod problem;
 pub mod residuals;

@@ -539,11 +539,7 @@ impl TailFactor {
             let (used_a, used_b) = used.split_at_mut(mid);
             let a = Half { c0: 0, li: li_a, lx: lx_a, tx: tx_a, next: next_a, d: d_a, dinv: dinv_a, y: y_a, used: used_a, scratch: rows };
             let b = Half { c0: mid, li: li_b, lx: lx_b, tx: tx_b, next: next_b, d: d_b, dinv: dinv_b, y: y_b, used: used_b, scratch: rows2 };
-            let (a, b) = std::thread::scope(|scope| {
-                let b = scope.spawn(move || with_avx2(|| factor_rows(sym, colptr, rowidx, values, k21, t0, b, rule)));
-                let a = factor_rows(sym, colptr, rowidx, values, k21, mid, a, rule);
-                (a, b.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-            });
+            let (b, a) = crate::par::join(move || with_avx2(|| factor_rows(sym, colptr, rowidx, values, k21, t0, b, rule)), || factor_rows(sym, colptr, rowidx, values, k21, mid, a, rule));
             // The first half's error first, as one pass over the rows would meet it.
             let (a, b) = (a?, b?);
             PivotCounts { positive: a.positive + b.positive, regularized: a.regularized + b.regularized }
@@ -593,8 +589,8 @@ impl TailFactor {
         // The staged updates are handed over in chunks of groups as they are done, and
         // subtracted in group order once this thread's own groups are in.
         let (send, recv) = std::sync::mpsc::channel::<(usize, usize, &[f64])>();
-        std::thread::scope(|scope| {
-            scope.spawn(move || {
+        let staging = move || {
+            with_avx2(move || {
                 let mut rest: &mut [f64] = stage;
                 let mut g0 = split;
                 while g0 < g_all {
@@ -607,10 +603,12 @@ impl TailFactor {
                     }
                     g0 = g1;
                 }
-            });
+            })
+        };
+        crate::par::join(staging, || {
             schur_groups(sym, tx, d, 0..split, t, dense, &mut [], buf, schur);
-            // Ends when the sender is dropped: all chunks received, or a panic (which the
-            // scope then resumes here).
+            // Ends when the sender is dropped: all chunks received, or a panic (which `join`
+            // then resumes here).
             for (g0, g1, chunk) in recv {
                 let base = sym.stage_off[g0];
                 for g in g0..g1 {
@@ -691,10 +689,7 @@ impl TailFactor {
         if two {
             let (xa, xb) = xs.split_at_mut(mid);
             let (ga, gb) = gvec.split_at_mut(g_off[sym.g_mid]);
-            std::thread::scope(|scope| {
-                scope.spawn(|| with_avx2(|| forward(sym, li, lx, tx, mid..t0, xb, gb)));
-                forward(sym, li, lx, tx, 0..mid, xa, ga);
-            });
+            crate::par::join(|| with_avx2(|| forward(sym, li, lx, tx, mid..t0, xb, gb)), || forward(sym, li, lx, tx, 0..mid, xa, ga));
         } else {
             forward(sym, li, lx, tx, 0..t0, xs, gvec);
         }
@@ -716,10 +711,7 @@ impl TailFactor {
         let gvec: &[f64] = gvec;
         if two {
             let (xa, xb) = xs.split_at_mut(mid);
-            std::thread::scope(|scope| {
-                scope.spawn(|| with_avx2(|| backward(sym, li, lx, tx, gvec, mid..t0, xb)));
-                backward(sym, li, lx, tx, gvec, 0..mid, xa);
-            });
+            crate::par::join(|| with_avx2(|| backward(sym, li, lx, tx, gvec, mid..t0, xb)), || backward(sym, li, lx, tx, gvec, 0..mid, xa));
         } else {
             backward(sym, li, lx, tx, gvec, 0..t0, xs);
         }
