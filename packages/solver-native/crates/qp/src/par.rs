@@ -139,6 +139,15 @@ pub fn join<RA: Send, RB>(a: impl FnOnce() -> RA + Send, b: impl FnOnce() -> RB)
     (ra.expect("the helper ran the job"), rb)
 }
 
+/// `join` when `parallel`, else `a` then `b` here (work too small for the hand-over).
+pub fn join_if<RA: Send, RB>(parallel: bool, a: impl FnOnce() -> RA + Send, b: impl FnOnce() -> RB) -> (RA, RB) {
+    if parallel {
+        join(a, b)
+    } else {
+        (a(), b())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

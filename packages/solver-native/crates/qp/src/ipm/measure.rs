@@ -20,37 +20,48 @@ use super::rows::RowClasses;
 const CERTIFICATE_MARGIN: f64 = 1e-3;
 
 /// Residuals and the norms scaling their tolerances (the ADMM residual type, `scaled` unused).
-pub fn optimality(prob: &Problem, s: &Scaling, d: &ScaledData, x: &[f64], y: &[f64], ax: &[f64], px: &[f64], aty: &[f64]) -> Residuals {
+/// The row part and the column part are independent (run on two threads when `parallel`).
+#[allow(clippy::too_many_arguments)]
+pub fn optimality(prob: &Problem, s: &Scaling, d: &ScaledData, x: &[f64], y: &[f64], ax: &[f64], px: &[f64], aty: &[f64], parallel: bool) -> Residuals {
     let (n, m) = (prob.n, prob.m);
-    let mut r = Residuals::default();
-    let mut support = 0.0;
-    for i in 0..m {
-        let a = ax[i] * s.einv[i];
-        let z = a.max(prob.l[i]).min(prob.u[i]);
-        r.prim = r.prim.max((a - z).abs());
-        r.prim_norm = r.prim_norm.max(a.abs()).max(z.abs());
-        let yi = y[i] * s.e[i] * s.cinv;
-        if yi > 0.0 {
-            support += prob.u[i] * yi;
-        } else if yi < 0.0 {
-            support += prob.l[i] * yi;
+    let rows = || {
+        let (mut prim, mut prim_norm, mut support) = (0.0f64, 0.0f64, 0.0);
+        for i in 0..m {
+            let a = ax[i] * s.einv[i];
+            let z = a.max(prob.l[i]).min(prob.u[i]);
+            prim = prim.max((a - z).abs());
+            prim_norm = prim_norm.max(a.abs()).max(z.abs());
+            let yi = y[i] * s.e[i] * s.cinv;
+            if yi > 0.0 {
+                support += prob.u[i] * yi;
+            } else if yi < 0.0 {
+                support += prob.l[i] * yi;
+            }
         }
+        (prim, prim_norm, support)
+    };
+    let columns = || {
+        let (mut dual, mut px_n, mut aty_n, mut q_n) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
+        for j in 0..n {
+            let k = s.dinv[j] * s.cinv;
+            let (p, t, q) = (px[j] * k, aty[j] * k, prob.q[j]);
+            dual = dual.max((p + q + t).abs());
+            px_n = px_n.max(p.abs());
+            aty_n = aty_n.max(t.abs());
+            q_n = q_n.max(q.abs());
+        }
+        (dual, px_n.max(aty_n).max(q_n), dot(x, px) * s.cinv, dot(&d.q, x) * s.cinv)
+    };
+    let ((prim, prim_norm, support), (dual, dual_norm, xpx, qx)) = crate::par::join_if(parallel, rows, columns);
+    Residuals {
+        prim,
+        prim_norm,
+        dual,
+        dual_norm,
+        gap: (xpx + qx + support).abs(),
+        gap_norm: xpx.abs().max(qx.abs()).max(support.abs()),
+        ..Residuals::default()
     }
-    let (mut px_n, mut aty_n, mut q_n) = (0.0f64, 0.0f64, 0.0f64);
-    for j in 0..n {
-        let k = s.dinv[j] * s.cinv;
-        let (p, t, q) = (px[j] * k, aty[j] * k, prob.q[j]);
-        r.dual = r.dual.max((p + q + t).abs());
-        px_n = px_n.max(p.abs());
-        aty_n = aty_n.max(t.abs());
-        q_n = q_n.max(q.abs());
-    }
-    r.dual_norm = px_n.max(aty_n).max(q_n);
-    let xpx = dot(x, px) * s.cinv;
-    let qx = dot(&d.q, x) * s.cinv;
-    r.gap = (xpx + qx + support).abs();
-    r.gap_norm = xpx.abs().max(qx.abs()).max(support.abs());
-    r
 }
 
 /// Tests δy (scaled) as a primal infeasibility certificate: Aᵀδy ≈ 0 and

@@ -1,6 +1,6 @@
 //! Ã's pattern with 32-bit indices for the products of every iteration (Ãx, Ãᵀy, ÃΔx): the
-//! same values as the scaled matrix, a quarter less memory traffic. Ãx with Ãᵀy run in one pass
-//! over the columns; ÃΔx runs row by row (`row_dot`) over a row-major copy, inside the pass of
+//! same values as the scaled matrix, a quarter less memory traffic. Ãx runs row by row and Ãᵀy
+//! column by column (two passes that can run on two threads); ÃΔx runs row by row (`row_dot`) over a row-major copy, inside the pass of
 //! `direction` that needs each row's value once (gathers instead of scattered
 //! read-modify-writes, no result vector written and read back; the same bits as the column-wise
 //! product). The copy's values are refreshed by `refresh` wherever the scaled values change.
@@ -105,17 +105,19 @@ impl Pattern32 {
         }
     }
 
-    /// ax = A x and aty = Aᵀ y in one pass over the columns.
-    pub fn mul_and_tmul(&self, values: &[f64], x: &[f64], y: &[f64], ax: &mut [f64], aty: &mut [f64]) {
-        ax.iter_mut().for_each(|v| *v = 0.0);
-        for (j, &xj) in x.iter().enumerate() {
+    /// ax = A x row by row (values from the last `refresh`): each row as the column-wise
+    /// product accumulates it (`row_dot`).
+    pub fn mul(&self, x: &[f64], ax: &mut [f64]) {
+        for (i, v) in ax.iter_mut().enumerate() {
+            *v = self.row_dot(i, x);
+        }
+    }
+
+    /// aty = Aᵀ y, column by column.
+    pub fn tmul(&self, values: &[f64], y: &[f64], aty: &mut [f64]) {
+        for (j, t) in aty.iter_mut().enumerate() {
             let (a, b) = (self.colptr[j] as usize, self.colptr[j + 1] as usize);
-            let mut s = 0.0;
-            for (&i, &v) in self.rowidx[a..b].iter().zip(&values[a..b]) {
-                ax[i as usize] += v * xj;
-                s += v * y[i as usize];
-            }
-            aty[j] = s;
+            *t = self.rowidx[a..b].iter().zip(&values[a..b]).fold(0.0, |s, (&i, &v)| s + v * y[i as usize]);
         }
     }
 }
@@ -158,10 +160,24 @@ mod tests {
         }
         // And row i of A·x as the column-wise product accumulates it.
         let mut ax = vec![0.0; m];
-        let mut aty = vec![0.0; n];
-        p.mul_and_tmul(&a.values, &x, &vec![0.0; m], &mut ax, &mut aty);
+        for j in 0..n {
+            for k in a.colptr[j]..a.colptr[j + 1] {
+                ax[a.rowidx[k]] += a.values[k] * x[j];
+            }
+        }
+        let mut rows_ax = vec![0.0; m];
+        p.mul(&x, &mut rows_ax);
         for (q, &i) in rows.iter().enumerate() {
             assert_eq!(out[q].to_bits(), ax[i as usize].to_bits(), "row {i}");
+            assert_eq!(rows_ax[i as usize].to_bits(), ax[i as usize].to_bits(), "row {i}");
+        }
+        // Aᵀy column by column.
+        let y: Vec<f64> = (0..m).map(|i| (i as f64 - 4.5) * 0.37).collect();
+        let mut aty = vec![0.0; n];
+        p.tmul(&a.values, &y, &mut aty);
+        for j in 0..n {
+            let want = (a.colptr[j]..a.colptr[j + 1]).fold(0.0, |s, k| s + a.values[k] * y[a.rowidx[k]]);
+            assert_eq!(aty[j].to_bits(), want.to_bits(), "column {j}");
         }
     }
 }

@@ -120,8 +120,9 @@ pub struct IpmWorkspace {
     rhs: Vec<f64>,
     tmp_n: Vec<f64>,
     tmp_m: Vec<f64>,
-    /// ãΔx of the kept inequality rows (`direction`).
+    /// ãΔx of the kept inequality rows, G of the absorbed rows (`direction`).
     kept_ad: Vec<f64>,
+    gbuf: Vec<f64>,
     /// A point to start the next solve from (scaled), set by `warm_start` or kept from the
     /// last solve that ended with a solution.
     start: Option<(Vec<f64>, Vec<f64>)>,
@@ -200,6 +201,7 @@ impl IpmWorkspace {
             tmp_n: vec![0.0; n],
             tmp_m: vec![0.0; m],
             kept_ad: vec![0.0; rows.kept_ineq.len()],
+            gbuf: vec![0.0; rows.absorbed_rows.len()],
             rows,
             start: None,
             snapshot: None,
@@ -553,13 +555,20 @@ impl IpmWorkspace {
     }
 
     /// Ãx̃, P̃x̃, Ãᵀỹ at the current iterate.
+    /// (Ãx on the helper thread for large problems, Ãᵀy and P̃x here.)
     fn products(&mut self) {
-        self.a32.mul_and_tmul(&self.data.a.values, &self.it.x, &self.it.y, &mut self.ax, &mut self.aty);
-        self.data.p.sym_upper_mul(&self.it.x, &mut self.px);
+        let (a32, p, values, x, y) = (&self.a32, &self.data.p, &self.data.a.values, &self.it.x, &self.it.y);
+        let (ax, aty, px) = (&mut self.ax, &mut self.aty, &mut self.px);
+        let parallel = self.rows.absorbed_rows.len() + self.rows.kept.len() >= PARALLEL_ROWS;
+        crate::par::join_if(parallel, || a32.mul(x, ax), || {
+            a32.tmul(values, y, aty);
+            p.sym_upper_mul(x, px);
+        });
     }
 
     fn optimality(&self) -> Residuals {
-        optimality(&self.prob, &self.scaling, &self.data, &self.it.x, &self.it.y, &self.ax, &self.px, &self.aty)
+        let parallel = self.rows.absorbed_rows.len() + self.rows.kept.len() >= PARALLEL_ROWS;
+        optimality(&self.prob, &self.scaling, &self.data, &self.it.x, &self.it.y, &self.ax, &self.px, &self.aty, parallel)
     }
 
     /// r_d = P̃x + q̃ + Ãᵀy; per row r_l = ãx − sₗ − l̃ (= ãx − l̃ on equality rows),
@@ -656,8 +665,8 @@ impl IpmWorkspace {
     /// non-negative, found in the same pass over the rows.
     fn direction(&mut self, delta: f64) -> f64 {
         let n = self.prob.n;
-        let (rows, it) = (&self.rows, &self.it);
-        let (rl, ru, cl, cu) = (&self.rl[..], &self.ru[..], &self.cl[..], &self.cu[..]);
+        let sides = Sides { rows: &self.rows, it: &self.it, rl: &self.rl, ru: &self.ru, cl: &self.cl, cu: &self.cu, delta };
+        let (rows, a32) = (&self.rows, &self.a32);
         let rhs = &mut self.rhs[..];
         for j in 0..n {
             rhs[j] = -self.rd[j];
@@ -666,39 +675,32 @@ impl IpmWorkspace {
         // row order as before: the same values as one pass over the rows).
         for &i in &rows.eq_rows {
             let i = i as usize;
-            rhs[rows.node[i]] = -rl[i];
+            rhs[rows.node[i]] = -sides.rl[i];
         }
-        let g_of = |i: usize| {
-            let mut g = 0.0;
-            if rows.has_u[i] {
-                g += (cu[i] + it.lu[i] * ru[i]) / (it.su[i] + delta * it.lu[i]);
-            }
-            if rows.has_l[i] {
-                g -= (cl[i] - it.ll[i] * rl[i]) / (it.sl[i] + delta * it.ll[i]);
-            }
-            g
-        };
-        let a32 = &self.a32;
-        for &i in &rows.absorbed_rows {
-            let i = i as usize;
-            let g = g_of(i);
-            let (c, a) = a32.first(i);
+        // The absorbed rows' G in two halves (one on the helper thread), then added to their
+        // variables' entries in row order.
+        let absorbed = &rows.absorbed_rows[..];
+        self.gbuf.resize(absorbed.len(), 0.0);
+        let q_mid = if absorbed.len() >= PARALLEL_ROWS { absorbed.len() / 2 } else { 0 };
+        let (ga, gb) = self.gbuf.split_at_mut(q_mid);
+        let fill = |rs: &[u32], out: &mut [f64]| rs.iter().zip(out).for_each(|(&i, g)| *g = sides.g(i as usize));
+        if q_mid > 0 {
+            crate::par::join(|| fill(&absorbed[q_mid..], gb), || fill(&absorbed[..q_mid], ga));
+        } else {
+            fill(absorbed, gb);
+        }
+        for (&i, &g) in absorbed.iter().zip(&self.gbuf) {
+            let (c, a) = a32.first(i as usize);
             rhs[c] -= a * g;
         }
         for &i in &rows.kept_ineq {
             let i = i as usize;
-            rhs[rows.node[i]] = -g_of(i) / self.w[i];
+            rhs[rows.node[i]] = -sides.g(i) / self.w[i];
         }
         self.newton.solve(&mut self.rhs);
         let d = &mut self.dir;
         d.x.copy_from_slice(&self.rhs[..n]);
         let rhs = &self.rhs[..];
-        let mut a_max = 1.0f64;
-        let mut limit = |v: f64, dv: f64| {
-            if dv < 0.0 {
-                a_max = a_max.min(-v / dv);
-            }
-        };
         for &i in &rows.free_rows {
             d.y[i as usize] = 0.0;
         }
@@ -706,96 +708,29 @@ impl IpmWorkspace {
             let i = i as usize;
             d.y[i] = rhs[rows.node[i]];
         }
-        // Two routes per side: from the primal row (Δs from ãΔx, Δλ from complementarity)
-        // or from the dual (Δλ from the solve's Δy, Δs from complementarity). Each is exact
-        // in exact arithmetic; the first keeps inactive sides accurate, the second active
-        // ones (λ ≫ s), where ãΔx/s would amplify rounding.
-        let primal_l = |d: &mut Direction, i: usize, adi: f64| {
-            d.ll[i] = (cl[i] - it.ll[i] * (rl[i] + adi)) / (it.sl[i] + delta * it.ll[i]);
-            d.sl[i] = rl[i] + adi + delta * d.ll[i];
-        };
-        let primal_u = |d: &mut Direction, i: usize, adi: f64| {
-            d.lu[i] = (cu[i] + it.lu[i] * (ru[i] + adi)) / (it.su[i] + delta * it.lu[i]);
-            d.su[i] = -ru[i] - adi + delta * d.lu[i];
-        };
-        let dual_l = |d: &mut Direction, i: usize, dll: f64| {
-            d.ll[i] = dll;
-            d.sl[i] = (cl[i] - it.sl[i] * dll) / it.ll[i];
-        };
-        let dual_u = |d: &mut Direction, i: usize, dlu: f64| {
-            d.lu[i] = dlu;
-            d.su[i] = (cu[i] - it.su[i] * dlu) / it.lu[i];
-        };
-        // Absorbed rows have one entry: ãΔx is that entry times its variable's step (from +0,
-        // as the row-wise product sums it).
-        for &i in &rows.absorbed_rows {
-            let i = i as usize;
-            let (c, a) = a32.first(i);
-            let adi = 0.0 + a * d.x[c];
-            let (hl, hu) = (rows.has_l[i], rows.has_u[i]);
-            if hl {
-                primal_l(d, i, adi);
-            }
-            if hu {
-                primal_u(d, i, adi);
-            }
-            d.y[i] = (if hu { d.lu[i] } else { 0.0 }) - (if hl { d.ll[i] } else { 0.0 });
-            if hl {
-                limit(it.sl[i], d.sl[i]);
-                limit(it.ll[i], d.ll[i]);
-            }
-            if hu {
-                limit(it.su[i], d.su[i]);
-                limit(it.lu[i], d.lu[i]);
-            }
-        }
         // Kept inequality rows: few, but long (budget and exposure rows).
         a32.rows_dot(&rows.kept_ineq, &d.x, &mut self.kept_ad);
-        for (q, &i) in rows.kept_ineq.iter().enumerate() {
-            let i = i as usize;
-            let adi = self.kept_ad[q];
-            let (hl, hu) = (rows.has_l[i], rows.has_u[i]);
-            let (sl, ll, su, lu) = (it.sl[i], it.ll[i], it.su[i], it.lu[i]);
-            let dy = rhs[rows.node[i]];
-            let (tl, tu) = (if hl { ll / sl } else { -1.0 }, if hu { lu / su } else { -1.0 });
-            if hl && hu {
-                if tu >= tl {
-                    primal_l(d, i, adi);
-                    if tu >= 1.0 {
-                        dual_u(d, i, dy + d.ll[i]);
-                    } else {
-                        primal_u(d, i, adi);
-                    }
-                } else {
-                    primal_u(d, i, adi);
-                    if tl >= 1.0 {
-                        dual_l(d, i, d.lu[i] - dy);
-                    } else {
-                        primal_l(d, i, adi);
-                    }
-                }
-            } else if hl {
-                if tl >= 1.0 {
-                    dual_l(d, i, -dy);
-                } else {
-                    primal_l(d, i, adi);
-                }
-            } else if tu >= 1.0 {
-                dual_u(d, i, dy);
-            } else {
-                primal_u(d, i, adi);
-            }
-            d.y[i] = (if hu { d.lu[i] } else { 0.0 }) - (if hl { d.ll[i] } else { 0.0 });
-            if hl {
-                limit(sl, d.sl[i]);
-                limit(ll, d.ll[i]);
-            }
-            if hu {
-                limit(su, d.su[i]);
-                limit(lu, d.lu[i]);
-            }
+        // The inequality rows' sides in two row ranges (one on the helper thread).
+        let r_mid = if q_mid > 0 { absorbed[q_mid] as usize } else { 0 };
+        let k_mid = rows.kept_ineq.partition_point(|&i| (i as usize) < r_mid);
+        let Direction { x: dx, y, sl, ll, su, lu } = d;
+        let dx: &[f64] = dx;
+        let (y_a, y_b) = y.split_at_mut(r_mid);
+        let (sl_a, sl_b) = sl.split_at_mut(r_mid);
+        let (ll_a, ll_b) = ll.split_at_mut(r_mid);
+        let (su_a, su_b) = su.split_at_mut(r_mid);
+        let (lu_a, lu_b) = lu.split_at_mut(r_mid);
+        let part_a = RowSteps { r0: 0, y: y_a, sl: sl_a, ll: ll_a, su: su_a, lu: lu_a };
+        let part_b = RowSteps { r0: r_mid, y: y_b, sl: sl_b, ll: ll_b, su: su_b, lu: lu_b };
+        let kept_ad = &self.kept_ad[..];
+        let (kept_a, kept_b) = rows.kept_ineq.split_at(k_mid);
+        let run_b = || sides.steps(a32, dx, rhs, &absorbed[q_mid..], kept_b, &kept_ad[k_mid..], part_b);
+        if q_mid > 0 {
+            let (b, a) = crate::par::join(run_b, || sides.steps(a32, dx, rhs, &absorbed[..q_mid], kept_a, &kept_ad[..k_mid], part_a));
+            a.min(b)
+        } else {
+            run_b()
         }
-        a_max
     }
 
     /// Cold start: the least-squares point of [P̃ + ρI, Ãᵀ; Ã, −I] (equality rows −δ) against
@@ -1100,6 +1035,151 @@ impl IpmWorkspace {
 /// Whether P with `values` is PSD whenever P with its current values is, without factoring: every
 /// changed entry is on the diagonal and either does not decrease (P + a non-negative diagonal) or
 /// is ≥ 0 in a column that is alone (no other entry in its column or row: a separate 1×1 block).
+/// Below this many absorbed rows the Newton direction's passes over them stay on one thread.
+const PARALLEL_ROWS: usize = 8192;
+
+/// What the Newton direction reads of the iterate, per inequality side (see `direction`).
+struct Sides<'a> {
+    rows: &'a RowClasses,
+    it: &'a Iterate,
+    rl: &'a [f64],
+    ru: &'a [f64],
+    cl: &'a [f64],
+    cu: &'a [f64],
+    delta: f64,
+}
+
+/// The direction's row entries (y and the sides) of the rows from `r0` on.
+struct RowSteps<'a> {
+    r0: usize,
+    y: &'a mut [f64],
+    sl: &'a mut [f64],
+    ll: &'a mut [f64],
+    su: &'a mut [f64],
+    lu: &'a mut [f64],
+}
+
+impl Sides<'_> {
+    /// G of row i: (cᵤ + λᵤr_u)/(sᵤ + δλᵤ) − (cₗ − λₗr_l)/(sₗ + δλₗ) over its finite sides.
+    #[inline(always)]
+    fn g(&self, i: usize) -> f64 {
+        let (rows, it, delta) = (self.rows, self.it, self.delta);
+        let mut g = 0.0;
+        if rows.has_u[i] {
+            g += (self.cu[i] + it.lu[i] * self.ru[i]) / (it.su[i] + delta * it.lu[i]);
+        }
+        if rows.has_l[i] {
+            g -= (self.cl[i] - it.ll[i] * self.rl[i]) / (it.sl[i] + delta * it.ll[i]);
+        }
+        g
+    }
+
+    /// The sides' steps of the absorbed rows `absorbed` and the kept inequality rows `kept`
+    /// (their ãΔx in `kept_ad`, Δy in the solve's `rhs`), all in `out`'s rows; returns the
+    /// largest step in (0, 1] keeping their slacks and multipliers non-negative.
+    #[allow(clippy::too_many_arguments)]
+    fn steps(&self, a32: &Pattern32, dx: &[f64], rhs: &[f64], absorbed: &[u32], kept: &[u32], kept_ad: &[f64], out: RowSteps<'_>) -> f64 {
+        let (rows, it, delta) = (self.rows, self.it, self.delta);
+        let (rl, ru, cl, cu) = (self.rl, self.ru, self.cl, self.cu);
+        let RowSteps { r0, y, sl, ll, su, lu } = out;
+        let mut a_max = 1.0f64;
+        let mut limit = |v: f64, dv: f64| {
+            if dv < 0.0 {
+                a_max = a_max.min(-v / dv);
+            }
+        };
+        // Two routes per side: from the primal row (Δs from ãΔx, Δλ from complementarity)
+        // or from the dual (Δλ from the solve's Δy, Δs from complementarity). Each is exact
+        // in exact arithmetic; the first keeps inactive sides accurate, the second active
+        // ones (λ ≫ s), where ãΔx/s would amplify rounding. (`k` = i − r0.)
+        let primal_l = |sl: &mut [f64], ll: &mut [f64], i: usize, k: usize, adi: f64| {
+            ll[k] = (cl[i] - it.ll[i] * (rl[i] + adi)) / (it.sl[i] + delta * it.ll[i]);
+            sl[k] = rl[i] + adi + delta * ll[k];
+        };
+        let primal_u = |su: &mut [f64], lu: &mut [f64], i: usize, k: usize, adi: f64| {
+            lu[k] = (cu[i] + it.lu[i] * (ru[i] + adi)) / (it.su[i] + delta * it.lu[i]);
+            su[k] = -ru[i] - adi + delta * lu[k];
+        };
+        let dual_l = |sl: &mut [f64], ll: &mut [f64], i: usize, k: usize, dll: f64| {
+            ll[k] = dll;
+            sl[k] = (cl[i] - it.sl[i] * dll) / it.ll[i];
+        };
+        let dual_u = |su: &mut [f64], lu: &mut [f64], i: usize, k: usize, dlu: f64| {
+            lu[k] = dlu;
+            su[k] = (cu[i] - it.su[i] * dlu) / it.lu[i];
+        };
+        // Absorbed rows have one entry: ãΔx is that entry times its variable's step (from +0,
+        // as the row-wise product sums it).
+        for &i in absorbed {
+            let i = i as usize;
+            let k = i - r0;
+            let (c, a) = a32.first(i);
+            let adi = 0.0 + a * dx[c];
+            let (hl, hu) = (rows.has_l[i], rows.has_u[i]);
+            if hl {
+                primal_l(sl, ll, i, k, adi);
+            }
+            if hu {
+                primal_u(su, lu, i, k, adi);
+            }
+            y[k] = (if hu { lu[k] } else { 0.0 }) - (if hl { ll[k] } else { 0.0 });
+            if hl {
+                limit(it.sl[i], sl[k]);
+                limit(it.ll[i], ll[k]);
+            }
+            if hu {
+                limit(it.su[i], su[k]);
+                limit(it.lu[i], lu[k]);
+            }
+        }
+        for (&i, &adi) in kept.iter().zip(kept_ad) {
+            let i = i as usize;
+            let k = i - r0;
+            let (hl, hu) = (rows.has_l[i], rows.has_u[i]);
+            let (s_l, l_l, s_u, l_u) = (it.sl[i], it.ll[i], it.su[i], it.lu[i]);
+            let dy = rhs[rows.node[i]];
+            let (tl, tu) = (if hl { l_l / s_l } else { -1.0 }, if hu { l_u / s_u } else { -1.0 });
+            if hl && hu {
+                if tu >= tl {
+                    primal_l(sl, ll, i, k, adi);
+                    if tu >= 1.0 {
+                        dual_u(su, lu, i, k, dy + ll[k]);
+                    } else {
+                        primal_u(su, lu, i, k, adi);
+                    }
+                } else {
+                    primal_u(su, lu, i, k, adi);
+                    if tl >= 1.0 {
+                        dual_l(sl, ll, i, k, lu[k] - dy);
+                    } else {
+                        primal_l(sl, ll, i, k, adi);
+                    }
+                }
+            } else if hl {
+                if tl >= 1.0 {
+                    dual_l(sl, ll, i, k, -dy);
+                } else {
+                    primal_l(sl, ll, i, k, adi);
+                }
+            } else if tu >= 1.0 {
+                dual_u(su, lu, i, k, dy);
+            } else {
+                primal_u(su, lu, i, k, adi);
+            }
+            y[k] = (if hu { lu[k] } else { 0.0 }) - (if hl { ll[k] } else { 0.0 });
+            if hl {
+                limit(s_l, sl[k]);
+                limit(l_l, ll[k]);
+            }
+            if hu {
+                limit(s_u, su[k]);
+                limit(l_u, lu[k]);
+            }
+        }
+        a_max
+    }
+}
+
 fn keeps_psd(p: &Csc, values: &[f64]) -> bool {
     let n = p.ncols;
     let mut alone = vec![true; n];
