@@ -37,6 +37,8 @@ const AMD_DENSE: f64 = 1.0;
 const COUNTED_GAIN: f64 = 0.75;
 /// Below this order the two orderings are computed one after the other (a thread costs more).
 const PARALLEL_ORDER_MIN: usize = 20_000;
+/// Below this many entries in K the refinement's product stays on one thread.
+const PARALLEL_MUL_NNZ: usize = 100_000;
 
 pub struct NewtonSystem {
     n: usize,
@@ -73,6 +75,9 @@ pub struct NewtonSystem {
     b: Vec<f64>,
     x: Vec<f64>,
     r: Vec<f64>,
+    /// The second part of `mul` and where it starts.
+    r2: Vec<f64>,
+    mul_mid: usize,
     /// Solves (including refinement steps) since construction, and time spent (ms).
     pub solves: u64,
     pub factor_ms: f64,
@@ -329,6 +334,7 @@ impl NewtonSystem {
         if sym.nnz() + sym.tail() * sym.tail() > MAX_FACTOR_NNZ {
             return Err(NewtonError::TooLarge { nnz: sym.nnz() });
         }
+        let mul_mid = colptr.partition_point(|&p| p < nnz / 2).min(dim);
         Ok(NewtonSystem {
             n,
             dim,
@@ -353,6 +359,8 @@ impl NewtonSystem {
             b: vec![0.0; dim],
             x: vec![0.0; dim],
             r: vec![0.0; dim],
+            r2: vec![0.0; dim],
+            mul_mid,
             solves: 0,
             factor_ms: 0.0,
             solve_ms: 0.0,
@@ -436,24 +444,38 @@ impl NewtonSystem {
         Ok(())
     }
 
-    /// out = K v in permuted order.
-    fn mul(colptr: &[u32], rowidx: &[u32], values: &[f64], v: &[f64], out: &mut [f64]) {
-        out.iter_mut().for_each(|o| *o = 0.0);
-        for j in 0..v.len() {
-            let vj = v[j];
-            let mut acc = 0.0;
-            let (a, b) = (colptr[j] as usize, colptr[j + 1] as usize);
-            for (&i, &w) in rowidx[a..b].iter().zip(&values[a..b]) {
-                let i = i as usize;
-                if i == j {
-                    acc += w * vj;
-                } else {
-                    out[i] += w * vj;
-                    acc += w * v[i];
+    /// out = K v in permuted order, in two column ranges split at `mul_mid` (half of K's
+    /// entries on each side): the columns before it sum into `out` (their rows are before it
+    /// too), the others into `out2`, on two threads for a large K; then out += out2. The same
+    /// sums wherever each part runs.
+    fn mul(&mut self, v: &[f64]) {
+        let (mid, dim) = (self.mul_mid, self.dim);
+        let (cp, ri, vals) = (&self.colptr32[..], &self.rowidx32[..], &self.values[..]);
+        let part = |cols: std::ops::Range<usize>, out: &mut [f64]| {
+            out.iter_mut().for_each(|o| *o = 0.0);
+            for j in cols {
+                let vj = v[j];
+                let mut acc = 0.0;
+                let (a, b) = (cp[j] as usize, cp[j + 1] as usize);
+                for (&i, &w) in ri[a..b].iter().zip(&vals[a..b]) {
+                    let i = i as usize;
+                    if i == j {
+                        acc += w * vj;
+                    } else {
+                        out[i] += w * vj;
+                        acc += w * v[i];
+                    }
                 }
+                out[j] += acc;
             }
-            out[j] += acc;
+        };
+        let (out, out2) = (&mut self.r, &mut self.r2);
+        let parallel = vals.len() >= PARALLEL_MUL_NNZ;
+        crate::par::join_if(parallel, || part(mid..dim, out2), || part(0..mid, &mut out[..mid]));
+        for (o, &o2) in out[..mid].iter_mut().zip(&out2[..mid]) {
+            *o += o2;
         }
+        out[mid..].copy_from_slice(&out2[mid..]);
     }
 
     /// Solves K d = rhs in place (rhs in node order: [x; kept rows]), refining against the
@@ -482,7 +504,9 @@ impl NewtonSystem {
         let mut prev = f64::INFINITY;
         let steps = if check { REFINE_MAX + 1 } else { 0 };
         for step in 0..steps {
-            Self::mul(&self.colptr32, &self.rowidx32, &self.values, &self.x, &mut self.r);
+            let x = std::mem::take(&mut self.x);
+            self.mul(&x);
+            self.x = x;
             let mut err = 0.0f64;
             for k in 0..self.dim {
                 self.r[k] = self.b[k] - self.r[k] + self.shift[k] * self.x[k];

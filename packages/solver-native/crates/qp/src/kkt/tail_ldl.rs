@@ -203,11 +203,20 @@ impl TailSymbolic {
         drop(cursor);
         let mid = force_mid.unwrap_or_else(|| {
             let shared = lp[t0] + tp[t0] >= PARALLEL_MIN_NNZ;
-            if shared {
-                balanced_cut(t0, &etree, |c| (1 + lcount[c] + tcount[c]) as f64)
-            } else {
-                0
+            if !shared {
+                return 0;
             }
+            // Work per column: its row of the factorisation (an update of its L₂₁ column by
+            // every column in the row's pattern), and twice (about 3.6 solves per factorisation,
+            // each entry read in both passes, at about half the cost of the factorisation's)
+            // its columns of L₁₁ and L₂₁ in the solves.
+            let mut work = vec![0.0; t0];
+            flag.iter_mut().for_each(|f| *f = NONE);
+            for (k, w) in work.iter_mut().enumerate() {
+                *w = (tcount[k] + 2 * (1 + lcount[k] + tcount[k])) as f64;
+                reach(k, colptr, rowidx, &etree, &mut flag, |i| *w += (1 + tcount[i]) as f64);
+            }
+            balanced_cut(t0, &etree, |c| work[c])
         });
         // Columns of L₂₁ with the same row pattern, grouped (in order of first appearance, half
         // by half): their updates of the dense block are summed densely and scattered once per
@@ -679,8 +688,8 @@ impl TailFactor {
         assert!(x.len() == n);
         let g_all = self.sym.g_ptr.len() - 1;
         let (xs, xt) = x.split_at_mut(t0);
-        let TailFactor { sym, li, lx, tx, gvec, threads, .. } = self;
-        let (sym, tx, li, lx): (&TailSymbolic, &[f64], &[u32], &[f64]) = (sym, tx, li, lx);
+        let TailFactor { sym, li, lx, tx, gvec, dinv, threads, .. } = self;
+        let (sym, tx, li, lx, dinv): (&TailSymbolic, &[f64], &[u32], &[f64], &[f64]) = (sym, tx, li, lx, dinv);
         let (mid, g_off) = (sym.mid, &sym.g_off);
         let two = *threads && mid > 0;
         // Forward in pivot order (L₂₁ read as it is stored): column c's L₂₁ part is summed
@@ -699,7 +708,7 @@ impl TailFactor {
                 xt[r as usize] -= v;
             }
         }
-        Self::solve_tail(&self.dense, &self.dinv, xs, xt);
+        Self::solve_tail(&self.dense, &dinv[t0..], xt);
         // Backward in reverse pivot order: the L₂₁ dot product (with the group's gathered
         // tail), then L₁₁'s, column by column.
         for g in 0..g_all {
@@ -711,21 +720,22 @@ impl TailFactor {
         let gvec: &[f64] = gvec;
         if two {
             let (xa, xb) = xs.split_at_mut(mid);
-            crate::par::join(|| with_avx2(|| backward(sym, li, lx, tx, gvec, mid..t0, xb)), || backward(sym, li, lx, tx, gvec, 0..mid, xa));
+            crate::par::join(|| with_avx2(|| backward(sym, li, lx, tx, dinv, gvec, mid..t0, xb)), || backward(sym, li, lx, tx, dinv, gvec, 0..mid, xa));
         } else {
-            backward(sym, li, lx, tx, gvec, 0..t0, xs);
+            backward(sym, li, lx, tx, dinv, gvec, 0..t0, xs);
         }
     }
 
-    /// The dense part of the solve: L₂₂ forward, D⁻¹ on everything, L₂₂ backward.
+    /// The dense part of the solve: L₂₂ forward, D₂⁻¹, L₂₂ backward (D₁⁻¹ is applied in the
+    /// backward pass, column by column).
     #[inline(always)]
-    fn solve_tail(dense: &[f64], dinv: &[f64], xs: &mut [f64], xt: &mut [f64]) {
+    fn solve_tail(dense: &[f64], dinv: &[f64], xt: &mut [f64]) {
         let t = xt.len();
         for i in 0..t {
             let s = dot4(&dense[i * t..i * t + i], &xt[..i]);
             xt[i] -= s;
         }
-        for (v, di) in xs.iter_mut().chain(xt.iter_mut()).zip(dinv) {
+        for (v, di) in xt.iter_mut().zip(dinv) {
             *v *= di;
         }
         for r in (0..t).rev() {
@@ -918,22 +928,24 @@ fn forward(sym: &TailSymbolic, li: &[u32], lx: &[f64], tx: &[f64], cs: std::ops:
 }
 
 /// The solve's backward pass over the columns `cs` (all below t0, or one half), in reverse:
-/// x_c −= L₂₁'s part (with the group's gathered tail in `gvec`), then −= L₁₁'s. `xs` starts at
-/// the range's first column.
+/// x_c ·= 1/d_c, −= L₂₁'s part (with the group's gathered tail in `gvec`), −= L₁₁'s. `xs`
+/// starts at the range's first column.
 #[inline(always)]
-fn backward(sym: &TailSymbolic, li: &[u32], lx: &[f64], tx: &[f64], gvec: &[f64], cs: std::ops::Range<usize>, xs: &mut [f64]) {
+#[allow(clippy::too_many_arguments)]
+fn backward(sym: &TailSymbolic, li: &[u32], lx: &[f64], tx: &[f64], dinv: &[f64], gvec: &[f64], cs: std::ops::Range<usize>, xs: &mut [f64]) {
     let c0 = cs.start;
     let (lp, tp, go, g_off) = (&sym.lp, &sym.tp, &sym.group_of, &sym.g_off);
     for c in cs.rev() {
+        let mut v = xs[c - c0] * dinv[c];
         let g = go[c];
         if g != NONE {
-            xs[c - c0] -= dot4(&tx[tp[c]..tp[c + 1]], &gvec[g_off[g]..g_off[g + 1]]);
+            v -= dot4(&tx[tp[c]..tp[c + 1]], &gvec[g_off[g]..g_off[g + 1]]);
         }
         let mut s = 0.0;
         for (&i, &l) in li[lp[c]..lp[c + 1]].iter().zip(&lx[lp[c]..lp[c + 1]]) {
             s += l * xs[i as usize - c0];
         }
-        xs[c - c0] -= s;
+        xs[c - c0] = v - s;
     }
 }
 
