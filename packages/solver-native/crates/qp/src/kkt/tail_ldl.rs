@@ -44,8 +44,6 @@ const MIN_HALF_SHARE: f64 = 0.3;
 /// Below this many multiply-adds (Σ over groups of columns × w(w+1)/2) the Schur update is not
 /// shared with a second thread.
 const PARALLEL_MIN_SCHUR: f64 = 2.0e6;
-/// Groups per chunk of staged Schur updates handed from the second thread to the first.
-const STAGE_CHUNK: usize = 32;
 /// The trailing block must be at least this dense (nonzeros of L over T(T−1)/2) to be kept.
 const MIN_TAIL_DENSITY: f64 = 0.5;
 
@@ -115,12 +113,10 @@ pub struct TailSymbolic {
     /// first `g_mid` groups are the first half's.
     mid: usize,
     g_mid: usize,
-    /// Where the Schur update splits between two threads (0 when it is too small to share):
-    /// the second thread stages the updates of groups [schur_split, G), the first subtracts
-    /// them after its own, in group order.
+    /// Where the Schur update splits into two sums (0 when it is too small to share): the
+    /// groups before it are subtracted from S, those from it on from a second, zeroed block
+    /// (on the helper thread), which is then added to S.
     schur_split: usize,
-    /// Where each group's staged update (lower triangle row by row, w(w+1)/2) starts.
-    stage_off: Vec<usize>,
     nnz_l: usize,
 }
 
@@ -261,33 +257,24 @@ impl TailSymbolic {
             let c = g_cols[g_ptr[g]];
             g_off[g + 1] = g_off[g] + tp[c + 1] - tp[c];
         }
+        // A group's update costs its multiply-adds and the packing of its columns; the split
+        // halves the total.
         let width = |g: usize| (tp[g_cols[g_ptr[g]] + 1] - tp[g_cols[g_ptr[g]]]) as f64;
-        let mut stage_off = vec![0usize; sizes.len() + 1];
-        for g in 0..sizes.len() {
-            let w = tp[g_cols[g_ptr[g]] + 1] - tp[g_cols[g_ptr[g]]];
-            stage_off[g + 1] = stage_off[g] + w * (w + 1) / 2;
-        }
-        // A group's update costs its multiply-adds and the packing of its columns (`compute`),
-        // then about three multiply-adds per entry to subtract it from S (`scatter`, scattered
-        // stores into a block that lives in L2). The first thread computes and subtracts the
-        // groups before the split and then subtracts the second thread's: the split is where
-        // that is as much as the second thread's computing.
         let compute = |g: usize| sizes[g] as f64 * width(g) * (width(g) + 1.0) / 2.0 + 4.0 * sizes[g] as f64 * width(g);
-        let scatter = |g: usize| 3.0 * width(g) * (width(g) + 1.0) / 2.0;
         let schur_work: f64 = (0..sizes.len()).map(|g| sizes[g] as f64 * width(g) * (width(g) + 1.0) / 2.0).sum();
-        let (all_compute, all_scatter): (f64, f64) = ((0..sizes.len()).map(compute).sum(), (0..sizes.len()).map(scatter).sum());
+        let all: f64 = (0..sizes.len()).map(compute).sum();
         let mut schur_split = 0;
-        let mut before = 0.0;
         if schur_work >= PARALLEL_MIN_SCHUR {
+            let mut before = 0.0;
             for g in 0..sizes.len() {
-                if before + all_scatter >= all_compute - before {
+                if before >= 0.5 * all {
                     schur_split = g;
                     break;
                 }
                 before += compute(g);
             }
         }
-        Ok(TailSymbolic { n, t0, etree, lp, tp, ti, k21_map, k22, g_ptr, g_cols, group_of: group_id, g_off, mid, g_mid, schur_split, stage_off, nnz_l })
+        Ok(TailSymbolic { n, t0, etree, lp, tp, ti, k21_map, k22, g_ptr, g_cols, group_of: group_id, g_off, mid, g_mid, schur_split, nnz_l })
     }
 
     pub fn n(&self) -> usize {
@@ -409,11 +396,10 @@ pub struct TailFactor {
     /// Dense scratch of a group's update (T × T) and a gathered tail vector (T).
     buf: Vec<f64>,
     schur: SchurScratch,
-    /// The second thread's group buffer and packing scratch (allocated on first use).
+    /// The second sum's block, group buffer and packing scratch (allocated on first use).
+    dense2: Vec<f64>,
     buf2: Vec<f64>,
     schur2: SchurScratch,
-    /// The second thread's staged group updates (`sym.stage_off`, from `schur_split`'s).
-    stage: Vec<f64>,
     /// The solves' per-group vectors (`sym.g_off`): forward sums, backward gathered tail.
     gvec: Vec<f64>,
     /// Whether work above the thresholds is shared with a second thread (`share_work`).
@@ -452,9 +438,9 @@ impl TailFactor {
                 }
                 SchurScratch { pack: vec![0.0; packed], packd: vec![0.0; packed] }
             },
+            dense2: Vec::new(),
             buf2: Vec::new(),
             schur2: SchurScratch::default(),
-            stage: Vec::new(),
             gvec: vec![0.0; *sym.g_off.last().unwrap_or(&0)],
             threads: share_work(),
             positive: 0,
@@ -570,70 +556,34 @@ impl TailFactor {
 
     /// S −= L₂₁ D₁ L₂₁ᵀ group by group: each group's columns are summed into a dense
     /// t × t buffer (contiguous updates, four columns at a time), scattered into S once.
-    /// Shared by groups: a scoped thread sums the groups [schur_split, G) into a staging area
-    /// while this thread updates S with the groups before; then the staged updates are
-    /// subtracted in group order. Every group's update is summed alone, and every entry of S
-    /// receives the same subtractions in the same order as on one thread: the same bits.
+    /// In two sums above the size threshold: the groups from `schur_split` on into a zeroed
+    /// block (on the helper thread), the others into S, then S += that block. Where each sum
+    /// runs does not change its bits.
     fn schur_update(&mut self) {
         let t = self.sym.tail();
         let split = self.sym.schur_split;
         let g_all = self.sym.g_ptr.len() - 1;
-        let TailFactor { sym, tx, d, dense, buf, buf2, schur, schur2, stage, threads, .. } = self;
-        if split == 0 || !*threads {
-            schur_groups(sym, tx, d, 0..g_all, t, dense, &mut [], buf, schur);
+        let TailFactor { sym, tx, d, dense, dense2, buf, buf2, schur, schur2, .. } = self;
+        let (sym, tx, d): (&TailSymbolic, &[f64], &[f64]) = (sym, tx, d);
+        if split == 0 {
+            schur_groups(sym, tx, d, 0..g_all, t, dense, buf, schur);
             return;
         }
         if schur2.pack.len() < schur.pack.len() {
             *schur2 = schur.clone();
         }
-        if buf2.len() < buf.len() {
-            buf2.resize(buf.len(), 0.0);
-        }
-        let staged = sym.stage_off[g_all] - sym.stage_off[split];
-        if stage.len() < staged {
-            stage.resize(staged, 0.0);
-        }
-        let (sym, tx, d): (&TailSymbolic, &[f64], &[f64]) = (sym, tx, d);
-        let stage = &mut stage[..staged];
-        // The staged updates are handed over in chunks of groups as they are done, and
-        // subtracted in group order once this thread's own groups are in.
-        let (send, recv) = std::sync::mpsc::channel::<(usize, usize, &[f64])>();
-        let staging = move || {
-            with_avx2(move || {
-                let mut rest: &mut [f64] = stage;
-                let mut g0 = split;
-                while g0 < g_all {
-                    let g1 = (g0 + STAGE_CHUNK).min(g_all);
-                    let (chunk, after) = std::mem::take(&mut rest).split_at_mut(sym.stage_off[g1] - sym.stage_off[g0]);
-                    rest = after;
-                    schur_groups(sym, tx, d, g0..g1, t, &mut [], chunk, buf2, schur2);
-                    if send.send((g0, g1, &*chunk)).is_err() {
-                        return;
-                    }
-                    g0 = g1;
-                }
+        buf2.resize(buf.len(), 0.0);
+        dense2.resize(t * t, 0.0);
+        let second = || {
+            with_avx2(|| {
+                dense2.iter_mut().for_each(|v| *v = 0.0);
+                schur_groups(sym, tx, d, split..g_all, t, dense2, buf2, schur2);
             })
         };
-        crate::par::join(staging, || {
-            schur_groups(sym, tx, d, 0..split, t, dense, &mut [], buf, schur);
-            // Ends when the sender is dropped: all chunks received, or a panic (which `join`
-            // then resumes here).
-            for (g0, g1, chunk) in recv {
-                let base = sym.stage_off[g0];
-                for g in g0..g1 {
-                    let c = sym.g_cols[sym.g_ptr[g]];
-                    let pat = &sym.ti[sym.tp[c]..sym.tp[c + 1]];
-                    let mut at = sym.stage_off[g] - base;
-                    for (a, &ra) in pat.iter().enumerate() {
-                        let dst = &mut dense[ra as usize * t..ra as usize * t + t];
-                        for (&u, &rb) in chunk[at..at + a + 1].iter().zip(pat) {
-                            dst[rb as usize] -= u;
-                        }
-                        at += a + 1;
-                    }
-                }
-            }
-        });
+        crate::par::join_if(self.threads, second, || schur_groups(sym, tx, d, 0..split, t, dense, buf, schur));
+        for (s, &u) in dense.iter_mut().zip(dense2.iter()) {
+            *s += u;
+        }
     }
 
     /// Row-oriented dense LDLᵀ of the Schur complement: row i keeps L(i, j)·d_j while it is
@@ -1009,39 +959,37 @@ fn round8(w: usize) -> usize {
 
 /// The Schur update of groups `gs` into `dense` (see `TailFactor::schur_update`): for a group
 /// of C columns with the row pattern `pat` (width w), S(pat, pat) −= Σ_c L(pat, c) d_c L(pat, c)ᵀ.
-/// With a non-empty `stage` the groups' updates are stored there instead (`sym.stage_off`,
-/// from gs.start's), for the caller to subtract.
 /// Wide groups go through a register-blocked kernel (`tile`): each R × 4 tile of the group's
 /// w × w block is summed over all C columns in registers, then stored once. R = 8 with
 /// AVX-512, else 4 (what fits the vector registers); every entry is computed by the same
 /// operations in the same order whatever R and the instruction set, so the bits are the same.
-fn schur_groups(sym: &TailSymbolic, tx: &[f64], d: &[f64], gs: std::ops::Range<usize>, t: usize, dense: &mut [f64], stage: &mut [f64], buf: &mut [f64], scratch: &mut SchurScratch) {
+fn schur_groups(sym: &TailSymbolic, tx: &[f64], d: &[f64], gs: std::ops::Range<usize>, t: usize, dense: &mut [f64], buf: &mut [f64], scratch: &mut SchurScratch) {
     #[cfg(target_arch = "x86_64")]
     {
         if has_avx512() {
             // SAFETY: the CPU supports AVX-512F (checked at run time).
-            unsafe { schur_groups_avx512(sym, tx, d, gs, t, dense, stage, buf, scratch) };
+            unsafe { schur_groups_avx512(sym, tx, d, gs, t, dense, buf, scratch) };
             return;
         }
         if has_avx2() {
             // SAFETY: the CPU supports AVX2 (checked at run time).
-            unsafe { schur_groups_avx2(sym, tx, d, gs, t, dense, stage, buf, scratch) };
+            unsafe { schur_groups_avx2(sym, tx, d, gs, t, dense, buf, scratch) };
             return;
         }
     }
-    schur_groups_body::<4>(sym, tx, d, gs, t, dense, stage, buf, scratch)
+    schur_groups_body::<4>(sym, tx, d, gs, t, dense, buf, scratch)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn schur_groups_avx2(sym: &TailSymbolic, tx: &[f64], d: &[f64], gs: std::ops::Range<usize>, t: usize, dense: &mut [f64], stage: &mut [f64], buf: &mut [f64], scratch: &mut SchurScratch) {
-    schur_groups_body::<4>(sym, tx, d, gs, t, dense, stage, buf, scratch)
+unsafe fn schur_groups_avx2(sym: &TailSymbolic, tx: &[f64], d: &[f64], gs: std::ops::Range<usize>, t: usize, dense: &mut [f64], buf: &mut [f64], scratch: &mut SchurScratch) {
+    schur_groups_body::<4>(sym, tx, d, gs, t, dense, buf, scratch)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
-unsafe fn schur_groups_avx512(sym: &TailSymbolic, tx: &[f64], d: &[f64], gs: std::ops::Range<usize>, t: usize, dense: &mut [f64], stage: &mut [f64], buf: &mut [f64], scratch: &mut SchurScratch) {
-    schur_groups_body::<8>(sym, tx, d, gs, t, dense, stage, buf, scratch)
+unsafe fn schur_groups_avx512(sym: &TailSymbolic, tx: &[f64], d: &[f64], gs: std::ops::Range<usize>, t: usize, dense: &mut [f64], buf: &mut [f64], scratch: &mut SchurScratch) {
+    schur_groups_body::<8>(sym, tx, d, gs, t, dense, buf, scratch)
 }
 
 /// Whether the CPU has AVX2: the hot loops are then compiled for it too (the same operations
@@ -1059,8 +1007,7 @@ fn has_avx512() -> bool {
 }
 
 #[inline(always)]
-fn schur_groups_body<const R: usize>(sym: &TailSymbolic, tx: &[f64], d: &[f64], gs: std::ops::Range<usize>, t: usize, dense: &mut [f64], stage: &mut [f64], buf: &mut [f64], scratch: &mut SchurScratch) {
-    let base = sym.stage_off[gs.start];
+fn schur_groups_body<const R: usize>(sym: &TailSymbolic, tx: &[f64], d: &[f64], gs: std::ops::Range<usize>, t: usize, dense: &mut [f64], buf: &mut [f64], scratch: &mut SchurScratch) {
     for g in gs {
         let cols = &sym.g_cols[sym.g_ptr[g]..sym.g_ptr[g + 1]];
         let first = cols[0];
@@ -1122,14 +1069,6 @@ fn schur_groups_body<const R: usize>(sym: &TailSymbolic, tx: &[f64], d: &[f64], 
                     }
                 }
             }
-        }
-        if !stage.is_empty() {
-            let mut at = sym.stage_off[g] - base;
-            for a in 0..tg {
-                stage[at..at + a + 1].copy_from_slice(&buf[a * tg..a * tg + a + 1]);
-                at += a + 1;
-            }
-            continue;
         }
         for (a, &ra) in pat.iter().enumerate() {
             let dst = &mut dense[ra as usize * t..ra as usize * t + t];
@@ -1312,9 +1251,9 @@ mod tests {
         assert!(y.iter().zip(&x).any(|(a, b)| a != b));
     }
 
-    /// Factor and solve with the halves split at `mid` and the Schur update at `schur_split`
-    /// (thresholds forced: these problems are far below them), on one thread or two: the bits
-    /// of the pivots, the dense block and the solution.
+    /// Factor and solve with the halves split at `mid` and the Schur update's sums at group
+    /// `schur_split` (thresholds forced: these problems are far below them), on one thread or
+    /// two: the bits of the pivots, the dense block and the solution.
     fn bits_of(cp: &[usize], ri: &[usize], vx: &[f64], b: &[f64], two: bool, mid: usize, schur_split: usize) -> (Vec<u64>, Vec<u64>, Vec<u64>) {
         let mut f = TailFactor::new(TailSymbolic::split_at(b.len(), cp, ri, mid));
         f.sym.schur_split = schur_split;
@@ -1338,7 +1277,7 @@ mod tests {
         assert!(sym.tail() >= 30 && g_all >= 4, "tail {} groups {g_all}", sym.tail());
         // No L₁₁ entries here: every column is a cut, and a cut inside a group splits it.
         for (mid, schur_split) in [(0, 1), (1, 1), (t0 / 2, g_all / 2), (t0 - 1, g_all - 1), (40, 2), (7, 0)] {
-            let one = bits_of(&cp, &ri, &vx, &b, false, mid, 0);
+            let one = bits_of(&cp, &ri, &vx, &b, false, mid, schur_split);
             assert!(bits_of(&cp, &ri, &vx, &b, true, mid, schur_split) == one, "mid {mid} schur_split {schur_split}");
             let x: Vec<f64> = one.2.iter().map(|&u| f64::from_bits(u)).collect();
             assert!(residual(&full, &x, &b) < 1e-11, "mid {mid}");
