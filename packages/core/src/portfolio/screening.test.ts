@@ -18,10 +18,10 @@ import { interiorPointSettings, kktAcceptable, kktResiduals, PortfolioSolver } f
  * instruments can be held.
  */
 const tables = generatePortfolioSample({ instruments: 800, seed: 5 });
-const screenedConfig = (mode: 'on' | 'off') => ({
+const screenedConfig = (mode: 'on' | 'off', prepareScreening = true) => ({
   ...SAMPLE_PORTFOLIO_CONFIG,
   synthetics: { createRedeem: false, efp: false, hedgeCredit: false },
-  solver: { method: 'interior-point' as const, screening: mode },
+  solver: { method: 'interior-point' as const, screening: mode, prepareScreening },
 });
 
 function moved(prep: PreparedPortfolio, seed: number, size: number): Map<string, number> {
@@ -76,6 +76,8 @@ describe('screened re-solves', () => {
     try {
       const first = solver.solve();
       expect(first.info.interiorPoint?.screening).toBeUndefined(); // a cold solve is never screened
+      // ... but sets the screened re-solves up (`solver.prepareScreening`, on by default).
+      expect(first.info.interiorPoint?.screeningPrepared?.ok).toBe(true);
       let cur = prep;
       for (let k = 0; k < 3; k++) {
         cur = repricePortfolio(cur, moved(cur, 20 + k, 0.01));
@@ -85,7 +87,8 @@ describe('screened re-solves', () => {
         expect(info).toBeDefined();
         expect(info!.fixedInstruments).toBeGreaterThan(0);
         expect(info!.freeInstruments + info!.fixedInstruments).toBe(cur.qp.layout.n);
-        expect(info!.setUp).toBe(k === 0);
+        expect(info!.setUp).toBe(false);
+        expect(warm.info.interiorPoint?.screeningPrepared).toBeUndefined();
         expect(warm.info.outcome).toBe('solved');
         expect(warm.info.kktOk).toBe(true);
         const cold = coldObjective(cur);
@@ -100,12 +103,13 @@ describe('screened re-solves', () => {
   });
 
   it('prepareScreening sets the smaller problem up ahead of the price update: the first re-solve only updates it', () => {
-    const prep = preparePortfolio(tables, screenedConfig('on'));
+    // Not prepared by the cold solve (`solver.prepareScreening: false`): by hand, or not at all.
+    const prep = preparePortfolio(tables, screenedConfig('on', false));
     const solver = new PortfolioSolver(prep.qp, prep.config);
     const plain = new PortfolioSolver(prep.qp, prep.config);
     try {
       expect(solver.prepareScreening()).toBe(false); // nothing solved yet
-      solver.solve();
+      expect(solver.solve().info.interiorPoint?.screeningPrepared).toBeUndefined();
       plain.solve();
       expect(solver.prepareScreening()).toBe(true);
       expect(solver.prepareScreening()).toBe(true); // already prepared: nothing more to do

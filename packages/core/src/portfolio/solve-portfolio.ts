@@ -44,6 +44,11 @@ export interface InteriorPointInfo {
    * are its own), or — with `gaveUp` — the attempt that preceded this full warm solve.
    */
   readonly screening?: ScreeningInfo;
+  /**
+   * A cold solve that also set the screened re-solves' smaller problem up
+   * (`solver.prepareScreening`): whether it did, and the ms it took (in the solve's `timeMs`).
+   */
+  readonly screeningPrepared?: { readonly ok: boolean; readonly ms: number };
 }
 
 export interface PortfolioSolveInfo {
@@ -226,6 +231,11 @@ export class PortfolioSolver {
     const ok = kktAcceptable(this.qp, chosen.kkt);
     this.lastX = chosen.x;
     this.lastY = chosen.y;
+    if (ipmInfo && !ipmInfo.warm && chosen.method === 'interior-point' && this.config.solver.prepareScreening && this.screeningOn()) {
+      const tp = performance.now();
+      const prepared = this.prepareScreening();
+      ipmInfo = { ...ipmInfo, screeningPrepared: { ok: prepared, ms: performance.now() - tp } };
+    }
     return {
       x: chosen.x,
       y: chosen.y,

@@ -68,6 +68,7 @@ export const SETTING_GROUPS: readonly SettingGroup[] = [
       { path: 'solver.method', label: 'Method', type: 'enum', options: ['auto', 'admm', 'interior-point'], help: 'auto: interior point, ADMM only if it misses the KKT check' },
       { path: 'solver.backend', label: 'QP backend', type: 'enum', options: ['auto', 'native', 'ts'] },
       { path: 'solver.screening', label: 'Screened re-solves', type: 'enum', options: ['auto', 'on', 'off'], help: 'auto: from 5,000 instruments' },
+      { path: 'solver.prepareScreening', label: 'Prepare re-solves on the cold solve', type: 'bool', fallback: true, help: 'with screening on: the first re-solve then costs what later ones do' },
       { path: 'solver.epsAbs', label: 'eps abs', type: 'number', placeholder: '1e-6' },
       { path: 'solver.epsRel', label: 'eps rel', type: 'number', placeholder: '1e-6' },
       { path: 'solver.maxIter', label: 'Max iterations (ADMM)', type: 'number', placeholder: '500' },
