@@ -41,8 +41,8 @@ const MAX_TAIL: usize = 600;
 const PARALLEL_MIN_NNZ: usize = 200_000;
 /// The split is used only when each half holds at least this share of the work.
 const MIN_HALF_SHARE: f64 = 0.3;
-/// Below this many multiply-adds (Σ over groups of columns × w(w+1)/2) the Schur update is not
-/// shared with a second thread.
+/// Below this many multiply-adds (Σ over groups of columns × w(w+1)/2) the Schur update is one
+/// sum, on the calling thread.
 const PARALLEL_MIN_SCHUR: f64 = 2.0e6;
 /// The trailing block must be at least this dense (nonzeros of L over T(T−1)/2) to be kept.
 const MIN_TAIL_DENSITY: f64 = 0.5;
@@ -899,7 +899,7 @@ fn backward(sym: &TailSymbolic, li: &[u32], lx: &[f64], tx: &[f64], dinv: &[f64]
     }
 }
 
-/// Runs `f` compiled for AVX2 when the CPU has it (a scoped thread does not inherit the
+/// Runs `f` compiled for AVX2 when the CPU has it (the helper thread does not inherit the
 /// caller's target features; the same operations either way, so the same bits).
 #[inline(always)]
 fn with_avx2<R>(f: impl FnOnce() -> R) -> R {
