@@ -123,6 +123,9 @@ pub struct IpmWorkspace {
     /// ãΔx of the kept inequality rows, G of the absorbed rows (`direction`).
     kept_ad: Vec<f64>,
     gbuf: Vec<f64>,
+    /// From this many absorbed + kept rows up, the passes over rows and the products split in
+    /// two (PARALLEL_ROWS; the tests vary it).
+    parallel_rows: usize,
     /// A point to start the next solve from (scaled), set by `warm_start` or kept from the
     /// last solve that ended with a solution.
     start: Option<(Vec<f64>, Vec<f64>)>,
@@ -202,6 +205,7 @@ impl IpmWorkspace {
             tmp_m: vec![0.0; m],
             kept_ad: vec![0.0; rows.kept_ineq.len()],
             gbuf: vec![0.0; rows.absorbed_rows.len()],
+            parallel_rows: PARALLEL_ROWS,
             rows,
             start: None,
             snapshot: None,
@@ -559,7 +563,7 @@ impl IpmWorkspace {
     fn products(&mut self) {
         let (a32, p, values, x, y) = (&self.a32, &self.data.p, &self.data.a.values, &self.it.x, &self.it.y);
         let (ax, aty, px) = (&mut self.ax, &mut self.aty, &mut self.px);
-        let parallel = self.rows.absorbed_rows.len() + self.rows.kept.len() >= PARALLEL_ROWS;
+        let parallel = self.rows.absorbed_rows.len() + self.rows.kept.len() >= self.parallel_rows;
         crate::par::join_if(parallel, || a32.mul(x, ax), || {
             a32.tmul(values, y, aty);
             p.sym_upper_mul(x, px);
@@ -567,7 +571,7 @@ impl IpmWorkspace {
     }
 
     fn optimality(&self) -> Residuals {
-        let parallel = self.rows.absorbed_rows.len() + self.rows.kept.len() >= PARALLEL_ROWS;
+        let parallel = self.rows.absorbed_rows.len() + self.rows.kept.len() >= self.parallel_rows;
         optimality(&self.prob, &self.scaling, &self.data, &self.it.x, &self.it.y, &self.ax, &self.px, &self.aty, parallel)
     }
 
@@ -681,7 +685,7 @@ impl IpmWorkspace {
         // variables' entries in row order.
         let absorbed = &rows.absorbed_rows[..];
         self.gbuf.resize(absorbed.len(), 0.0);
-        let q_mid = if absorbed.len() >= PARALLEL_ROWS { absorbed.len() / 2 } else { 0 };
+        let q_mid = if absorbed.len() >= self.parallel_rows { absorbed.len() / 2 } else { 0 };
         let (ga, gb) = self.gbuf.split_at_mut(q_mid);
         let fill = |rs: &[u32], out: &mut [f64]| rs.iter().zip(out).for_each(|(&i, g)| *g = sides.g(i as usize));
         if q_mid > 0 {
@@ -1035,7 +1039,8 @@ impl IpmWorkspace {
 /// Whether P with `values` is PSD whenever P with its current values is, without factoring: every
 /// changed entry is on the diagonal and either does not decrease (P + a non-negative diagonal) or
 /// is ≥ 0 in a column that is alone (no other entry in its column or row: a separate 1×1 block).
-/// Below this many absorbed rows the Newton direction's passes over them stay on one thread.
+/// Below this many absorbed rows the Newton direction's passes over them stay on one thread
+/// (and below this many absorbed + kept rows, the products and the optimality test).
 const PARALLEL_ROWS: usize = 8192;
 
 /// What the Newton direction reads of the iterate, per inequality side (see `direction`).
@@ -1222,6 +1227,69 @@ fn check_matrix_values(path: &str, v: &[f64], nnz: usize) -> QpResult<()> {
 mod tests {
     use super::*;
     use crate::settings::Method;
+
+    #[test]
+    fn the_passes_split_in_two_give_the_iterates_of_one() {
+        // n bounded variables (absorbed rows, both sides finite) and 40 longer rows: equalities,
+        // one-sided and two-sided inequalities; P diagonal plus a rank-2 coupling.
+        let n = 400;
+        let mut next = crate::fixtures::xorshift64(17);
+        let mut rnd = move || (next() % 20_000) as f64 / 10_000.0 - 1.0;
+        let mut p = Csc::zeros(n, n);
+        p.colptr.clear();
+        p.colptr.push(0);
+        for j in 0..n {
+            if j >= 2 {
+                p.rowidx.extend([0, 1]);
+                p.values.extend([0.1 * rnd(), 0.1 * rnd()]);
+            }
+            p.rowidx.push(j);
+            p.values.push(2.0 + rnd());
+            p.colptr.push(p.rowidx.len());
+        }
+        let (kept, mut cols): (usize, Vec<Vec<(usize, f64)>>) = (40, vec![Vec::new(); n]);
+        let (mut l, mut u) = (Vec::new(), Vec::new());
+        for (j, c) in cols.iter_mut().enumerate() {
+            c.push((j, 1.0 + 0.5 * rnd()));
+            l.push(-1.0 - rnd().abs());
+            u.push(if j % 3 == 0 { f64::INFINITY } else { 1.0 + rnd().abs() });
+        }
+        for r in 0..kept {
+            for (j, c) in cols.iter_mut().enumerate() {
+                if (j + 7 * r) % 11 == 0 {
+                    c.push((n + r, rnd()));
+                }
+            }
+            let b = 0.3 * rnd();
+            match r % 3 {
+                0 => (l.push(b), u.push(b)),
+                1 => (l.push(f64::NEG_INFINITY), u.push(b.abs())),
+                _ => (l.push(-b.abs() - 0.1), u.push(b.abs() + 0.1)),
+            };
+        }
+        let mut a = Csc { nrows: n + kept, ncols: n, colptr: vec![0], rowidx: Vec::new(), values: Vec::new() };
+        for c in &cols {
+            for &(i, v) in c {
+                a.rowidx.push(i);
+                a.values.push(v);
+            }
+            a.colptr.push(a.rowidx.len());
+        }
+        let q: Vec<f64> = (0..n).map(|_| 3.0 * rnd()).collect();
+        let prob = Problem::new(p, q, a, l, u).unwrap();
+        let st = Settings { method: Method::Ipm, eps_abs: 1e-8, eps_rel: 1e-8, polish: true, ..Settings::default() };
+        let run = |parallel_rows: usize| {
+            let mut ws = IpmWorkspace::new(prob.clone(), st.clone()).unwrap();
+            ws.parallel_rows = parallel_rows;
+            let (info, sol) = ws.solve();
+            assert_eq!(info.status, Status::Solved);
+            let bits = |v: &[f64]| v.iter().map(|a| a.to_bits()).collect::<Vec<u64>>();
+            (info.iterations, bits(&sol.x), bits(&sol.y))
+        };
+        let one = run(usize::MAX);
+        assert!(one.0 > 5, "{} iterations", one.0);
+        assert!(run(1) == one);
+    }
 
     #[test]
     fn a_blocked_start_from_the_snapshot_recentres_first_so_the_next_snapshot_keeps_its_mu() {
