@@ -172,9 +172,17 @@ impl IpmWorkspace {
         let t0 = Instant::now();
         settings.validate()?;
         let (n, m) = (prob.n, prob.m);
-        let (data, scaling) = ScaledData::new(&prob, settings.scaling_iterations);
+        // The Newton system's ordering and analysis need only the pattern and which bounds are
+        // finite or equal, so they run beside the scaling (on the helper thread) from the row
+        // classes of the unscaled problem — the scaled one's, unless scaling made two bounds of
+        // a row equal or unequal, which is checked.
+        let unscaled_rows = RowClasses::new(&prob.a, &prob.l, &prob.u);
+        let parallel = unscaled_rows.absorbed_rows.len() + unscaled_rows.kept.len() >= PARALLEL_ROWS;
+        let ((data, scaling), newton) = crate::par::join_if(parallel, || ScaledData::new(&prob, settings.scaling_iterations), || {
+            NewtonSystem::new(&prob.p, &prob.a, &unscaled_rows, settings.ipm_counted_order)
+        });
         let rows = RowClasses::new(&data.a, &data.l, &data.u);
-        let mut newton = NewtonSystem::new(&data.p, &data.a, &rows, settings.ipm_counted_order).map_err(newton_error)?;
+        let mut newton = if rows == unscaled_rows { newton } else { NewtonSystem::new(&data.p, &data.a, &rows, settings.ipm_counted_order) }.map_err(newton_error)?;
         newton.set_matrices(&data.p, &data.a);
         let dim = newton.dim();
         let a32 = Pattern32::new(&data.a);
