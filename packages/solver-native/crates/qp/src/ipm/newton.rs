@@ -39,6 +39,8 @@ const COUNTED_GAIN: f64 = 0.75;
 const PARALLEL_ORDER_MIN: usize = 20_000;
 /// Below this many entries in K the refinement's product stays on one thread.
 const PARALLEL_MUL_NNZ: usize = 100_000;
+/// Below this order the solve's gathers, scatters and residual stay on one thread.
+const PARALLEL_PASS_DIM: usize = 20_000;
 
 pub struct NewtonSystem {
     n: usize,
@@ -49,8 +51,9 @@ pub struct NewtonSystem {
     colptr32: Vec<u32>,
     rowidx32: Vec<u32>,
     values: Vec<f64>,
-    /// perm[k] = node at permuted position k.
+    /// perm[k] = node at permuted position k; pinv its inverse.
     perm: Vec<usize>,
+    pinv: Vec<usize>,
     p_slot: Vec<usize>,
     p_diag: Vec<bool>,
     diag_slot: Vec<usize>,
@@ -78,6 +81,8 @@ pub struct NewtonSystem {
     /// The second part of `mul` and where it starts.
     r2: Vec<f64>,
     mul_mid: usize,
+    /// From this order up the solve's passes split in two (PARALLEL_PASS_DIM; tests vary it).
+    parallel_dim: usize,
     /// Solves (including refinement steps) since construction, and time spent (ms).
     pub solves: u64,
     pub factor_ms: f64,
@@ -343,6 +348,7 @@ impl NewtonSystem {
             colptr,
             rowidx,
             values: vec![0.0; nnz],
+            pinv: pinv.iter().map(|&k| k as usize).collect(),
             perm,
             p_slot,
             p_diag,
@@ -361,6 +367,7 @@ impl NewtonSystem {
             r: vec![0.0; dim],
             r2: vec![0.0; dim],
             mul_mid,
+            parallel_dim: PARALLEL_PASS_DIM,
             solves: 0,
             factor_ms: 0.0,
             solve_ms: 0.0,
@@ -485,20 +492,32 @@ impl NewtonSystem {
         // Without a residual check (a factorisation already found accurate) the right-hand
         // side is not kept: gathered straight into x.
         let check = self.accurate != Some(true);
-        let mut bnorm = 0.0f64;
-        if check {
+        // The passes over the whole vector in two halves (one on the helper thread when large):
+        // gathers, scatters and maxima, so the same values either way.
+        let half = if self.dim >= self.parallel_dim { self.dim / 2 } else { 0 };
+        let src: &[f64] = rhs;
+        let (p_lo, p_hi) = self.perm.split_at(half);
+        let (x_lo, x_hi) = self.x.split_at_mut(half);
+        let bnorm = if check {
             // Kept for the residual, gathered into x too, its norm taken on the way.
-            for ((b, x), &v) in self.b.iter_mut().zip(self.x.iter_mut()).zip(&self.perm) {
-                let r = rhs[v];
-                *b = r;
-                *x = r;
-                bnorm = bnorm.max(r.abs());
-            }
+            let gather = |b: &mut [f64], x: &mut [f64], p: &[usize]| {
+                let mut norm = 0.0f64;
+                for ((b, x), &v) in b.iter_mut().zip(x.iter_mut()).zip(p) {
+                    let r = src[v];
+                    *b = r;
+                    *x = r;
+                    norm = norm.max(r.abs());
+                }
+                norm
+            };
+            let (b_lo, b_hi) = self.b.split_at_mut(half);
+            let (hi, lo) = crate::par::join_if(half > 0, || gather(b_hi, x_hi, p_hi), || gather(b_lo, x_lo, p_lo));
+            lo.max(hi)
         } else {
-            for (x, &v) in self.x.iter_mut().zip(&self.perm) {
-                *x = rhs[v];
-            }
-        }
+            let gather = |x: &mut [f64], p: &[usize]| x.iter_mut().zip(p).for_each(|(x, &v)| *x = src[v]);
+            crate::par::join_if(half > 0, || gather(x_hi, p_hi), || gather(x_lo, p_lo));
+            0.0
+        };
         self.factor.solve(&mut self.x);
         self.solves += 1;
         let mut prev = f64::INFINITY;
@@ -507,11 +526,18 @@ impl NewtonSystem {
             let x = std::mem::take(&mut self.x);
             self.mul(&x);
             self.x = x;
-            let mut err = 0.0f64;
-            for k in 0..self.dim {
-                self.r[k] = self.b[k] - self.r[k] + self.shift[k] * self.x[k];
-                err = err.max(self.r[k].abs());
-            }
+            let residual = |r: &mut [f64], b: &[f64], shift: &[f64], x: &[f64]| {
+                let mut err = 0.0f64;
+                for (((r, &b), &s), &x) in r.iter_mut().zip(b).zip(shift).zip(x) {
+                    *r = b - *r + s * x;
+                    err = err.max(r.abs());
+                }
+                err
+            };
+            let (r_lo, r_hi) = self.r.split_at_mut(half);
+            let (b, shift, x) = (&self.b, &self.shift, &self.x);
+            let (hi, lo) = crate::par::join_if(half > 0, || residual(r_hi, &b[half..], &shift[half..], &x[half..]), || residual(r_lo, &b[..half], &shift[..half], &x[..half]));
+            let err = lo.max(hi);
             let done = !(err > REFINE_TOL * (1.0 + bnorm));
             if step == 0 {
                 self.accurate = Some(done);
@@ -526,9 +552,12 @@ impl NewtonSystem {
                 self.x[k] += self.r[k];
             }
         }
-        for (k, &v) in self.perm.iter().enumerate() {
-            rhs[v] = self.x[k];
-        }
+        // Scattered back as a gather over rhs (each entry from its position in x).
+        let x: &[f64] = &self.x;
+        let scatter = |out: &mut [f64], pinv: &[usize]| out.iter_mut().zip(pinv).for_each(|(o, &k)| *o = x[k]);
+        let (o_lo, o_hi) = rhs.split_at_mut(half);
+        let (q_lo, q_hi) = self.pinv.split_at(half);
+        crate::par::join_if(half > 0, || scatter(o_hi, q_hi), || scatter(o_lo, q_lo));
         self.solve_ms += t.elapsed().as_secs_f64() * 1e3;
     }
 }
@@ -536,6 +565,48 @@ impl NewtonSystem {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_solves_passes_split_in_two_give_the_bits_of_one() {
+        // x variables with a diagonal P, each in one of two-entry equality / inequality rows.
+        let (n, m) = (600, 400);
+        let p = Csc { nrows: n, ncols: n, colptr: (0..=n).collect(), rowidx: (0..n).collect(), values: (0..n).map(|j| 1.0 + (j % 7) as f64).collect() };
+        let mut cols: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
+        for i in 0..m {
+            cols[i].push((i, 1.0));
+            cols[(i * 7 + 3) % n].push((i, -0.5 - (i % 5) as f64 * 0.1));
+        }
+        let mut a = Csc { nrows: m, ncols: n, colptr: vec![0], rowidx: Vec::new(), values: Vec::new() };
+        for c in &mut cols {
+            c.sort_by_key(|e| e.0);
+            for &(i, v) in c.iter() {
+                a.rowidx.push(i);
+                a.values.push(v);
+            }
+            a.colptr.push(a.rowidx.len());
+        }
+        let l: Vec<f64> = (0..m).map(|i| if i % 2 == 0 { 0.5 } else { f64::NEG_INFINITY }).collect();
+        let u: Vec<f64> = (0..m).map(|i| if i % 2 == 0 { 0.5 } else { 1.0 }).collect();
+        let rows = RowClasses::new(&a, &l, &u);
+        let run = |parallel_dim: usize| {
+            let mut ns = NewtonSystem::new(&p, &a, &rows, false).unwrap();
+            ns.parallel_dim = parallel_dim;
+            ns.set_matrices(&p, &a);
+            let x_diag: Vec<f64> = (0..n).map(|j| 1e-3 * (1 + j % 3) as f64).collect();
+            let row_diag: Vec<f64> = (0..rows.kept.len()).map(|r| 0.1 + 0.01 * (r % 4) as f64).collect();
+            ns.set_diagonals(&x_diag, &row_diag, 1e-8, 1e-8);
+            ns.factor(Some((1e-14, 1e-9))).unwrap();
+            let mut out = Vec::new();
+            // The first solve checks the residual (and refines), the second trusts the factor.
+            for round in 0..2 {
+                let mut rhs: Vec<f64> = (0..ns.dim()).map(|k| ((k * 13 + round) % 17) as f64 - 8.0).collect();
+                ns.solve(&mut rhs);
+                out.extend(rhs.iter().map(|v| v.to_bits()));
+            }
+            out
+        };
+        assert!(run(usize::MAX) == run(1));
+    }
 
     #[test]
     fn the_postorder_keeps_the_factor_and_the_tail_and_puts_each_tree_together() {
