@@ -570,8 +570,8 @@ impl IpmWorkspace {
     /// (Ãx on the helper thread for large problems, Ãᵀy and P̃x here.)
     fn products(&mut self) {
         let (a32, p, values, x, y) = (&self.a32, &self.data.p, &self.data.a.values, &self.it.x, &self.it.y);
+        let parallel = self.large();
         let (ax, aty, px) = (&mut self.ax, &mut self.aty, &mut self.px);
-        let parallel = self.rows.absorbed_rows.len() + self.rows.kept.len() >= self.parallel_rows;
         crate::par::join_if(parallel, || a32.mul(x, ax), || {
             a32.tmul(values, y, aty);
             p.sym_upper_mul(x, px);
@@ -579,8 +579,12 @@ impl IpmWorkspace {
     }
 
     fn optimality(&self) -> Residuals {
-        let parallel = self.rows.absorbed_rows.len() + self.rows.kept.len() >= self.parallel_rows;
-        optimality(&self.prob, &self.scaling, &self.data, &self.it.x, &self.it.y, &self.ax, &self.px, &self.aty, parallel)
+        optimality(&self.prob, &self.scaling, &self.data, &self.it.x, &self.it.y, &self.ax, &self.px, &self.aty, self.large())
+    }
+
+    /// Whether the products and the optimality test split in two (`parallel_rows`).
+    fn large(&self) -> bool {
+        self.rows.absorbed_rows.len() + self.rows.kept.len() >= self.parallel_rows
     }
 
     /// r_d = P̃x + q̃ + Ãᵀy; per row r_l = ãx − sₗ − l̃ (= ãx − l̃ on equality rows),
