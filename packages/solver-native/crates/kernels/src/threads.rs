@@ -85,6 +85,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_panic_in_the_second_thread_reaches_the_caller() {
+        // What the N-API layer relies on: a scoped worker's panic resumes on the calling
+        // thread when the scope joins (and is caught there), never aborting the process.
+        let r = std::panic::catch_unwind(|| {
+            thread::scope(|s| {
+                s.spawn(|| panic!("worker"));
+            })
+        });
+        assert!(r.is_err());
+    }
+
+    #[test]
     fn ranges_cover_and_align() {
         for (len, parts, align) in [(10, 2, 4), (3, 8, 1), (10_000, 2, 4), (1, 1, 4), (7, 3, 2)] {
             let r = ranges(len, parts, align);

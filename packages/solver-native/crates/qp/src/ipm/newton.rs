@@ -117,13 +117,11 @@ fn order(dim: usize, cp: &[usize], ri: &[usize], counted: bool, is_eq_row: impl 
     };
     let two = dim >= PARALLEL_ORDER_MIN && crate::kkt::tail_ldl::two_cores();
     let ((counted, report), plain) = if two {
-        std::thread::scope(|scope| {
-            let plain = scope.spawn(plain_order);
-            let counted = counted_order();
-            // The plain order is wasted work when the counted one is plain AMD's (below).
-            let plain = if counted.1.counted { Some(plain.join().expect("AMD thread")) } else { None };
-            (counted, plain)
-        })
+        // On the helper thread (`par::join`); the plain order is wasted work when the counted
+        // one is plain AMD's (below).
+        let (plain, counted) = crate::par::join(plain_order, counted_order);
+        let plain = if counted.1.counted { Some(plain) } else { None };
+        (counted, plain)
     } else {
         (counted_order(), None)
     };
